@@ -1,0 +1,20 @@
+"""One DRF exception handler: ApplicationError becomes a 400 with a clear message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from simpul.core.exceptions import ApplicationError
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(getattr(exc, "message_dict", None) or exc.messages)
+    if isinstance(exc, ApplicationError):
+        return Response({"detail": str(exc.message), **exc.extra}, status=400)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,96 @@
+"""Writing the audit trail. Services call :func:`audit_log` inside their transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from simpul.core import request_context
+from simpul.core.models import AuditEvent
+
+if TYPE_CHECKING:
+    from simpul.accounts.models import User
+    from simpul.directory.models import Organization
+
+# Keys whose values never reach the trail (pretix-style masking of secrets).
+SENSITIVE_KEYS = {"password", "token", "secret", "key", "otp", "nik", "no_kk"}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def _mask(key: str, value: Any) -> Any:
+    if any(part in key.lower() for part in SENSITIVE_KEYS) and value not in (None, ""):
+        return "•••"
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """Current values of ``fields`` (FKs as ids), to diff against later."""
+    values: dict[str, Any] = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        if field.many_to_many:
+            values[name] = sorted(str(pk) for pk in getattr(instance, name).values_list("pk", flat=True)) if instance.pk else []
+        elif field.is_relation:
+            values[name] = getattr(instance, field.attname)
+        else:
+            values[name] = getattr(instance, name)
+    return {k: _jsonable(v) for k, v in values.items()}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        key: {"before": _mask(key, before.get(key)), "after": _mask(key, after.get(key))}
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+
+
+def acting_organization(actor: User | None) -> Organization | None:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    membership = actor.primary_membership()
+    return membership.organization if membership else None
+
+
+def audit_log(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model | None = None,
+    changes: dict[str, dict[str, Any]] | None = None,
+    data: dict[str, Any] | None = None,
+    organization: Organization | None = None,
+) -> AuditEvent:
+    org = organization or acting_organization(actor)
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
+        actor_email=getattr(actor, "email", "") or "",
+        organization=org,
+        organization_name=org.name if org else "",
+        action=action,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:255] if target is not None else "",
+        changes=changes or {},
+        data={k: _mask(k, v) for k, v in _jsonable(data or {}).items()},
+        ip_address=request_context.current().ip_address,
+    )

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from simpul.core import permissions
+
+
+def simpul(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    signed_in = bool(user and user.is_authenticated)
+    return {
+        "SIMPUL_DEMO": settings.DEMO,
+        "nav": {
+            "audit": signed_in and permissions.can_view_audit(user),
+            "users": signed_in and permissions.manageable_organizations(user).exists(),
+            "import": signed_in and permissions.can_import_directory(user),
+        }
+        if signed_in
+        else {},
+        "current_membership": user.primary_membership() if signed_in else None,
+    }

@@ -1,0 +1,11 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("Action code starts with"), required=False)
+    actor = forms.CharField(label=_("Actor e-mail"), required=False)
+    organization = forms.CharField(label=_("Organisation"), required=False)
+    target = forms.CharField(label=_("Target"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -1,0 +1,101 @@
+"""Who may do what. Every rule is a named function; views and selectors call these.
+
+Deny by default: a user with no active membership may do nothing, and each function answers
+``False`` unless a rule grants the action.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from simpul.accounts.models import Role
+from simpul.directory.models import GOVERNMENT_SOCIAL_TYPES, Organization, OrganizationType
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from simpul.accounts.models import User
+
+
+def _active(user: User) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def is_system_admin(user: User) -> bool:
+    return _active(user) and user.has_role(Role.SYSTEM_ADMIN)
+
+
+def is_dinsos_admin(user: User) -> bool:
+    """System admins, and organisation admins of Dinas Sosial itself, administer all partners."""
+    return is_system_admin(user) or (
+        _active(user)
+        and user.memberships.filter(
+            is_active=True, role=Role.ORG_ADMIN, organization__org_type=OrganizationType.DINSOS
+        ).exists()
+    )
+
+
+def member_organization_ids(user: User) -> set:
+    if not _active(user):
+        return set()
+    return {m.organization_id for m in user.active_memberships()}
+
+
+def can_view_directory(user: User) -> bool:
+    return _active(user) and bool(user.roles())
+
+
+def can_export_directory(user: User) -> bool:
+    return can_view_directory(user) and not user.roles() <= {Role.DONOR}
+
+
+def can_view_organization_private(user: User, organization: Organization) -> bool:
+    """Staff lists, users and invitations: the organisation's own people and Dinsos admins."""
+    return is_dinsos_admin(user) or organization.pk in member_organization_ids(user)
+
+
+def can_edit_organization(user: User, organization: Organization) -> bool:
+    if is_dinsos_admin(user):
+        return True
+    return _active(user) and user.memberships.filter(
+        is_active=True, role=Role.ORG_ADMIN, organization=organization
+    ).exists()
+
+
+def can_update_capacity(user: User, organization: Organization) -> bool:
+    if can_edit_organization(user, organization):
+        return True
+    return _active(user) and user.memberships.filter(
+        is_active=True, role=Role.ORG_STAFF, organization=organization
+    ).exists()
+
+
+def can_create_organization(user: User) -> bool:
+    return is_dinsos_admin(user)
+
+
+def can_import_directory(user: User) -> bool:
+    if is_dinsos_admin(user):
+        return True
+    return _active(user) and user.memberships.filter(
+        is_active=True, role=Role.DATA_OPERATOR, organization__org_type__in=GOVERNMENT_SOCIAL_TYPES
+    ).exists()
+
+
+def can_view_audit(user: User) -> bool:
+    return is_system_admin(user)
+
+
+def manageable_organizations(user: User) -> QuerySet[Organization]:
+    """Organisations whose users this user may manage (invite, change role, deactivate)."""
+    if is_system_admin(user):
+        return Organization.objects.all()
+    if not _active(user):
+        return Organization.objects.none()
+    return Organization.objects.filter(
+        memberships__user=user, memberships__is_active=True, memberships__role=Role.ORG_ADMIN
+    ).distinct()
+
+
+def can_manage_users(user: User, organization: Organization) -> bool:
+    return manageable_organizations(user).filter(pk=organization.pk).exists()
