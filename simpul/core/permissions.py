@@ -99,3 +99,26 @@ def manageable_organizations(user: User) -> QuerySet[Organization]:
 
 def can_manage_users(user: User, organization: Organization) -> bool:
     return manageable_organizations(user).filter(pk=organization.pk).exists()
+
+
+# Roles that act for the department itself; only Dinas Sosial / Suku Dinas Sosial hold them.
+GOVERNMENT_ONLY_ROLES = frozenset({Role.SUPERVISOR, Role.ANALYST, Role.DATA_OPERATOR})
+
+
+def grantable_roles(user: User, organization: Organization) -> list[str]:
+    """Roles ``user`` may give (invite, change to) in ``organization``; empty if none.
+
+    System admins may grant any role. Organisation admins may grant the partner roles, and, in
+    Dinas Sosial / Suku Dinas Sosial, also the department roles (supervisor, analyst, data
+    operator). Only a system admin makes another system admin.
+    """
+    if not can_manage_users(user, organization):
+        return []
+    if is_system_admin(user):
+        return [value for value, _label in Role.choices]
+    government = organization.org_type in GOVERNMENT_SOCIAL_TYPES
+    return [
+        value
+        for value, _label in Role.choices
+        if value != Role.SYSTEM_ADMIN and (government or value not in GOVERNMENT_ONLY_ROLES)
+    ]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simpul.core.models import BaseModel
 
 if TYPE_CHECKING:
-    from simpul.accounts.models import User
+    pass
 
 
 class OrganizationType(models.TextChoices):
@@ -311,6 +311,9 @@ class ServiceAtLocation(BaseModel):
             models.UniqueConstraint(fields=["service", "location"], name="service_at_location_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.service_id} @ {self.location_id}"
+
 
 class Schedule(BaseModel):
     """Weekly opening hours of a service (HSDS schedule, freq=WEEKLY)."""
@@ -332,6 +335,9 @@ class Schedule(BaseModel):
     class Meta:
         ordering = ["service", "weekday"]
 
+    def __str__(self) -> str:
+        return f"{self.weekday} {self.opens_at:%H:%M}-{self.closes_at:%H:%M}"
+
 
 class CapacityRecord(models.Model):
     """History of a service's capacity: one row per update (append-only)."""
@@ -348,6 +354,9 @@ class CapacityRecord(models.Model):
 
     class Meta:
         ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.occupied}/{self.total} @ {self.recorded_at:%Y-%m-%d %H:%M}"
 
     @property
     def free(self) -> int:
