@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from simpul.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_seed
+from simpul.core.exceptions import ApplicationError
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo network (Dinas Sosial DKI Jakarta, partners, demo users). Only with "
+        "SIMPUL_DEMO=true unless --force. Safe to repeat: does nothing if the demo is there."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--force", action="store_true", help="Seed even when DEMO is off.")
+        parser.add_argument(
+            "--reset", action="store_true",
+            help="Delete the demo users and all organisations first, then seed again.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            summary = demo_seed(force=options["force"], reset=options["reset"])
+        except ApplicationError as exc:
+            raise CommandError(str(exc.message)) from exc
+        if not summary.created:
+            self.stdout.write("Demo data already present; nothing to do (use --reset to reload).")
+        else:
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+            self.stdout.write("Organisations by type:")
+            for org_type, count in sorted(summary.counts.items()):
+                self.stdout.write(f"  {org_type:<15} {count:>4}")
+        self.stdout.write(
+            f"Demo users (password {DEMO_PASSWORD!r}; TOTP secret {DEMO_TOTP_SECRET} for "
+            "system_admin and supervisor):"
+        )
+        for role, email, organization in summary.users:
+            self.stdout.write(f"  {role:<14} {email:<36} {organization}")
