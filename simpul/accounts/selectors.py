@@ -1,0 +1,115 @@
+"""All reads of the accounts app. Each takes the acting user and is scoped (deny by default)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
+
+from simpul.accounts.models import Invitation, Membership, User
+from simpul.accounts.services import token_hash
+from simpul.core import permissions
+from simpul.directory.models import Organization
+
+
+def _uuid(value: object) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def user_membership_list(*, user: User) -> QuerySet[Membership]:
+    """The user's own memberships (active and inactive), for the profile page."""
+    return Membership.objects.filter(user=user).select_related("organization", "region_scope")
+
+
+def user_has_confirmed_device(*, user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def user_confirmed_device(*, user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+
+
+def user_api_token(*, user: User) -> Token | None:
+    return Token.objects.filter(user=user).first()
+
+
+def manageable_organization_list(*, user: User) -> QuerySet[Organization]:
+    return permissions.manageable_organizations(user).order_by("name")
+
+
+def organization_get_manageable(*, user: User, organization_id: object) -> Organization:
+    """The organisation if ``user`` may manage its users; 404 otherwise (existence not revealed)."""
+    org = manageable_organization_list(user=user).filter(pk=_uuid(organization_id)).first()
+    if org is None:
+        raise Http404
+    return org
+
+
+def organization_member_list(*, user: User, organization: Organization) -> QuerySet[Membership]:
+    if not permissions.can_manage_users(user, organization):
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(organization=organization)
+        .select_related("user", "region_scope")
+        .order_by("-is_active", "user__full_name", "user__email", "role")
+    )
+
+
+def membership_get_manageable(
+    *, user: User, organization: Organization, membership_id: object
+) -> Membership:
+    membership = (
+        organization_member_list(user=user, organization=organization)
+        .select_related("organization")
+        .filter(pk=_uuid(membership_id))
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def organization_invitation_list(
+    *, user: User, organization: Organization, pending_only: bool = True
+) -> QuerySet[Invitation]:
+    if not permissions.can_manage_users(user, organization):
+        return Invitation.objects.none()
+    qs = Invitation.objects.filter(organization=organization).select_related("invited_by", "region_scope")
+    if pending_only:
+        qs = qs.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+    return qs.order_by("-created_at")
+
+
+def invitation_get_manageable(
+    *, user: User, organization: Organization, invitation_id: object
+) -> Invitation:
+    invitation = (
+        organization_invitation_list(user=user, organization=organization, pending_only=False)
+        .filter(pk=_uuid(invitation_id))
+        .first()
+    )
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def invitation_get_by_token(*, raw_token: str) -> Invitation | None:
+    """Public look-up for the accept page: the token itself is the credential."""
+    if not raw_token or len(raw_token) > 200:
+        return None
+    return (
+        Invitation.objects.select_related("organization", "region_scope")
+        .filter(token_hash=token_hash(raw_token))
+        .first()
+    )
+
+
+def user_exists_with_email(*, email: str) -> bool:
+    return User.objects.filter(email__iexact=email).exists()
