@@ -51,7 +51,9 @@ class TwoFactorRequiredMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and "HTTP_AUTHORIZATION" not in request.META  # token clients: see the API auth class
+            # The API enforces two-factor itself (VerifiedSessionAuthentication; tokens are
+            # issued only to verified sessions), answering 401 rather than redirecting.
+            and not request.path.startswith("/api/")
             and not self._is_allowed(request.path)
             and needs_two_factor(user)
         ):

@@ -1,9 +1,65 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from simpul.api import hsds, views
 
 app_name = "api"
 
+organizations = views.OrganizationViewSet
+services = views.ServiceViewSet
+regions = views.RegionViewSet
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularRedocView.as_view(url_name="api:schema"), name="docs"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("me/", views.MeView.as_view(), name="me"),
+    path("organizations/", organizations.as_view({"get": "list"}), name="organization-list"),
+    path(
+        "organizations/<uuid:pk>/",
+        organizations.as_view({"get": "retrieve", "patch": "partial_update"}),
+        name="organization-detail",
+    ),
+    path("services/", services.as_view({"get": "list"}), name="service-list"),
+    path(
+        "services/<uuid:pk>/",
+        services.as_view({"get": "retrieve", "patch": "partial_update"}),
+        name="service-detail",
+    ),
+    path(
+        "services/<uuid:pk>/capacity/",
+        views.ServiceCapacityView.as_view(),
+        name="service-capacity",
+    ),
+    path("regions/", regions.as_view({"get": "list"}), name="region-list"),
+    path("regions/<str:code>/", regions.as_view({"get": "retrieve"}), name="region-detail"),
+    path(
+        "regions/<str:code>/children/",
+        regions.as_view({"get": "children"}),
+        name="region-children",
+    ),
+    # Open Referral HSDS 3.0
+    path("hsds/", hsds.HsdsRootView.as_view(), name="hsds-root"),
+    path("hsds/profile", hsds.HsdsProfileView.as_view(), name="hsds-profile"),
+    path(
+        "hsds/organizations",
+        hsds.HsdsOrganizationListView.as_view(),
+        name="hsds-organization-list",
+    ),
+    path(
+        "hsds/organizations/<uuid:id>",
+        hsds.HsdsOrganizationView.as_view(),
+        name="hsds-organization-detail",
+    ),
+    path("hsds/services", hsds.HsdsServiceListView.as_view(), name="hsds-service-list"),
+    path("hsds/services/<uuid:id>", hsds.HsdsServiceView.as_view(), name="hsds-service-detail"),
+    path(
+        "hsds/service_at_locations",
+        hsds.HsdsServiceAtLocationListView.as_view(),
+        name="hsds-service-at-location-list",
+    ),
+    path(
+        "hsds/service_at_locations/<uuid:id>",
+        hsds.HsdsServiceAtLocationView.as_view(),
+        name="hsds-service-at-location-detail",
+    ),
 ]

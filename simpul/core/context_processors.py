@@ -11,8 +11,13 @@ from simpul.core import permissions
 def simpul(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
+    if signed_in and not user.is_verified() and (
+        user.requires_two_factor or user.totpdevice_set.filter(confirmed=True).exists()
+    ):
+        signed_in = False  # half-way through two-factor sign-in: no navigation yet
     return {
         "SIMPUL_DEMO": settings.DEMO,
+        "signed_in": signed_in,
         "nav": {
             "audit": signed_in and permissions.can_view_audit(user),
             "users": signed_in and permissions.manageable_organizations(user).exists(),

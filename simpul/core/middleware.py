@@ -23,3 +23,19 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             request_context.reset(token)
+
+
+class DefaultLanguageMiddleware:
+    """Bahasa Indonesia unless the user chose English with the language switch.
+
+    Django would otherwise follow the browser's Accept-Language header, and many office
+    computers run an English browser. Placed before LocaleMiddleware; the choice made through
+    the switch (the language cookie) still wins.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -80,6 +80,9 @@ def dinsos():
 def client():
     """A test client that asks for English, so text assertions survive the Indonesian
     translations being added later."""
+    from django.conf import settings
     from django.test import Client
 
-    return Client(headers={"accept-language": "en"})
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

@@ -163,3 +163,15 @@ def test_two_factor_reset_command_removes_devices_for_a_lost_phone():
     call_command("two_factor_reset", "LostPhone@example.test")
     assert not TOTPDevice.objects.filter(user=user).exists()
     assert AuditEvent.objects.filter(action="accounts.two_factor.reset", target_id=str(user.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_an_authorization_header_does_not_skip_the_second_factor_on_pages(client):
+    from simpul.accounts.models import Role
+    from simpul.testing.factories import make_user
+
+    user = make_user(Role.SUPERVISOR)
+    client.force_login(user)
+    response = client.get("/directory/", HTTP_AUTHORIZATION="x")
+    assert response.status_code == 302
+    assert "/accounts/two-factor/" in response["Location"]

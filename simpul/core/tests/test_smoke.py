@@ -43,3 +43,12 @@ def test_audit_events_cannot_be_changed_or_deleted():
     with pytest.raises(PermissionError):
         AuditEvent.objects.update(action="y")
     assert AuditEvent.objects.get(pk=event.pk).action == "directory.organization.updated"
+
+
+@pytest.mark.django_db
+def test_language_is_indonesian_by_default_even_for_english_browsers(client, settings):
+    response = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.headers["Content-Language"] == "id"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("accounts:login"))
+    assert response.headers["Content-Language"] == "en"
