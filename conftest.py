@@ -24,6 +24,11 @@ def _load_reference_data() -> None:
         regions_load(province_codes=["31"])
     if not TaxonomyTerm.objects.exists():
         sync_taxonomies(TaxonomyTerm)
+    from simpul.children.classification_data import sync_classification
+    from simpul.children.models import Category, CategorySubtype, Condition
+
+    if not Category.objects.exists():
+        sync_classification(Category, CategorySubtype, Condition)
 
 
 @pytest.fixture(scope="session")

@@ -76,3 +76,45 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("Audit records cannot be deleted.")
+
+
+class AccessLog(models.Model):
+    """Every view of a child's record (and every opening of a restricted case, with its reason).
+    Append-only, like the audit trail; supervisors review it."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        OPEN_RESTRICTED = "open_restricted", _("Opened a restricted record")
+        DOWNLOAD = "download", _("Downloaded a document")
+        EXPORT = "export", _("Exported")
+        SEARCH = "search", _("Searched")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    user_email = models.CharField(max_length=254, blank=True)
+    organization_name = models.CharField(max_length=255, blank=True)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    # The child whose data was seen (uuid as text, so core does not depend on the children app).
+    child_id = models.CharField(max_length=64, blank=True, db_index=True)
+    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    target_id = models.CharField(max_length=64, blank=True)
+    target_repr = models.CharField(max_length=255, blank=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_email} {self.action} {self.target_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("Access log records cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError("Access log records cannot be deleted.")

@@ -73,3 +73,41 @@ def make_user(role: str, organization: Organization | None = None, **kwargs) -> 
     user = UserFactory(**kwargs)
     MembershipFactory(user=user, organization=org, role=role)
     return user
+
+
+# --- children and cases ---------------------------------------------------------------------
+class ChildFactory(DjangoModelFactory):
+    """A child row created directly (no duplicate keys); use children.services to register."""
+
+    class Meta:
+        model = "children.Child"
+
+    registration_number = factory.Sequence(lambda n: f"ANK-T-{n:06d}")
+    full_name = factory.Faker("name", locale="id_ID")
+    sex = "F"
+    birth_date = factory.Faker("date_of_birth", minimum_age=6, maximum_age=15)
+    current_kelurahan = factory.LazyFunction(lambda: kelurahan("31.75.01.1001"))
+    current_kota_code = factory.LazyAttribute(lambda o: o.current_kelurahan.code[:5] if o.current_kelurahan else "")
+
+
+def sudin(kota_code: str = "31.75") -> Organization:
+    """The Suku Dinas Sosial of a kota (created on first use)."""
+    region = Region.objects.get(code=kota_code)
+    org, _ = Organization.objects.get_or_create(
+        org_type=OrganizationType.SUDINSOS, jurisdiction=region,
+        defaults={"name": f"Suku Dinas Sosial {region.name}"},
+    )
+    return org
+
+
+class CaseFactory(DjangoModelFactory):
+    class Meta:
+        model = "cases.Case"
+
+    case_number = factory.Sequence(lambda n: f"KAS-T-{n:06d}")
+    child = factory.SubFactory(ChildFactory)
+    intake_channel = "outreach"
+    lead_organization = factory.LazyFunction(sudin)
+    kota_code = factory.LazyAttribute(lambda o: o.child.current_kota_code or "31.75")
+    status = "registered"
+    risk_level = "medium"
