@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -45,9 +46,13 @@ def manageable_organization_list(*, user: User) -> QuerySet[Organization]:
 
 
 def organization_get_manageable(*, user: User, organization_id: object) -> Organization:
-    """The organisation if ``user`` may manage its users; 404 otherwise (existence not revealed)."""
-    org = manageable_organization_list(user=user).filter(pk=_uuid(organization_id)).first()
+    """The organisation if ``user`` may manage its users; 403 for a member of it who may not,
+    404 for everybody else (existence not revealed)."""
+    pk = _uuid(organization_id)
+    org = manageable_organization_list(user=user).filter(pk=pk).first()
     if org is None:
+        if pk in permissions.member_organization_ids(user):
+            raise PermissionDenied  # their own organisation: they know it, but may not manage it
         raise Http404
     return org
 

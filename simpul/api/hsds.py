@@ -15,10 +15,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from simpul.api.permissions import CanListDirectory
 from simpul.directory.hsds import selectors as hsds
 from simpul.directory.hsds import serializers as documents
 from simpul.directory.models import TaxonomyTerm
@@ -102,6 +104,8 @@ class HsdsProfileView(APIView):
 
 
 class HsdsOrganizationListView(APIView):
+    permission_classes = [IsAuthenticated, CanListDirectory]
+
     @_hsds_schema("getPaginatedListOfOrganizations", "HSDS: organizations", is_list=True)
     def get(self, request: Request) -> Response:
         return _list(request, hsds.hsds_organization_list, documents.organization_shallow)
@@ -115,6 +119,8 @@ class HsdsOrganizationView(APIView):
 
 
 class HsdsServiceListView(APIView):
+    permission_classes = [IsAuthenticated, CanListDirectory]
+
     @_hsds_schema("getPaginatedListOfServices", "HSDS: services", is_list=True)
     def get(self, request: Request) -> Response:
         return _list(request, hsds.hsds_service_list, documents.service_shallow)
@@ -128,6 +134,8 @@ class HsdsServiceView(APIView):
 
 
 class HsdsServiceAtLocationListView(APIView):
+    permission_classes = [IsAuthenticated, CanListDirectory]
+
     @_hsds_schema("getPaginatedListOfServiceAtLocation", "HSDS: services at locations",
                   is_list=True)
     def get(self, request: Request) -> Response:

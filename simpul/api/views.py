@@ -11,11 +11,13 @@ from typing import Any
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
 from simpul.api import serializers as s
+from simpul.api.permissions import CanListDirectory
 from simpul.directory import selectors as directory
 from simpul.directory import services as directory_services
 from simpul.directory.models import CapacityRecord, Organization, Service
@@ -46,6 +48,8 @@ def _input(
 # --- organisations ----------------------------------------------------------------------------
 class OrganizationViewSet(viewsets.GenericViewSet):
     """Organisations of the directory (partners, panti, LKSA, Suku Dinas, …)."""
+
+    permission_classes = [IsAuthenticated, CanListDirectory]
 
     queryset = Organization.objects.none()  # for the schema; reads go through the selectors
     serializer_class = s.OrganizationSerializer
@@ -83,6 +87,8 @@ class OrganizationViewSet(viewsets.GenericViewSet):
 # --- services ---------------------------------------------------------------------------------
 class ServiceViewSet(viewsets.GenericViewSet):
     """Services that organisations give, with their capacity (places)."""
+
+    permission_classes = [IsAuthenticated, CanListDirectory]
 
     queryset = Service.objects.none()
     serializer_class = s.ServiceSerializer

@@ -43,7 +43,8 @@ def test_users_without_admin_role_are_refused(client, lksa):
     staff = make_user(Role.ORG_STAFF, lksa)
     login(client, staff)
     assert client.get(reverse("accounts:organization_users")).status_code == 403
-    assert client.get(reverse("accounts:organization_user_list", args=[lksa.pk])).status_code == 404
+    # Their own organisation: known to them, so 403 (not 404).
+    assert client.get(reverse("accounts:organization_user_list", args=[lksa.pk])).status_code == 403
 
 
 @pytest.mark.django_db
