@@ -50,7 +50,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
         if field.many_to_many:
             values[name] = sorted(str(pk) for pk in getattr(instance, name).values_list("pk", flat=True)) if instance.pk else []
         elif field.is_relation:
-            values[name] = getattr(instance, field.attname)
+            values[name] = getattr(instance, f"{name}_id")
         else:
             values[name] = getattr(instance, name)
     return {k: _jsonable(v) for k, v in values.items()}

@@ -9,7 +9,7 @@ from simpul.core import permissions
 
 
 def simpul(request: HttpRequest) -> dict[str, Any]:
-    user = getattr(request, "user", None)
+    user: Any = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
     if signed_in and not user.is_verified() and (
         user.requires_two_factor or user.totpdevice_set.filter(confirmed=True).exists()

@@ -158,7 +158,7 @@ class Organization(BaseModel):
         return self.name
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        code = self.kelurahan.code if self.kelurahan_id else ""
+        code = self.kelurahan.code if self.kelurahan is not None else ""
         self.kota_code = code[:5]
         self.kecamatan_code = code[:8]
         super().save(*args, **kwargs)
@@ -268,7 +268,7 @@ class Service(BaseModel):
     capacity_total = models.PositiveIntegerField(_("places total"), null=True, blank=True)
     capacity_occupied = models.PositiveIntegerField(_("places occupied"), null=True, blank=True)
     capacity_updated_at = models.DateTimeField(_("capacity updated"), null=True, blank=True)
-    locations = models.ManyToManyField(
+    locations: models.ManyToManyField[Location, ServiceAtLocation] = models.ManyToManyField(
         Location, through="ServiceAtLocation", related_name="services", blank=True
     )
 

@@ -13,9 +13,13 @@ from simpul.regions.models import CODE_VERSION, Region
 
 def _walk(code: str | None) -> list[wilayah.Wilayah]:
     """Depth-first list of the region ``code`` (or every province) and all below it."""
-    roots = wilayah.list_wilayah() if code is None else [wilayah.get_wilayah(code)]
-    if code is not None and roots[0] is None:
-        raise ApplicationError(f"Kode wilayah tidak dikenal / unknown region code: {code}")
+    if code is None:
+        roots = wilayah.list_wilayah()
+    else:
+        root = wilayah.get_wilayah(code)
+        if root is None:
+            raise ApplicationError(f"Kode wilayah tidak dikenal / unknown region code: {code}")
+        roots = [root]
     out: list[wilayah.Wilayah] = []
     stack = list(reversed(roots))
     while stack:

@@ -34,7 +34,7 @@ class UserFactory(DjangoModelFactory):
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
         if create:
-            obj.save()
+            obj.save()  # type: ignore[attr-defined]
 
 
 class OrganizationFactory(DjangoModelFactory):
@@ -70,7 +70,7 @@ class MembershipFactory(DjangoModelFactory):
 def make_user(role: str, organization: Organization | None = None, **kwargs) -> User:  # type: ignore[no-untyped-def]
     """A user with one membership in ``organization`` (a new LKSA by default)."""
     org = organization or OrganizationFactory()
-    user = UserFactory(**kwargs)
+    user: User = UserFactory(**kwargs)  # type: ignore[assignment]
     MembershipFactory(user=user, organization=org, role=role)
     return user
 
