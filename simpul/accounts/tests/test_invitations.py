@@ -3,6 +3,7 @@ from datetime import timedelta
 from urllib.parse import urlparse
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -96,7 +97,9 @@ def test_existing_user_signed_in_accepts_and_gets_membership(client, lksa, lksa_
     )
     url = reverse("accounts:invitation_accept", args=[token])
     # Anonymous: asked to sign in first, no account created twice.
-    anonymous = Client(headers={"accept-language": "en"}).get(url)
+    english = Client()
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    anonymous = english.get(url)
     assert "Sign in first" in anonymous.content.decode()
     # Signed in as someone else: refused.
     other = make_user(Role.CASE_WORKER)

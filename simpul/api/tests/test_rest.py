@@ -200,7 +200,8 @@ def test_capacity_occupied_more_than_total_is_400_and_changes_nothing(api, direc
     api.force_authenticate(directory.harapan_staff)
     response = api.post(_capacity_url(service), {"total": 10, "occupied": 11}, format="json")
     assert response.status_code == 400
-    assert "cannot be more than the total" in response.json()["detail"]
+    # Bahasa Indonesia by default: "Tempat terisi (11) tidak boleh melebihi jumlah tempat (10)."
+    assert "tidak boleh melebihi" in response.json()["detail"]
     service.refresh_from_db()
     assert (service.capacity_total, service.capacity_occupied) == (30, 12)
     assert CapacityRecord.objects.count() == before
