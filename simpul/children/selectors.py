@@ -1,0 +1,645 @@
+"""Reads of the children's registry. Every selector takes the acting user and starts from
+:func:`simpul.cases.access.children_visible_to` (deny by default).
+
+- ``child_get`` is the one permission-checked getter: Http404 when the user may not know the
+  child exists; it returns the child and a :class:`ChildAccess` saying how much they may see.
+- Partners (organisation staff working on a case of the child) see a limited view.
+- Restricted children (a restricted category, or a sensitive case): names masked for people not
+  assigned; opening the record needs a reason, which is logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from simpul.accounts.models import Role
+from simpul.cases.access import (
+    case_access,
+    cases_visible_to,
+    children_visible_to,
+    mask_name,
+    partner_organization_ids,
+)
+from simpul.cases.models import Case
+from simpul.children import matching
+from simpul.children.identity import mask_number, record_from_values, warning_text
+from simpul.children.models import (
+    Category,
+    Child,
+    ChildCategory,
+    ChildDocument,
+    Consent,
+    DuplicateCandidate,
+    DuplicateScan,
+    LegalBasis,
+    NameToken,
+)
+from simpul.core import permissions
+from simpul.core.models import AccessLog
+from simpul.directory.models import GOVERNMENT_SOCIAL_TYPES
+from simpul.regions.models import Region
+
+if TYPE_CHECKING:
+    from simpul.accounts.models import User
+    from simpul.directory.models import Organization
+
+CANDIDATE_BLOCK_CAP = 500  # at most this many blocked records are scored in one check
+
+
+# --- access -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ChildAccess:
+    """What one user may see and do with one child's record."""
+
+    visible: bool = False
+    full: bool = False          # identity numbers (masked, revealable), documents, consents
+    is_partner: bool = False    # sees the child only through an organisation's case assignment
+    is_assigned: bool = False   # case worker / team / supervisor of a case, or the registrar
+    restricted: bool = False
+    can_edit: bool = False
+    partner_org_ids: frozenset = field(default_factory=frozenset)
+
+    @property
+    def needs_reason(self) -> bool:
+        """A restricted record opened by someone not assigned: a reason first, logged."""
+        return self.visible and self.restricted and not self.is_assigned
+
+    @property
+    def show_name(self) -> bool:
+        return self.visible and (not self.restricted or self.is_assigned)
+
+
+def _restricted_q() -> Q:
+    return Q(
+        Exists(Case.objects.filter(Q(is_sensitive=True) | Q(primary_category__is_restricted=True), child=OuterRef("pk")))
+    ) | Q(
+        Exists(ChildCategory.objects.filter(child=OuterRef("pk"), ended_at__isnull=True, category__is_restricted=True))
+    )
+
+
+def _assigned_q(user: User) -> Q:
+    mine = Case.objects.filter(child=OuterRef("pk")).filter(
+        Q(case_worker=user) | Q(supervisor=user) | Q(team=user)
+    )
+    return Q(Exists(mine)) | Q(registered_by=user)
+
+
+def with_masking(qs: QuerySet[Child], user: User) -> QuerySet[Child]:
+    """Annotate ``restricted_flag`` and ``assigned_flag``; templates mask when restricted and
+    not assigned (see :func:`display_name`)."""
+    return qs.annotate(
+        restricted_flag=ExpressionWrapper(_restricted_q(), output_field=BooleanField()),
+        assigned_flag=ExpressionWrapper(_assigned_q(user), output_field=BooleanField()),
+    )
+
+
+def display_name(child: Child) -> str:
+    if getattr(child, "restricted_flag", False) and not getattr(child, "assigned_flag", False):
+        return mask_name(child.full_name)
+    return child.full_name
+
+
+def child_is_restricted(child: Child) -> bool:
+    return Child.objects.filter(pk=child.pk).filter(_restricted_q()).exists()
+
+
+def _government_scope_covers(user: User, child: Child) -> bool:
+    if child.registered_by_id == user.pk and not child.cases.exists():
+        return True
+    for m in user.active_memberships():
+        if m.role not in (Role.SUPERVISOR, Role.DATA_OPERATOR, Role.CASE_WORKER):
+            continue
+        if m.organization.org_type not in GOVERNMENT_SOCIAL_TYPES:
+            continue
+        region = m.effective_region_scope()
+        if region is None or not child.current_kota_code:
+            continue
+        code = region.code
+        if (len(code) <= 2 and child.current_kota_code.startswith(code + ".")) or child.current_kota_code == code[:5]:
+            return True
+    return False
+
+
+def child_access(user: User, child: Child) -> ChildAccess:
+    if not children_visible_to(user).filter(pk=child.pk).exists():
+        return ChildAccess()
+    accesses = [case_access(user, c) for c in cases_visible_to(user).filter(child=child)]
+    in_scope = _government_scope_covers(user, child)
+    full = in_scope or any(a.full for a in accesses)
+    assigned = child.registered_by_id == user.pk or any(a.is_assigned for a in accesses)
+    return ChildAccess(
+        visible=True,
+        full=full,
+        is_partner=not full,
+        is_assigned=assigned,
+        restricted=child_is_restricted(child),
+        can_edit=full and (in_scope or any(a.can_edit for a in accesses)),
+        partner_org_ids=frozenset(partner_organization_ids(user)) if not full else frozenset(),
+    )
+
+
+def child_get(*, user: User, pk: Any) -> tuple[Child, ChildAccess]:
+    """The permission-checked getter: 404 unless the child is in ``children_visible_to``."""
+    try:
+        child = Child.objects.select_related("current_kelurahan", "registering_organization").get(pk=pk)
+    except (Child.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    access = child_access(user, child)
+    if not access.visible:
+        raise Http404
+    return child, access
+
+
+def access_log(
+    *, user: User, action: str, child: Child | None = None, target: Any = None, reason: str = "",
+    target_repr: str = "",
+) -> AccessLog:
+    """Append one access-log row (a read leaves a trace; this is the only write in selectors)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from simpul.core import request_context
+
+    membership = user.primary_membership() if user and user.is_authenticated else None
+    obj = target if target is not None else child
+    return AccessLog.objects.create(
+        user=user if user and user.is_authenticated else None,
+        user_email=getattr(user, "email", "") or "",
+        organization_name=membership.organization.name if membership else "",
+        action=action,
+        child_id=str(child.pk) if child is not None else "",
+        target_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        target_id=str(obj.pk) if obj is not None else "",
+        target_repr=(target_repr or (child.registration_number if child is not None and obj is child else str(obj or "")))[:255],
+        reason=reason[:255],
+        ip_address=request_context.current().ip_address,
+    )
+
+
+# --- matching against the database -------------------------------------------------------------
+class DbTokenStats:
+    """``matching.TokenStats`` backed by the NameToken table, cached for one check."""
+
+    def __init__(self) -> None:
+        self.total = Child.objects.active().count()
+        self._cache: dict[str, int] = {}
+
+    def preload(self, tokens: Iterable[str]) -> None:
+        missing = {t for t in tokens if t not in self._cache}
+        if not missing:
+            return
+        found = dict(NameToken.objects.filter(token__in=missing).values_list("token", "count"))
+        for t in missing:
+            self._cache[t] = found.get(t, 0)
+
+    def frequency(self, token: str) -> int:
+        if token not in self._cache:
+            self.preload([token])
+        return self._cache[token]
+
+
+def person_record(child: Child, *, aliases: Iterable[str] | None = None) -> matching.PersonRecord:
+    if aliases is None:
+        aliases = [a.name for a in child.aliases.all()]
+    values = {
+        "full_name": child.full_name, "sex": child.sex, "birth_date": child.birth_date,
+        "estimated_age": child.estimated_age, "age_estimated_on": child.age_estimated_on, "nik": child.nik,
+        "mother_name": child.mother_name, "current_kelurahan": child.current_kelurahan.code if child.current_kelurahan_id else None,
+        "origin_region_code": child.origin_region_code,
+    }
+    if child.current_kelurahan_id and "current_kelurahan" not in child._state.fields_cache:
+        values["current_kelurahan"] = Region.objects.filter(pk=child.current_kelurahan_id).values_list("code", flat=True).first()
+    return record_from_values(values, aliases=tuple(aliases), record_id=str(child.pk))
+
+
+def blocked_children(record: matching.PersonRecord, *, exclude_id: Any = None, cap: int = CANDIDATE_BLOCK_CAP) -> list[Child]:
+    """Active children sharing at least one blocking value with ``record`` (indexed OR)."""
+    q = Q(pk__in=[])
+    for column, values in matching.candidate_key_values(record).items():
+        if values:
+            q |= Q(**{f"{column}__in": sorted(values)})
+    qs = Child.objects.active().filter(q)
+    if exclude_id:
+        qs = qs.exclude(pk=exclude_id)
+    return list(qs.select_related("current_kelurahan").prefetch_related("aliases").order_by("pk")[:cap])
+
+
+def score_candidates(
+    record: matching.PersonRecord, children: list[Child], *, limit: int = 10, stats: DbTokenStats | None = None
+) -> list[tuple[Child, matching.MatchResult]]:
+    stats = stats or DbTokenStats()
+    by_id = {str(c.pk): c for c in children}
+    records = [person_record(c) for c in children]
+    tokens: set[str] = set(matching.frequency_tokens(record))
+    for r in records:
+        tokens |= matching.frequency_tokens(r)
+        for alias in r.aliases:
+            tokens |= {matching.phonetic_key(t) for t in matching.name_tokens(alias)}
+    tokens |= {matching.phonetic_key(t) for a in record.aliases for t in matching.name_tokens(a)}
+    stats.preload(tokens)
+    ranked = matching.rank_candidates(record, records, stats, limit)
+    return [(by_id[rec.id], result) for rec, result in ranked]
+
+
+_NAME_SENTENCES = {
+    "exact": _("Name matches"),
+    "agree_spelling_variant": _("Name matches in another spelling"),
+    "agree_nickname_or_initial": _("Name matches a nickname or an initial"),
+    "agree_swapped_order": _("Same names in another order"),
+    "agree_partial": _("Part of the name matches"),
+    "conflict": _("Names differ"),
+    "disagree": _("Names differ"),
+}
+_SENTENCES = {
+    ("nik", "exact"): _("Same NIK"),
+    ("nik", "one_typo"): _("NIK differs by one digit"),
+    ("nik", "two_typos"): _("NIK differs by two digits"),
+    ("nik", "serial_differs"): _("NIK differs only in the serial number"),
+    ("nik", "sex_digit_differs"): _("NIK differs in the sex digit (possibly a twin)"),
+    ("nik", "disagree"): _("Different NIK"),
+    ("birth_date", "exact"): _("Same date of birth"),
+    ("birth_date", "day_month_swapped"): _("Date of birth with day and month swapped"),
+    ("birth_date", "same_month_year"): _("Born in the same month and year"),
+    ("birth_date", "year_typo"): _("Same birthday, the year differs slightly"),
+    ("birth_date", "estimated_within_1y"): _("Ages agree within a year (estimated)"),
+    ("birth_date", "estimated_within_2y"): _("Ages agree within two years (estimated)"),
+    ("birth_date", "within_1y"): _("Born within a year of each other"),
+    ("birth_date", "disagree"): _("Different date of birth"),
+    ("sex", "agree"): _("Same sex"),
+    ("sex", "disagree"): _("Different sex"),
+    ("mother_name", "agree"): _("Same mother's name"),
+    ("mother_name", "spelling_variant"): _("Mother's name in another spelling"),
+    ("mother_name", "partial"): _("Mother's name partly matches"),
+    ("mother_name", "disagree"): _("Different mother's name"),
+    ("kelurahan", "same_kelurahan"): _("Lives in the same kelurahan"),
+    ("kelurahan", "same_kecamatan"): _("Lives in the same kecamatan"),
+    ("kelurahan", "same_kota"): _("Lives in the same city"),
+    ("kelurahan", "different"): _("Lives in another area"),
+}
+
+
+def reason_sentence(field_name: str, outcome: str, detail: str = "") -> str:
+    """A reason code of the matcher as a sentence for people ("Nama cocok (nama langka)")."""
+    if field_name == "name":
+        via_alias = outcome.startswith("alias_")
+        base = outcome.removeprefix("alias_")
+        key = next((k for k in sorted(_NAME_SENTENCES, key=len, reverse=True) if base.startswith(k)), "")
+        text = str(_NAME_SENTENCES.get(key, _("Name compared")))
+        notes = []
+        if "rare name" in detail:
+            notes.append(str(_("rare name")))
+        elif "common name" in detail:
+            notes.append(str(_("common name")))
+        if via_alias:
+            notes.append(str(_("via another name of the child")))
+        return f"{text} ({', '.join(notes)})" if notes else text
+    return str(_SENTENCES.get((field_name, outcome), f"{field_name}: {outcome}"))
+
+
+def reasons_as_dicts(result: matching.MatchResult) -> list[dict[str, Any]]:
+    return [{"field": r.field, "outcome": r.outcome, "weight": r.weight, "detail": r.detail} for r in result.reasons]
+
+
+def reason_sentences(reasons: Iterable[Any]) -> list[dict[str, Any]]:
+    out = []
+    for r in reasons:
+        f, o, w, d = (r["field"], r["outcome"], r["weight"], r.get("detail", "")) if isinstance(r, dict) else (r.field, r.outcome, r.weight, r.detail)
+        out.append({"text": reason_sentence(f, o, d), "agrees": w > 0})
+    return out
+
+
+@dataclass
+class CandidateView:
+    """A probable duplicate as shown to one user: full, or masked when they may not see it."""
+
+    level: str
+    score: float
+    reasons: list[dict[str, Any]]
+    visible: bool
+    child_id: str | None = None
+    name: str = ""
+    registration_number: str = ""
+    summary: str = ""
+    age: int | None = None
+    age_is_estimated: bool = False
+    url: str = ""
+
+
+def _kota_names(codes: Iterable[str]) -> dict[str, str]:
+    return dict(Region.objects.filter(code__in=set(codes)).values_list("code", "name"))
+
+
+def candidate_views(user: User, pairs: list[tuple[Child, matching.MatchResult]]) -> list[CandidateView]:
+    ids = [c.pk for c, _r in pairs]
+    visible_qs = with_masking(children_visible_to(user).filter(pk__in=ids), user)
+    visible = {c.pk: c for c in visible_qs}
+    kotas = _kota_names(c.current_kota_code for c, _r in pairs)
+    views = []
+    for child, result in pairs:
+        reasons = reason_sentences(result.reasons)
+        seen = visible.get(child.pk)
+        if seen is None:
+            views.append(CandidateView(
+                level=result.level, score=result.score, reasons=reasons, visible=False,
+                name=mask_name(child.full_name),
+                summary=str(_("A record in %(area)s, registered in %(year)s — ask your supervisor.")) % {
+                    "area": kotas.get(child.current_kota_code) or _("another area"), "year": child.created_at.year,
+                },
+            ))
+            continue
+        views.append(CandidateView(
+            level=result.level, score=result.score, reasons=reasons, visible=True, child_id=str(child.pk),
+            name=display_name(seen), registration_number=child.registration_number,
+            summary=kotas.get(child.current_kota_code, ""), age=child.age, age_is_estimated=child.age_is_estimated,
+            url=reverse("children:detail", args=[child.pk]),
+        ))
+    return views
+
+
+def child_duplicate_candidates(
+    *, user: User, record: matching.PersonRecord, exclude_id: Any = None, limit: int = 10
+) -> list[CandidateView]:
+    """Records that are probably the same child as ``record``, best first, with reasons.
+    Candidates the user may not see are still listed (a warning) but masked."""
+    children = blocked_children(record, exclude_id=exclude_id)
+    return candidate_views(user, score_candidates(record, children, limit=limit))
+
+
+def child_duplicates_of(*, user: User, child: Child, limit: int = 10) -> list[CandidateView]:
+    """On demand, from the child's page."""
+    return child_duplicate_candidates(user=user, record=person_record(child), exclude_id=child.pk, limit=limit)
+
+
+# --- consent ----------------------------------------------------------------------------------
+def sharing_allowed(child: Child, organization: Organization) -> bool:
+    """An active sharing consent naming the organisation, or an active legal basis covering it."""
+    if Consent.objects.filter(
+        child=child, purpose=Consent.Purpose.SHARING, withdrawn_at__isnull=True, organizations=organization
+    ).exists():
+        return True
+    return LegalBasis.objects.filter(
+        child=child, purpose=Consent.Purpose.SHARING, revoked_at__isnull=True
+    ).filter(Q(organizations=organization) | Q(organizations__isnull=True)).exists()
+
+
+# --- classification ---------------------------------------------------------------------------
+@dataclass
+class Suggestion:
+    category: Category
+    reason: str
+    age_ok: bool | None
+
+
+def category_suggestions(child: Child) -> list[Suggestion]:
+    """Categories suggested by the conditions recorded (Category.conditions) and the child's
+    field labels (maps_to), with the age rule checked against the child's (estimated) age."""
+    age = child.age
+    active = set(child.classifications.filter(ended_at__isnull=True).values_list("category_id", flat=True))
+    condition_ids = set(child.conditions.values_list("pk", flat=True))
+    out: dict[Any, Suggestion] = {}
+    if condition_ids:
+        for cat in Category.objects.filter(conditions__in=condition_ids).exclude(scheme=Category.Scheme.FIELD).distinct().prefetch_related("conditions"):
+            if cat.pk in active:
+                continue
+            names = [str(c) for c in cat.conditions.all() if c.pk in condition_ids]
+            out[cat.pk] = Suggestion(cat, str(_("Conditions recorded: %(list)s")) % {"list": ", ".join(names)}, cat.age_fits(age))
+    labels = Category.objects.filter(pk__in=active, scheme=Category.Scheme.FIELD).prefetch_related("maps_to")
+    for label in labels:
+        for cat in label.maps_to.all():
+            if cat.pk in active or cat.pk in out:
+                continue
+            out[cat.pk] = Suggestion(cat, str(_("Field label: %(label)s")) % {"label": label}, cat.age_fits(age))
+    return sorted(out.values(), key=lambda s: (s.age_ok is False, s.category.scheme != "pmks", s.category.sort_order))
+
+
+def classification_rows(child: Child) -> list[dict[str, Any]]:
+    age = child.age
+    rows = []
+    for cc in child.classifications.filter(ended_at__isnull=True).select_related("category", "subtype").prefetch_related("category__maps_to"):
+        ok = cc.category.age_fits(age)
+        if ok and cc.subtype_id:
+            st = cc.subtype
+            ok = not ((st.min_age is not None and age is not None and age < st.min_age) or (st.max_age is not None and age is not None and age > st.max_age))
+        rows.append({"obj": cc, "age_ok": ok, "maps_to": list(cc.category.maps_to.all())})
+    return rows
+
+
+def classification_choices() -> dict[str, list[Category]]:
+    cats = list(Category.objects.prefetch_related("maps_to", "subtypes"))
+    return {
+        "pmks": [c for c in cats if c.scheme == Category.Scheme.PMKS],
+        "ampk": [c for c in cats if c.scheme == Category.Scheme.AMPK],
+        "field": [c for c in cats if c.scheme == Category.Scheme.FIELD],
+    }
+
+
+# --- profile ----------------------------------------------------------------------------------
+def _case_url(case: Case) -> str:
+    try:
+        return reverse("cases:detail", args=[case.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def child_profile(*, user: User, child: Child, access: ChildAccess, opened: bool = False) -> dict[str, Any]:
+    """Everything the profile page shows, cut to what ``access`` allows. ``opened``: a restricted
+    record opened with a (logged) reason shows the name."""
+    cases = list(cases_visible_to(user).filter(child=child).select_related("lead_organization").order_by("-reported_at"))
+    guardians = list(child.guardians.all())
+    ctx: dict[str, Any] = {
+        "child": child,
+        "access": access,
+        "name": child.full_name if access.show_name or opened else mask_name(child.full_name),
+        "age": child.age,
+        "age_is_estimated": child.age_is_estimated,
+        "eighteenth_birthday": child.eighteenth_birthday(),
+        "classifications": classification_rows(child),
+        "disability_types": child.disability_types,
+        "cases": [{"case": c, "url": _case_url(c)} for c in cases],
+    }
+    if access.full:
+        ctx.update(
+            nik_masked=mask_number(child.nik), kk_masked=mask_number(child.no_kk),
+            warnings=[warning_text(w) for w in child.identity_warnings],
+            aliases=list(child.aliases.all()), guardians=guardians,
+            consents=list(child.consents.prefetch_related("organizations")),
+            legal_bases=list(child.legal_bases.prefetch_related("organizations")),
+            documents=list(child.documents.all()),
+            origin=child.origin_region_name,
+            kelurahan=child.current_kelurahan,
+            suggestions=category_suggestions(child),
+            merges=list(child.merges_received.filter(undone_at__isnull=True).select_related("merged")),
+            can_merge=permissions.can_merge_children(user),
+            can_record_legal_basis=permissions.can_record_legal_basis(user),
+        )
+    else:
+        # Partners: guardians' contact only with a sharing consent (or legal basis) for one of
+        # their organisations; never an alleged perpetrator.
+        from simpul.directory.models import Organization
+
+        orgs = Organization.objects.filter(pk__in=access.partner_org_ids)
+        share = any(sharing_allowed(child, o) for o in orgs)
+        ctx["guardians"] = [g for g in guardians if not g.is_alleged_perpetrator] if share else []
+        ctx["guardians_hidden"] = not share and bool(guardians)
+    return ctx
+
+
+def document_get(*, user: User, pk: Any) -> ChildDocument:
+    """A protected document: full access to its child only (404 otherwise)."""
+    try:
+        doc = ChildDocument.objects.select_related("child").get(pk=pk)
+    except (ChildDocument.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    access = child_access(user, doc.child)
+    if not access.full or doc.child.merged_into_id:
+        raise Http404
+    return doc
+
+
+# --- search -----------------------------------------------------------------------------------
+@dataclass
+class SearchFilters:
+    q: str = ""
+    nik: str = ""
+    category: Category | None = None
+    kota: str = ""        # Region code "31.75"
+    kecamatan: str = ""   # Region code "31.75.01"
+    case_status: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.q or self.nik or self.category or self.kota or self.kecamatan or self.case_status)
+
+    def loggable(self) -> str:
+        """The query as written to the access log: NIK digits never stored."""
+        parts = []
+        if self.q:
+            parts.append(f"q={''.join('•' if ch.isdigit() else ch for ch in self.q)}")
+        if self.nik:
+            parts.append("nik=••••")
+        if self.category:
+            parts.append(f"category={self.category.scheme}:{self.category.code}")
+        for key in ("kota", "kecamatan", "case_status"):
+            if getattr(self, key):
+                parts.append(f"{key}={getattr(self, key)}")
+        return " ".join(parts)
+
+
+def _name_q(text: str) -> Q:
+    q = Q()
+    for token in matching.name_tokens(text):
+        key = matching.phonetic_key(token)
+        part = Q(search_name__contains=token) | Q(aliases__name__icontains=token)
+        if len(token) > 1:
+            part |= Q(bk_name_a__startswith=f"{key}|") | Q(bk_name_b__startswith=f"{key}|")
+        q &= part
+    return q
+
+
+def _nik_q(raw: str) -> Q | None:
+    raw = raw.strip()
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    if not digits:
+        return None
+    if len(digits) == 16 and raw.isdigit():
+        return Q(nik=digits)
+    # A masked NIK "3171••••••••0001" (or "3171*0001"): prefix and suffix.
+    head = ""
+    for ch in raw:
+        if not ch.isdigit():
+            break
+        head += ch
+    tail = ""
+    for ch in reversed(raw):
+        if not ch.isdigit():
+            break
+        tail = ch + tail
+    if head == raw:  # only digits, fewer than 16: a prefix
+        return Q(nik__startswith=head)
+    q = Q(nik__regex=r"^\d{16}$")
+    if head:
+        q &= Q(nik__startswith=head)
+    if tail:
+        q &= Q(nik__endswith=tail)
+    return q
+
+
+def child_search(*, user: User, filters: SearchFilters) -> QuerySet[Child]:
+    """Search the children the user may see; restricted names masked via ``with_masking``."""
+    qs = children_visible_to(user)
+    if filters.q:
+        qs = qs.filter(_name_q(filters.q))
+    if filters.nik and permissions.can_search_children_by_nik(user):
+        nik_q = _nik_q(filters.nik)
+        if nik_q is not None:
+            qs = qs.filter(nik_q)
+    if filters.category:
+        qs = qs.filter(classifications__category=filters.category, classifications__ended_at__isnull=True)
+    if filters.kecamatan:
+        qs = qs.filter(current_kelurahan__code__startswith=filters.kecamatan + ".")
+    elif filters.kota:
+        qs = qs.filter(current_kota_code=filters.kota[:5])
+    if filters.case_status:
+        qs = qs.filter(cases__in=cases_visible_to(user).filter(status=filters.case_status))
+    # children_visible_to is already distinct; re-select by pk so joins above do not repeat rows.
+    qs = Child.objects.filter(pk__in=qs.values("pk"))
+    return with_masking(qs, user).select_related("current_kelurahan").order_by("full_name", "pk")
+
+
+# --- duplicate scan ---------------------------------------------------------------------------
+def duplicate_scan_latest() -> DuplicateScan | None:
+    return DuplicateScan.objects.first()
+
+
+def duplicate_scan_get(*, user: User, pk: Any) -> DuplicateScan:
+    if not permissions.can_merge_children(user):
+        raise Http404
+    try:
+        return DuplicateScan.objects.get(pk=pk)
+    except (DuplicateScan.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def duplicate_pairs(*, user: User, status: str = DuplicateCandidate.Status.OPEN) -> QuerySet[DuplicateCandidate]:
+    """Candidate pairs the supervisor may review: both children visible to them."""
+    if not permissions.can_merge_children(user):
+        return DuplicateCandidate.objects.none()
+    visible = children_visible_to(user).values("pk")
+    return (
+        DuplicateCandidate.objects.filter(status=status, child_a__in=visible, child_b__in=visible)
+        .filter(child_a__merged_into__isnull=True, child_b__merged_into__isnull=True)
+        .select_related("child_a", "child_b")
+        .order_by("-score", "pk")
+    )
+
+
+def duplicate_pair_get(*, user: User, pk: Any) -> DuplicateCandidate:
+    try:
+        return duplicate_pairs(user=user).get(pk=pk)
+    except (DuplicateCandidate.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def merge_get(*, user: User, pk: Any) -> Any:
+    from simpul.children.models import ChildMerge
+
+    if not permissions.can_merge_children(user):
+        raise Http404
+    try:
+        merge = ChildMerge.objects.select_related("survivor", "merged").get(pk=pk)
+    except (ChildMerge.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if not children_visible_to(user).filter(pk=merge.survivor_id).exists():
+        raise Http404
+    return merge
+
+
+def today() -> dt.date:
+    return timezone.localdate()

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from simpul.children import selectors, services
+from simpul.children.identity import record_from_values
+from simpul.children.models import Child, NameToken
+from simpul.children.tests.conftest import child_data
+from simpul.core.exceptions import ApplicationError
+from simpul.core.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_registration_stores_keys_number_and_region(worker, register):
+    child = register(worker, aliases=["Dedi"], origin_region_code="33.74")
+    assert re.fullmatch(rf"ANK-{dt.date.today().year}-\d{{6}}", child.registration_number)
+    assert child.current_kota_code == "31.75"
+    assert child.origin_region_code == "33.74" and "Semarang" in child.origin_region_name
+    assert child.bk_name_a.endswith("|2012") and child.search_name.startswith("dedi kurniawan")
+    assert child.registering_organization == worker.primary_membership().organization
+    assert list(child.aliases.values_list("name", flat=True)) == ["Dedi"]
+    second = register(worker, full_name="Rina Marlina", sex="F", mother_name="Yati")
+    assert int(second.registration_number[-6:]) == int(child.registration_number[-6:]) + 1
+
+
+def test_nik_mismatch_is_a_warning_not_a_block_and_masked_in_audit(worker, register):
+    # NIK encodes a girl born 05-01-10; the record says a boy born 14-03-2012.
+    child = register(worker, nik="3175014501100001")
+    codes = {w["code"] for w in child.identity_warnings}
+    assert codes == {"nik_birth_date_mismatch", "nik_sex_mismatch"}
+    assert child.birth_date == dt.date(2012, 3, 14)  # never corrected from the NIK
+    event = AuditEvent.objects.get(action="children.child.registered", target_id=str(child.pk))
+    assert "3175014501100001" not in str(event.data) + str(event.changes)
+    assert event.data["nik"] == "•••"
+
+
+def test_nik_matching_the_record_gives_no_warning(worker, register):
+    child = register(worker, nik="3175011403120002")
+    assert child.identity_warnings == []
+
+
+def test_invalid_identity_numbers_are_refused(worker, register):
+    with pytest.raises(ApplicationError) as exc:
+        register(worker, nik="12345")
+    assert "nik" in exc.value.extra["fields"]
+    with pytest.raises(ApplicationError) as exc:
+        register(worker, no_kk="317501")
+    assert "no_kk" in exc.value.extra["fields"]
+
+
+def test_estimated_age_needs_a_reason_and_no_date_is_invented(worker, register):
+    with pytest.raises(ApplicationError) as exc:
+        register(worker, birth_date=None, estimated_age=9)
+    assert "age_estimate_reason" in exc.value.extra["fields"]
+    child = register(worker, birth_date=None, estimated_age=9, age_estimate_reason="self_report",
+                     nik="3175011403120002")
+    assert child.birth_date is None and child.age == 9 and child.age_is_estimated
+    assert child.bk_name_a.endswith(f"|{dt.date.today().year - 9}")
+
+
+def test_unknown_origin_code_is_refused(worker, register):
+    with pytest.raises(ApplicationError) as exc:
+        register(worker, origin_region_code="99.99")
+    assert "origin_region_code" in exc.value.extra["fields"]
+
+
+def test_name_tokens_are_counted_on_register_and_rename(worker, register):
+    child = register(worker, full_name="Joko Susilo")
+    assert NameToken.objects.get(token="ioko").count == 1
+    services.child_update_identity(actor=worker, child=child, data={"full_name": "Joko Santoso"})
+    assert NameToken.objects.get(token="susilo").count == 0
+    assert NameToken.objects.get(token="santoso").count == 1
+
+
+def test_duplicate_check_finds_spelling_variant_before_saving(worker, register):
+    existing = register(worker, full_name="Djoko Soesilo", mother_name="Soemarni")
+    before = Child.objects.count()
+    with pytest.raises(services.DuplicateSuspected) as exc:
+        services.child_register(actor=worker, data=child_data(full_name="Joko Susilo", mother_name="Sumarni"))
+    assert Child.objects.count() == before  # nothing saved
+    cands = exc.value.extra["candidates"]
+    assert cands[0]["child_id"] == str(existing.pk) and cands[0]["visible"]
+    texts = " ".join(r["text"] for r in cands[0]["reasons"])
+    assert "Tanggal lahir sama" in texts or "Same date of birth" in texts
+    # The worker says "different child": registered, and the choice is audited.
+    child = services.child_register(actor=worker, data=child_data(full_name="Joko Susilo"),
+                                    confirm_not_duplicate_of=[existing.pk])
+    event = AuditEvent.objects.get(action="children.child.registered", target_id=str(child.pk))
+    assert event.data["confirmed_not_duplicate_of"] == [str(existing.pk)]
+    assert event.data["duplicate_candidates_shown"] == [str(existing.pk)]
+
+
+def test_duplicate_candidates_outside_visibility_are_masked(worker, worker_pusat, register, kel_pusat):
+    other = register(worker_pusat, full_name="Siti Aminah Lubis", sex="F", current_kelurahan=kel_pusat.code)
+    record = record_from_values({"full_name": "Siti Aminah Lubis", "sex": "F", "birth_date": dt.date(2012, 3, 14),
+                                 "mother_name": "Sumarni"})
+    views = selectors.child_duplicate_candidates(user=worker, record=record)
+    assert len(views) == 1
+    view = views[0]
+    assert not view.visible and view.child_id is None and view.url == ""
+    assert "Siti" not in view.name and view.name.startswith("S•••")
+    assert "Jakarta Pusat" in view.summary and str(other.created_at.year) in view.summary
+    # The registrar in Jakarta Pusat sees it in full.
+    mine = selectors.child_duplicate_candidates(user=worker_pusat, record=record)
+    assert mine[0].visible and mine[0].name == "Siti Aminah Lubis"
+
+
+def test_reason_sentences_are_human_readable():
+    assert selectors.reason_sentence("nik", "one_typo") in ("NIK berbeda satu digit", "NIK differs by one digit")
+    text = selectors.reason_sentence("name", "alias_agree_spelling_variant", "via alias 'x'; rare name")
+    assert text.count("(") == 1 and text.endswith(")")
+    assert selectors.reason_sentence("name", "exact") != selectors.reason_sentence("name", "conflict")
