@@ -189,6 +189,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = envbool("WHITENOISE_USE_FINDERS", DEBUG)
+MEDIA_URL = "/media/"  # never served directly; see simpul/urls.py
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")) or "")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
@@ -242,6 +243,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # The schema and the docs page need a signed-in user, like the rest of the API.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Several models have a "status" or "kind": name their enums explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "simpul.cases.models.CaseStatus",
+        "AssessmentKindEnum": "simpul.cases.api.AssessmentKind",
+        "ServiceStatusEnum": "simpul.directory.models.ServiceStatus",
+    },
 }
 
 # --- logging --------------------------------------------------------------------------------

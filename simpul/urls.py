@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
@@ -9,10 +8,10 @@ urlpatterns = [
     path("accounts/", include("simpul.accounts.urls")),
     path("regions/", include("simpul.regions.urls")),
     path("directory/", include("simpul.directory.urls")),
+    path("children/", include("simpul.children.urls")),
+    path("cases/", include("simpul.cases.urls")),
     path("api/v1/", include("simpul.api.urls")),
 ]
 
-if settings.DEBUG:  # pragma: no cover - media files are served by the web server in production
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No media route: every uploaded file (children's documents) is served only through
+# permission-checked, logged views.

@@ -2,6 +2,8 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from simpul.api import hsds, views
+from simpul.cases.api import urlpatterns as case_urlpatterns
+from simpul.children.api import ChildViewSet
 
 app_name = "api"
 
@@ -37,6 +39,10 @@ urlpatterns = [
         regions.as_view({"get": "children"}),
         name="region-children",
     ),
+    # Children's registry (simpul.children.api)
+    path("children/", ChildViewSet.as_view({"get": "list", "post": "create"}), name="child-list"),
+    path("children/<uuid:pk>/", ChildViewSet.as_view({"get": "retrieve"}), name="child-detail"),
+    path("children/<uuid:pk>/duplicates/", ChildViewSet.as_view({"get": "duplicates"}), name="child-duplicates"),
     # Open Referral HSDS 3.0
     path("hsds/", hsds.HsdsRootView.as_view(), name="hsds-root"),
     path("hsds/profile", hsds.HsdsProfileView.as_view(), name="hsds-profile"),
@@ -63,3 +69,6 @@ urlpatterns = [
         name="hsds-service-at-location-detail",
     ),
 ]
+
+# Cases: /api/v1/cases/… (simpul/cases/api.py)
+urlpatterns += case_urlpatterns

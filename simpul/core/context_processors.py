@@ -22,6 +22,9 @@ def simpul(request: HttpRequest) -> dict[str, Any]:
             "audit": signed_in and permissions.can_view_audit(user),
             "users": signed_in and permissions.manageable_organizations(user).exists(),
             "import": signed_in and permissions.can_import_directory(user),
+            "children": signed_in and permissions.can_view_children(user),
+            "cases": signed_in and permissions.can_use_caseload(user),
+            "case_queue": signed_in and permissions.can_supervise_cases(user),
         }
         if signed_in
         else {},

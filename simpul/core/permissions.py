@@ -122,3 +122,81 @@ def grantable_roles(user: User, organization: Organization) -> list[str]:
         for value, _label in Role.choices
         if value != Role.SYSTEM_ADMIN and (government or value not in GOVERNMENT_ONLY_ROLES)
     ]
+
+
+# --- cases (per-case rules are in simpul.cases.access: cases_visible_to, case_access) ----------
+def _government_roles(user: User) -> set[str]:
+    if not _active(user):
+        return set()
+    return {
+        m.role for m in user.active_memberships() if m.organization.org_type in GOVERNMENT_SOCIAL_TYPES
+    }
+
+
+def can_open_case(user: User) -> bool:
+    """Dinas Sosial / Suku Dinas case workers, supervisors and data operators, and the staff of
+    a partner organisation (which then leads the case)."""
+    if not _active(user):
+        return False
+    if _government_roles(user) & {Role.CASE_WORKER, Role.SUPERVISOR, Role.DATA_OPERATOR}:
+        return True
+    return user.has_role(Role.ORG_ADMIN, Role.ORG_STAFF, Role.CASE_WORKER)
+
+
+def can_use_caseload(user: User) -> bool:
+    return bool(_government_roles(user) & {Role.CASE_WORKER, Role.SUPERVISOR, Role.DATA_OPERATOR}) or (
+        _active(user) and user.has_role(Role.ORG_ADMIN, Role.ORG_STAFF, Role.CASE_WORKER, Role.SKPD_LIAISON)
+    )
+
+
+def can_supervise_cases(user: User) -> bool:
+    """The approval queue and the overdue list: Dinas Sosial / Suku Dinas supervisors."""
+    return Role.SUPERVISOR in _government_roles(user)
+
+
+def can_manage_sla(user: User) -> bool:
+    """Draft and edit versions of the case deadline table."""
+    return is_system_admin(user) or can_supervise_cases(user)
+
+
+def can_approve_sla(user: User) -> bool:
+    """Only supervisors approve a version (and never one they created)."""
+    return can_supervise_cases(user)
+
+
+# --- children (per-child visibility is in simpul.cases.access.children_visible_to) -----------
+CHILD_REGISTRAR_ROLES = frozenset({Role.CASE_WORKER, Role.SUPERVISOR, Role.DATA_OPERATOR})
+CHILD_VIEWER_ROLES = frozenset(
+    {Role.CASE_WORKER, Role.SUPERVISOR, Role.DATA_OPERATOR, Role.ORG_ADMIN, Role.ORG_STAFF, Role.SKPD_LIAISON}
+)
+
+
+def _government_child_roles(user: User) -> set[str]:
+    if not _active(user):
+        return set()
+    return {m.role for m in user.active_memberships() if m.organization.org_type in GOVERNMENT_SOCIAL_TYPES}
+
+
+def can_view_children(user: User) -> bool:
+    """The "Anak" pages (search, profile): roles that may see some children through cases."""
+    return _active(user) and bool(user.roles() & CHILD_VIEWER_ROLES)
+
+
+def can_register_child(user: User) -> bool:
+    """Dinas Sosial / Suku Dinas case workers, supervisors and data operators register children."""
+    return bool(_government_child_roles(user) & CHILD_REGISTRAR_ROLES)
+
+
+def can_search_children_by_nik(user: User) -> bool:
+    """Identity numbers are searched only by those who may see them (government roles)."""
+    return can_register_child(user)
+
+
+def can_merge_children(user: User) -> bool:
+    """Merging records, undoing merges and the registry-wide duplicate scan: supervisors."""
+    return Role.SUPERVISOR in _government_child_roles(user)
+
+
+def can_record_legal_basis(user: User) -> bool:
+    """Recording a legal basis for sharing without consent: supervisors."""
+    return Role.SUPERVISOR in _government_child_roles(user)

@@ -1,0 +1,342 @@
+"""REST API of cases (/api/v1/cases/…): the same scoping as the screens.
+
+Fetches go through ``selectors.case_get`` (404 invisible, 403 visible but not allowed). Partners
+see the summary only, their own services and plan actions; restricted cases need a ``reason``
+query parameter (≥ 10 characters, logged) from anyone not assigned. Every read of a case writes
+an AccessLog row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from simpul.cases import selectors, services
+from simpul.cases.models import (
+    Assessment,
+    Case,
+    CasePlan,
+    CaseStatus,
+    IntakeChannel,
+    OutreachMethod,
+    PlanAction,
+    PlanGoal,
+    RiskLevel,
+    ServiceDelivery,
+)
+from simpul.directory.models import Organization, TaxonomyTerm
+
+# For the schema's enum names (settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
+AssessmentKind = Assessment.Kind
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input or a broken rule; `detail` says why."),
+    403: OpenApiResponse(description="Signed in, but not allowed to do this (or a restricted case without a reason)."),
+    404: OpenApiResponse(description="Not found, or not visible to you."),
+}
+REASON = OpenApiParameter(
+    "reason", str, description="Why you open a restricted case you are not assigned to (logged; at least 10 characters).",
+)
+
+
+# --- serializers ------------------------------------------------------------------------------
+class CaseListSerializer(serializers.ModelSerializer):
+    child_name = serializers.SerializerMethodField()
+    next_due = serializers.DateTimeField(read_only=True, allow_null=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Case
+        fields = ["id", "case_number", "child", "child_name", "status", "risk_level", "kota_code",
+                  "lead_organization", "reported_at", "next_due", "is_overdue"]
+
+    def get_child_name(self, obj: Case) -> str:
+        return getattr(obj, "display_name", "")
+
+
+class DeadlineSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    due_at = serializers.CharField()
+    overdue = serializers.BooleanField()
+    kind = serializers.CharField()
+
+
+class CaseDetailSerializer(serializers.ModelSerializer):
+    child_name = serializers.SerializerMethodField()
+    partner_view = serializers.SerializerMethodField()
+    next_statuses = serializers.SerializerMethodField()
+    due = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = ["id", "case_number", "child", "child_name", "status", "risk_level", "intake_channel", "reported_at",
+                  "kota_code", "lead_organization", "case_worker", "supervisor", "is_sensitive", "outreach_method",
+                  "closure_reason", "closed_at", "partner_view", "next_statuses", "due"]
+
+    def get_child_name(self, obj: Case) -> str:
+        return selectors.case_display_name(obj)
+
+    def get_partner_view(self, obj: Case) -> bool:
+        return obj.access.is_partner  # type: ignore[attr-defined]
+
+    def get_next_statuses(self, obj: Case) -> list[str]:
+        return services.next_statuses(obj) if obj.access.can_edit else []  # type: ignore[attr-defined]
+
+    @extend_schema(responses=DeadlineSerializer(many=True))
+    def get_due(self, obj: Case) -> list[dict[str, Any]]:
+        due = selectors.case_due(case=obj)
+        return [{"label": str(i.label), "due_at": str(i.due_at), "overdue": i.overdue, "kind": i.kind} for i in due["overdue"] + due["due"]]
+
+
+class CaseFullSerializer(CaseDetailSerializer):
+    class Meta(CaseDetailSerializer.Meta):
+        fields = [*CaseDetailSerializer.Meta.fields, "intake_details", "coercive_justification", "closure_note"]
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    child = serializers.UUIDField()
+    intake_channel = serializers.ChoiceField(choices=IntakeChannel.choices)
+    intake_details = serializers.CharField()
+    reported_at = serializers.DateTimeField()
+    outreach_method = serializers.ChoiceField(choices=OutreachMethod.choices, required=False, allow_blank=True, default="")
+    coercive_justification = serializers.CharField(required=False, allow_blank=True, default="")
+    risk_level = serializers.ChoiceField(choices=RiskLevel.choices)
+    lead_organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True, default=None)
+    is_sensitive = serializers.BooleanField(required=False, default=False)
+
+
+class CaseFilterSerializer(serializers.Serializer):
+    scope = serializers.ChoiceField(choices=["mine", "team", "all"], required=False)
+    status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
+    risk = serializers.ChoiceField(choices=RiskLevel.choices, required=False)
+    overdue = serializers.BooleanField(required=False, default=False)
+    sort = serializers.ChoiceField(choices=list(selectors.SORTS), required=False)
+
+
+class TransitionSerializer(serializers.Serializer):
+    to_status = serializers.ChoiceField(choices=CaseStatus.choices)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Assessment
+        fields = ["id", "kind", "version", "form_version", "status", "data", "submitted_at", "decided_at", "decision_note"]
+
+
+class AssessmentInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Assessment.Kind.choices)
+    data = serializers.DictField()
+    submit = serializers.BooleanField(required=False, default=False)
+
+
+class PlanActionSerializer(serializers.ModelSerializer):
+    service_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = PlanAction
+        fields = ["id", "description", "responsible_organization", "service_type", "due_date", "status"]
+
+
+class PlanGoalSerializer(serializers.ModelSerializer):
+    actions = PlanActionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PlanGoal
+        fields = ["id", "description", "achieved_at", "actions"]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    goals = PlanGoalSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CasePlan
+        fields = ["id", "version", "status", "summary", "submitted_at", "decided_at", "decision_note", "goals"]
+
+
+class PlanInputSerializer(serializers.Serializer):
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ServiceDeliverySerializer(serializers.ModelSerializer):
+    service_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = ServiceDelivery
+        fields = ["id", "service_type", "organization", "plan_action", "delivered_on", "description"]
+
+
+class ServiceDeliveryInputSerializer(serializers.Serializer):
+    service_type = serializers.SlugRelatedField(slug_field="code", queryset=TaxonomyTerm.objects.filter(taxonomy="service-type"))
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    delivered_on = serializers.DateField()
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    plan_action = serializers.PrimaryKeyRelatedField(queryset=PlanAction.objects.all(), required=False, allow_null=True, default=None)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def _case(request: Request, pk: Any, *, write: bool = False, part: str = "api") -> Case:
+    case = selectors.case_get(user=request.user, pk=pk, write=write)
+    access = case.access  # type: ignore[attr-defined]
+    if access.restricted and not access.is_assigned:
+        reason = request.query_params.get("reason", "")
+        if not reason:
+            raise PermissionDenied(_("This case is restricted: give the reason for opening it (parameter “reason”)."))
+        services.case_restricted_open(user=request.user, case=case, reason=reason)
+    services.case_view_log(user=request.user, case=case, part=part)
+    return case
+
+
+def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _detail(case: Case) -> dict[str, Any]:
+    cls = CaseFullSerializer if case.access.full else CaseDetailSerializer  # type: ignore[attr-defined]
+    return cls(case).data
+
+
+# --- views ------------------------------------------------------------------------------------
+class CaseListView(GenericAPIView):
+    """Cases visible to you (region scope, assignment, or your organisation's assignment)."""
+
+    queryset = Case.objects.none()
+    serializer_class = CaseListSerializer
+
+    @extend_schema(parameters=[CaseFilterSerializer], summary="List cases", operation_id="cases_list")
+    def get(self, request: Request) -> Response:
+        filters = _valid(CaseFilterSerializer, request.query_params)
+        qs = selectors.case_list(user=request.user, filters=filters)
+        page = self.paginate_queryset(qs)
+        selectors.with_display_names(page, request.user)
+        return self.get_paginated_response(CaseListSerializer(page, many=True).data)
+
+    @extend_schema(request=CaseCreateSerializer, responses={201: CaseFullSerializer, **ERRORS}, summary="Open a case")
+    def post(self, request: Request) -> Response:
+        data = _valid(CaseCreateSerializer, request.data)
+        child = selectors.child_for_case_open(user=request.user, pk=data.pop("child"))
+        case = services.case_open(actor=request.user, child=child, **data)
+        case = selectors.case_get(user=request.user, pk=case.pk)
+        return Response(_detail(case), status=status.HTTP_201_CREATED)
+
+
+class CaseDetailView(GenericAPIView):
+    queryset = Case.objects.none()
+    serializer_class = CaseFullSerializer
+
+    @extend_schema(parameters=[REASON], responses={200: CaseFullSerializer, 403: ERRORS[403], 404: ERRORS[404]},
+                   summary="Retrieve a case", description="Partners get the summary fields only.")
+    def get(self, request: Request, pk: Any) -> Response:
+        return Response(_detail(_case(request, pk, part="summary")))
+
+
+class CaseTransitionView(GenericAPIView):
+    queryset = Case.objects.none()
+    serializer_class = TransitionSerializer
+
+    @extend_schema(parameters=[REASON], request=TransitionSerializer, responses={200: CaseFullSerializer, **ERRORS},
+                   summary="Move a case to its next status",
+                   description="Illegal steps are refused with 400 and `allowed` (the legal next statuses). Plan approval and "
+                   "closure are taken by their own actions (supervisor approval, closure request).")
+    def post(self, request: Request, pk: Any) -> Response:
+        case = _case(request, pk, write=True, part="transition")
+        data = _valid(TransitionSerializer, request.data)
+        services.case_transition(actor=request.user, case=case, to_status=data["to_status"], reason=data["reason"])
+        return Response(_detail(selectors.case_get(user=request.user, pk=case.pk)))
+
+
+class CaseAssessmentsView(GenericAPIView):
+    queryset = Assessment.objects.none()
+    serializer_class = AssessmentSerializer
+
+    @extend_schema(parameters=[REASON], responses={200: AssessmentSerializer(many=True), 403: ERRORS[403], 404: ERRORS[404]},
+                   summary="Assessments of a case")
+    def get(self, request: Request, pk: Any) -> Response:
+        case = _case(request, pk, part="assessments")
+        page = self.paginate_queryset(selectors.case_assessments(case=case))
+        return self.get_paginated_response(AssessmentSerializer(page, many=True).data)
+
+    @extend_schema(parameters=[REASON], request=AssessmentInputSerializer, responses={201: AssessmentSerializer, **ERRORS},
+                   summary="Save (and optionally submit) an assessment",
+                   description="`data` follows the current form of the kind (see assessment_forms). A draft or returned "
+                   "assessment is updated; otherwise a new version is created.")
+    def post(self, request: Request, pk: Any) -> Response:
+        case = _case(request, pk, write=True, part="assessments")
+        data = _valid(AssessmentInputSerializer, request.data)
+        assessment = services.assessment_save(actor=request.user, case=case, kind=data["kind"], data=data["data"])
+        if data["submit"]:
+            assessment = services.assessment_submit(actor=request.user, assessment=assessment)
+        return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
+
+
+class CasePlansView(GenericAPIView):
+    queryset = CasePlan.objects.none()
+    serializer_class = PlanSerializer
+
+    @extend_schema(parameters=[REASON], responses={200: PlanSerializer(many=True), 403: ERRORS[403], 404: ERRORS[404]},
+                   summary="Plan versions of a case", description="Partners: 403 (their actions are in the plan-actions list).")
+    def get(self, request: Request, pk: Any) -> Response:
+        case = _case(request, pk, part="plan")
+        page = self.paginate_queryset(selectors.case_plans(user=request.user, case=case))
+        return self.get_paginated_response(PlanSerializer(page, many=True).data)
+
+    @extend_schema(parameters=[REASON], request=PlanInputSerializer, responses={201: PlanSerializer, **ERRORS},
+                   summary="Start a new plan version (draft)")
+    def post(self, request: Request, pk: Any) -> Response:
+        case = _case(request, pk, write=True, part="plan")
+        data = _valid(PlanInputSerializer, request.data)
+        plan = services.plan_create(actor=request.user, case=case, summary=data["summary"])
+        return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+
+class CasePlanActionsView(GenericAPIView):
+    queryset = PlanAction.objects.none()
+    serializer_class = PlanActionSerializer
+
+    @extend_schema(parameters=[REASON], responses={200: PlanActionSerializer(many=True), 404: ERRORS[404]},
+                   summary="Your organisation's actions in the approved plan")
+    def get(self, request: Request, pk: Any) -> Response:
+        case = _case(request, pk, part="plan")
+        page = self.paginate_queryset(selectors.case_partner_actions(user=request.user, case=case))
+        return self.get_paginated_response(PlanActionSerializer(page, many=True).data)
+
+
+class CaseServicesView(GenericAPIView):
+    queryset = ServiceDelivery.objects.none()
+    serializer_class = ServiceDeliverySerializer
+
+    @extend_schema(parameters=[REASON], responses={200: ServiceDeliverySerializer(many=True), 404: ERRORS[404]},
+                   summary="Services delivered", description="Partners see the services their organisation delivered.")
+    def get(self, request: Request, pk: Any) -> Response:
+        case = _case(request, pk, part="services")
+        page = self.paginate_queryset(selectors.case_services(user=request.user, case=case))
+        return self.get_paginated_response(ServiceDeliverySerializer(page, many=True).data)
+
+    @extend_schema(parameters=[REASON], request=ServiceDeliveryInputSerializer, responses={201: ServiceDeliverySerializer, **ERRORS},
+                   summary="Record a service delivered")
+    def post(self, request: Request, pk: Any) -> Response:
+        case = _case(request, pk, part="services")
+        data = _valid(ServiceDeliveryInputSerializer, request.data)
+        delivery = services.service_delivery_record(actor=request.user, case=case, **data)
+        return Response(ServiceDeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
+
+
+urlpatterns = [
+    path("cases/", CaseListView.as_view(), name="case-list"),
+    path("cases/<uuid:pk>/", CaseDetailView.as_view(), name="case-detail"),
+    path("cases/<uuid:pk>/transitions/", CaseTransitionView.as_view(), name="case-transitions"),
+    path("cases/<uuid:pk>/assessments/", CaseAssessmentsView.as_view(), name="case-assessments"),
+    path("cases/<uuid:pk>/plans/", CasePlansView.as_view(), name="case-plans"),
+    path("cases/<uuid:pk>/plan-actions/", CasePlanActionsView.as_view(), name="case-plan-actions"),
+    path("cases/<uuid:pk>/services/", CaseServicesView.as_view(), name="case-services"),
+]

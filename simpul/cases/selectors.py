@@ -1,0 +1,421 @@
+"""All reads of the cases app. Every case query starts from ``access.cases_visible_to``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from simpul.cases.access import (
+    case_access,
+    cases_visible_to,
+    children_visible_to,
+    mask_name,
+    partner_organization_ids,
+    region_scope_q,
+)
+from simpul.cases.models import (
+    Assessment,
+    Case,
+    CaseDeadline,
+    CasePlan,
+    CaseStatus,
+    CaseTask,
+    OutreachMethod,
+    PlanAction,
+    SlaPolicy,
+)
+from simpul.core import permissions
+from simpul.core.models import AuditEvent
+
+if TYPE_CHECKING:
+    from simpul.accounts.models import User
+    from simpul.children.models import Child
+
+
+# --- one case ---------------------------------------------------------------------------------
+def case_get(*, user: User, pk: Any, write: bool = False) -> Case:
+    """The case if ``user`` may see it (else 404); with ``write``, 403 unless they may edit.
+    The decision is attached as ``case.access`` (a CaseAccess)."""
+    try:
+        case = Case.objects.select_related(
+            "child", "lead_organization", "case_worker", "supervisor", "primary_category", "sla_policy"
+        ).get(pk=pk)
+    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    access = case_access(user, case)
+    if not access.visible:
+        raise Http404
+    if write and not access.can_edit:
+        raise PermissionDenied
+    case.access = access  # type: ignore[attr-defined]
+    case._access_cache = (user.pk, access)  # type: ignore[attr-defined]
+    return case
+
+
+def case_require_full(case: Case) -> None:
+    """Tabs only the case's own team and supervisors see (assessments, documents, timeline)."""
+    if not case.access.full:  # type: ignore[attr-defined]
+        raise PermissionDenied
+
+
+def case_display_name(case: Case, access: Any = None) -> str:
+    access = access or getattr(case, "access", None)
+    if access is not None and not access.show_identity:
+        return mask_name(case.child.full_name)
+    return case.child.full_name
+
+
+# --- lists ------------------------------------------------------------------------------------
+def _restricted_child() -> Exists:
+    from simpul.children.models import ChildCategory
+
+    return Exists(
+        ChildCategory.objects.filter(child=OuterRef("child_id"), ended_at__isnull=True, category__is_restricted=True)
+    )
+
+
+def _annotate_list(qs: QuerySet[Case], user: User, now: dt.datetime | None = None) -> QuerySet[Case]:
+    now = now or timezone.now()
+    open_deadlines = CaseDeadline.objects.filter(case=OuterRef("pk"), met_at__isnull=True)
+    return qs.select_related("child", "primary_category", "lead_organization", "case_worker").annotate(
+        next_due=Subquery(open_deadlines.order_by("due_at").values("due_at")[:1]),
+        is_overdue=Exists(open_deadlines.filter(due_at__lt=now)),
+        restricted_child=_restricted_child(),
+        in_team=Exists(Case.team.through.objects.filter(case_id=OuterRef("pk"), user_id=user.pk)),
+    )
+
+
+def with_display_names(cases: Any, user: User) -> Any:
+    """Set ``display_name`` on each case of a page: masked for restricted cases unless assigned."""
+    for case in cases:
+        restricted = case.is_sensitive or bool(case.primary_category_id and case.primary_category.is_restricted) or getattr(case, "restricted_child", False)
+        assigned = case.case_worker_id == user.pk or case.supervisor_id == user.pk or getattr(case, "in_team", False)
+        case.is_restricted_case = restricted
+        case.display_name = mask_name(case.child.full_name) if restricted and not assigned else case.child.full_name
+    return cases
+
+
+SORTS = {
+    "due": ("next_due", "-reported_at"),
+    "-reported": ("-reported_at",),
+    "reported": ("reported_at",),
+    "number": ("case_number",),
+    "risk": ("risk_level", "next_due"),
+}
+
+
+def case_list(*, user: User, filters: dict[str, Any] | None = None, now: dt.datetime | None = None) -> QuerySet[Case]:
+    """Cases the user may see. ``filters``: scope ("mine": their own cases, "team": also those
+    where they are on the team, "all"), status, risk, kota, q (case number), child (uuid),
+    open_only, overdue, sort (see SORTS)."""
+    filters = filters or {}
+    qs = cases_visible_to(user)
+    scope = filters.get("scope") or "all"
+    if scope == "mine":
+        qs = qs.filter(case_worker=user)
+    elif scope == "team":
+        qs = qs.filter(Q(case_worker=user) | Q(team=user))
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("risk"):
+        qs = qs.filter(risk_level=filters["risk"])
+    if filters.get("kota"):
+        qs = qs.filter(kota_code=filters["kota"])
+    if filters.get("child"):
+        qs = qs.filter(child_id=filters["child"])
+    if filters.get("q"):
+        qs = qs.filter(case_number__icontains=filters["q"].strip())
+    if filters.get("open_only"):
+        qs = qs.exclude(status=CaseStatus.CLOSED)
+    qs = _annotate_list(qs, user, now)
+    if filters.get("overdue"):
+        qs = qs.filter(is_overdue=True)
+    order = SORTS.get(filters.get("sort") or "due", SORTS["due"])
+    if order[0] == "next_due":
+        from django.db.models import F
+
+        return qs.order_by(F("next_due").asc(nulls_last=True), *order[1:])
+    return qs.order_by(*order)
+
+
+def caseload(*, user: User, team: bool = False, sort: str = "due") -> QuerySet[Case]:
+    """A case worker's open cases (``team``: also those where they are on the team)."""
+    return case_list(user=user, filters={"open_only": True, "sort": sort, "scope": "team" if team else "mine"})
+
+
+def _supervised(user: User) -> QuerySet[Case]:
+    if not permissions.can_supervise_cases(user):
+        raise PermissionDenied
+    scope = region_scope_q(user)
+    q = Q(supervisor=user)
+    if scope is not None:
+        q |= scope
+    return cases_visible_to(user).filter(q)
+
+
+QUEUE_SECTIONS = ("assessments", "plans", "closures", "coercive")
+
+
+def approval_queue(*, user: User, section: str) -> QuerySet[Any]:
+    """What waits for a supervisor: submitted full assessments, submitted plans, closure
+    requests, and recent coercive outreach (flagged for review)."""
+    cases = _supervised(user).values("pk")
+    if section == "assessments":
+        return Assessment.objects.filter(
+            case__in=cases, kind=Assessment.Kind.FULL, status=Assessment.Status.SUBMITTED
+        ).select_related("case", "case__child", "case__primary_category", "author").order_by("submitted_at")
+    if section == "plans":
+        return CasePlan.objects.filter(case__in=cases, status=CasePlan.Status.SUBMITTED).select_related(
+            "case", "case__child", "case__primary_category", "author"
+        ).order_by("submitted_at")
+    if section == "closures":
+        return _annotate_list(Case.objects.filter(pk__in=cases, status=CaseStatus.CLOSURE_PENDING), user).order_by("updated_at")
+    if section == "coercive":
+        since = timezone.now() - dt.timedelta(days=30)
+        return _annotate_list(
+            Case.objects.filter(pk__in=cases, outreach_method=OutreachMethod.COERCIVE, reported_at__gte=since), user
+        ).order_by("-reported_at")
+    raise Http404
+
+
+def approval_queue_counts(*, user: User) -> dict[str, int]:
+    return {s: approval_queue(user=user, section=s).count() for s in QUEUE_SECTIONS}
+
+
+def overdue_cases(*, user: User, now: dt.datetime | None = None) -> QuerySet[Case]:
+    """Cases in the supervisor's scope with a deadline not met in time, the oldest first."""
+    now = now or timezone.now()
+    cases = _supervised(user).values("pk")
+    return _annotate_list(Case.objects.filter(pk__in=cases).exclude(status=CaseStatus.CLOSED), user, now).filter(
+        is_overdue=True
+    ).order_by("next_due")
+
+
+def case_row_name(item: Any, user: User) -> str:
+    """Display name of the child for a queue row (assessment/plan → its case)."""
+    case = item if isinstance(item, Case) else item.case
+    restricted = case.is_sensitive or bool(case.primary_category_id and case.primary_category.is_restricted) or (
+        case.child.classifications.filter(ended_at__isnull=True, category__is_restricted=True).exists()
+    )
+    assigned = case.case_worker_id == user.pk or case.supervisor_id == user.pk or case.team.filter(pk=user.pk).exists()
+    return mask_name(case.child.full_name) if restricted and not assigned else case.child.full_name
+
+
+# --- a case's parts (partners see only their own) ---------------------------------------------
+@dataclass
+class DueItem:
+    label: Any
+    due_at: Any
+    overdue: bool
+    kind: str = "deadline"
+
+
+def case_due(*, case: Case, now: dt.datetime | None = None) -> dict[str, list[DueItem]]:
+    """What is due and what is overdue: open deadlines and open tasks."""
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    due: list[DueItem] = []
+    overdue: list[DueItem] = []
+    for d in case.deadlines.filter(met_at__isnull=True).order_by("due_at"):
+        item = DueItem(d.get_milestone_display(), d.due_at, d.due_at < now)
+        (overdue if item.overdue else due).append(item)
+    for t in case.tasks.filter(done_at__isnull=True).order_by("due_on"):
+        item = DueItem(t.title, t.due_on, t.due_on < today, kind="task")
+        (overdue if item.overdue else due).append(item)
+    return {"due": due, "overdue": overdue}
+
+
+def case_open_tasks(*, case: Case) -> QuerySet[CaseTask]:
+    return case.tasks.filter(done_at__isnull=True).order_by("due_on")
+
+
+def _own_org_ids(user: User) -> set:
+    return partner_organization_ids(user)
+
+
+def case_assessments(*, case: Case) -> QuerySet[Assessment]:
+    case_require_full(case)
+    return case.assessments.select_related("author", "decided_by").order_by("kind", "-version")
+
+
+def case_plans(*, user: User, case: Case) -> QuerySet[CasePlan]:
+    case_require_full(case)
+    return case.plans.select_related("author", "decided_by").prefetch_related(
+        "goals__actions__responsible_organization", "goals__actions__service_type"
+    ).order_by("-version")
+
+
+def case_partner_actions(*, user: User, case: Case) -> QuerySet[PlanAction]:
+    """Plan actions of the current approved plan that the user's organisation is responsible for."""
+    return PlanAction.objects.filter(
+        goal__plan__case=case, goal__plan__status=CasePlan.Status.APPROVED,
+        responsible_organization_id__in=_own_org_ids(user),
+    ).select_related("goal", "service_type", "responsible_organization")
+
+
+def case_services(*, user: User, case: Case) -> QuerySet[Any]:
+    qs = case.services.select_related("service_type", "organization", "recorded_by", "plan_action")
+    if not case.access.full:  # type: ignore[attr-defined]
+        qs = qs.filter(organization_id__in=_own_org_ids(user))
+    return qs.order_by("-delivered_on", "-created_at")
+
+
+def case_placements(*, user: User, case: Case) -> QuerySet[Any]:
+    qs = case.placements.select_related("organization", "service", "decided_by")
+    if not case.access.full:  # type: ignore[attr-defined]
+        qs = qs.filter(organization_id__in=_own_org_ids(user))
+    return qs.order_by("-start_date")
+
+
+def case_notes(*, case: Case) -> QuerySet[Any]:
+    case_require_full(case)
+    return case.notes.select_related("author", "organization").order_by("-created_at")
+
+
+def case_conferences(*, case: Case) -> QuerySet[Any]:
+    case_require_full(case)
+    return case.conferences.prefetch_related("organizations").order_by("-held_on")
+
+
+def case_team(*, case: Case) -> dict[str, Any]:
+    return {
+        "case_worker": case.case_worker,
+        "supervisor": case.supervisor,
+        "team": list(case.team.all()),
+        "assignments": list(case.assignments.filter(ended_at__isnull=True).select_related("organization").order_by("started_at")),
+    }
+
+
+def case_history(*, case: Case) -> dict[str, Any]:
+    return {
+        "risk_ratings": list(case.risk_ratings.select_related("rated_by")[:10]),
+        "transfers": list(case.transfers.select_related("from_organization", "to_organization", "transferred_by")),
+        "past_assignments": list(case.assignments.filter(ended_at__isnull=False).select_related("organization")),
+    }
+
+
+# --- timeline ---------------------------------------------------------------------------------
+@dataclass
+class TimelineEntry:
+    at: dt.datetime
+    action: str
+    label: str
+    actor: str
+    organization: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+    target: str = ""
+
+
+ACTION_LABELS: dict[str, Any] = {
+    "cases.case.opened": _("Case opened"),
+    "cases.case.transitioned": _("Status changed"),
+    "cases.case.risk_changed": _("Risk level changed"),
+    "cases.case.transferred": _("Case transferred"),
+    "cases.case.team_updated": _("Team changed"),
+    "cases.assessment.created": _("Assessment written"),
+    "cases.assessment.updated": _("Assessment edited"),
+    "cases.assessment.submitted": _("Assessment submitted"),
+    "cases.assessment.approved": _("Assessment approved"),
+    "cases.assessment.returned": _("Assessment returned"),
+    "cases.plan.created": _("Plan version started"),
+    "cases.plan.updated": _("Plan edited"),
+    "cases.plan.goal_added": _("Plan goal added"),
+    "cases.plan.action_added": _("Plan action added"),
+    "cases.plan.action_status": _("Plan action updated"),
+    "cases.plan.submitted": _("Plan submitted"),
+    "cases.plan.approved": _("Plan approved"),
+    "cases.plan.returned": _("Plan returned"),
+    "cases.service.recorded": _("Service recorded"),
+    "cases.note.added": _("Case note added"),
+    "cases.conference.recorded": _("Case conference recorded"),
+    "cases.placement.started": _("Placement started"),
+    "cases.placement.ended": _("Placement ended"),
+    "cases.assignment.started": _("Organisation assigned"),
+    "cases.task.opened": _("Task opened"),
+    "cases.task.completed": _("Task done"),
+}
+
+
+def case_timeline(*, case: Case) -> list[TimelineEntry]:
+    """Every event of the case in time order: audit events whose target is the case or whose
+    data names it (``case_id``), and the status transitions (their own audit events are folded
+    into the transition entries)."""
+    case_require_full(case)
+    key = str(case.pk)
+    ct = ContentType.objects.get_for_model(Case)
+    events = (
+        AuditEvent.objects.filter(Q(target_type=ct, target_id=key) | Q(data__case_id=key))
+        .exclude(action="cases.case.transitioned")
+        .order_by("created_at")
+    )
+    entries = [
+        TimelineEntry(
+            at=e.created_at, action=e.action, label=str(ACTION_LABELS.get(e.action, e.action)),
+            actor=e.actor_email, organization=e.organization_name,
+            details={k: v for k, v in (e.data or {}).items() if k != "case_id"} | (
+                {"changes": e.changes} if e.changes else {}
+            ),
+            target=e.target_repr,
+        )
+        for e in events
+    ]
+    for t in case.transitions.select_related("actor"):
+        frm = CaseStatus(t.from_status).label if t.from_status else "—"
+        entries.append(
+            TimelineEntry(
+                at=t.at, action="cases.case.transitioned",
+                label=f"{ACTION_LABELS['cases.case.transitioned']}: {frm} → {CaseStatus(t.to_status).label}",
+                actor=t.actor.email if t.actor else "", details={"reason": t.reason} if t.reason else {},
+            )
+        )
+    entries.sort(key=lambda e: e.at)
+    return entries
+
+
+# --- helpers for forms ------------------------------------------------------------------------
+def child_for_case_open(*, user: User, pk: Any) -> Child:
+    if not permissions.can_open_case(user):
+        raise PermissionDenied
+    try:
+        return children_visible_to(user).get(pk=pk)
+    except Exception as exc:  # DoesNotExist or a malformed id
+        raise Http404 from exc
+
+
+# --- SLA --------------------------------------------------------------------------------------
+def sla_policy_list(*, user: User) -> QuerySet[SlaPolicy]:
+    if not permissions.can_manage_sla(user):
+        raise PermissionDenied
+    return SlaPolicy.objects.select_related("created_by", "approved_by").order_by("-version")
+
+
+def sla_policy_get(*, user: User, pk: Any) -> SlaPolicy:
+    if not permissions.can_manage_sla(user):
+        raise PermissionDenied
+    try:
+        return SlaPolicy.objects.select_related("created_by", "approved_by").get(pk=pk)
+    except (SlaPolicy.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+def sla_table(*, policy: SlaPolicy) -> list[dict[str, Any]]:
+    """Rows per risk level: {"level", "label", "cells": [(key, milestone label, hours)]}."""
+    from simpul.cases.models import Milestone, RiskLevel
+
+    hours = {(r.risk_level, r.milestone): r.hours for r in policy.rules.all()}
+    return [
+        {
+            "level": level, "label": label,
+            "cells": [(f"{level}:{m}", mlabel, hours.get((level, m))) for m, mlabel in Milestone.choices],
+        }
+        for level, label in RiskLevel.choices
+    ]
+

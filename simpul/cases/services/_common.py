@@ -1,0 +1,108 @@
+"""Helpers shared by the case services: validation, permission checks, audit with ``case_id``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from simpul.cases.access import CaseAccess, case_access
+from simpul.cases.models import Case, CaseStatus
+from simpul.core.audit import audit_log
+from simpul.core.exceptions import ApplicationError
+from simpul.core.models import AuditEvent
+
+if TYPE_CHECKING:
+    from simpul.accounts.models import User
+
+
+def full_clean(instance: models.Model, exclude: list[str] | None = None) -> None:
+    """``full_clean()`` that turns Django's ValidationError into an ApplicationError."""
+    # Nullable references left empty (e.g. created_by of a system action) are not "required".
+    empty_nullable = [
+        f.name for f in instance._meta.concrete_fields
+        if f.null and f.is_relation and getattr(instance, f.attname) is None
+    ]
+    try:
+        instance.full_clean(exclude=[*(exclude or []), *empty_nullable])
+    except ValidationError as exc:
+        if hasattr(exc, "message_dict"):
+            fields = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+        else:
+            fields = {"__all__": [str(m) for m in exc.messages]}
+        message = "; ".join(m for msgs in fields.values() for m in msgs)
+        raise ApplicationError(message, extra={"fields": fields}) from exc
+
+
+def case_audit(
+    *,
+    actor: User | None,
+    action: str,
+    case: Case,
+    target: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Every case service audits through here, so the case timeline finds the event by
+    ``data.case_id`` even when the target is a related object (assessment, plan, placement…)."""
+    return audit_log(
+        actor=actor,
+        action=action,
+        target=target if target is not None else case,
+        changes=changes,
+        data={"case_id": str(case.pk), **(data or {})},
+    )
+
+
+def _access(actor: User, case: Case) -> CaseAccess:
+    cached = getattr(case, "_access_cache", None)
+    if cached is not None and cached[0] == actor.pk:
+        return cached[1]
+    access = case_access(actor, case)
+    case._access_cache = (actor.pk, access)  # type: ignore[attr-defined]
+    return access
+
+
+def require_edit(actor: User | None, case: Case) -> None:
+    """The actor works on the case (assigned, or a supervisor in scope). ``None`` = the system."""
+    if actor is None:
+        return
+    if not _access(actor, case).can_edit:
+        raise PermissionDenied
+
+
+def require_approve(actor: User | None, case: Case) -> None:
+    """Only a supervisor whose region scope covers the case approves."""
+    if actor is None:
+        return
+    if not _access(actor, case).can_approve:
+        raise PermissionDenied
+
+
+def require_visible(actor: User | None, case: Case) -> CaseAccess | None:
+    if actor is None:
+        return None
+    access = _access(actor, case)
+    if not access.visible:
+        raise PermissionDenied
+    return access
+
+
+def require_not_closed(case: Case) -> None:
+    if case.status == CaseStatus.CLOSED:
+        raise ApplicationError(_("The case is closed. Reopen it before changing its work."))
+
+
+def forget_access(case: Case) -> None:
+    """Drop the cached access decision (after a change of assignment, kota or team)."""
+    if hasattr(case, "_access_cache"):
+        del case._access_cache  # type: ignore[attr-defined]
+
+
+def lock(case: Case) -> None:
+    """Lock the case row (serialises concurrent changes on PostgreSQL) and reload it, so
+    checks run against the committed state."""
+    list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True))
+    case.refresh_from_db()

@@ -1,0 +1,610 @@
+"""Case screens. Thin: parse input, call one selector or service, render.
+
+Every case page fetches the case through ``selectors.case_get`` (404 when invisible, 403 when
+visible but not allowed), writes an AccessLog "view" row, and for a restricted case that the
+user is not assigned to asks for a reason first (AccessLog "open_restricted").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from simpul.accounts.models import Role
+from simpul.cases import assessment_forms, forms, selectors, services
+from simpul.cases.access import is_government_case_worker
+from simpul.cases.models import Assessment, CasePlan, CaseStatus, CaseTask, Placement, PlanGoal
+from simpul.cases.services.workflow import route_of
+from simpul.core import permissions
+from simpul.core.exceptions import ApplicationError
+from simpul.core.pagination import paginate, querystring_without_page
+from simpul.directory.models import Organization
+
+RESTRICTED_SESSION_KEY = "cases_restricted_open"
+RESTRICTED_GRANT_HOURS = 8
+
+TABS = [
+    ("summary", "cases:detail", "Summary"),
+    ("assessments", "cases:assessments", "Assessments"),
+    ("plan", "cases:plan", "Plan"),
+    ("services", "cases:services", "Services"),
+    ("notes", "cases:notes", "Notes and conferences"),
+    ("placements", "cases:placements", "Placements"),
+    ("documents", "cases:documents", "Documents"),
+    ("timeline", "cases:timeline", "Timeline"),
+]
+PARTNER_TABS = {"summary", "plan", "services", "placements"}
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def _granted(request: HttpRequest, case: Any) -> bool:
+    grants = request.session.get(RESTRICTED_SESSION_KEY, {})
+    at = grants.get(str(case.pk))
+    if not at:
+        return False
+    return dt.datetime.fromisoformat(at) > timezone.now() - dt.timedelta(hours=RESTRICTED_GRANT_HOURS)
+
+
+def _needs_reason(request: HttpRequest, case: Any) -> bool:
+    access = case.access
+    return access.restricted and not access.is_assigned and not _granted(request, case)
+
+
+def _case(request: HttpRequest, pk: Any, *, write: bool = False) -> Any:
+    """The case for an action (POST or form page): permission-checked, restricted reason given."""
+    case = selectors.case_get(user=request.user, pk=pk, write=write)  # type: ignore[arg-type]
+    if _needs_reason(request, case):
+        raise PermissionDenied
+    return case
+
+
+def _workspace(request: HttpRequest, pk: Any, tab: str) -> Any:
+    """The case for a tab page, or a redirect to the reason form for a restricted case."""
+    case = selectors.case_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+    if _needs_reason(request, case):
+        return redirect(f"{reverse('cases:restricted_open', args=[case.pk])}?next={request.get_full_path()}")
+    if case.access.is_partner and tab not in PARTNER_TABS:
+        raise PermissionDenied
+    services.case_view_log(user=request.user, case=case, part=tab)  # type: ignore[arg-type]
+    return case
+
+
+def _context(request: HttpRequest, case: Any, tab: str, **extra: Any) -> dict[str, Any]:
+    access = case.access
+    tabs = [
+        {"key": key, "url": reverse(name, args=[case.pk]), "label": _(label), "current": key == tab}
+        for key, name, label in TABS
+        if not access.is_partner or key in PARTNER_TABS
+    ]
+    return {
+        "case": case, "access": access, "tab": tab, "tabs": tabs,
+        "child_name": selectors.case_display_name(case), **extra,
+    }
+
+
+def _form_page(
+    request: HttpRequest, case: Any, form: Any, *, title: str, submit: str, intro: str = "",
+    template: str = "cases/form.html", **extra: Any,
+) -> HttpResponse:
+    return render(request, template, {
+        "case": case, "form": form, "title": title, "submit": submit, "intro": intro,
+        "child_name": selectors.case_display_name(case) if case is not None else "", **extra,
+    })
+
+
+def _run(request: HttpRequest, form: Any, call: Callable[[], Any], success: str) -> bool:
+    try:
+        call()
+    except ApplicationError as exc:
+        forms.apply_application_error(form, exc)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _post_action(request: HttpRequest, case: Any, call: Callable[[], Any], success: str, back: str) -> HttpResponse:
+    """A POST-only action: run the service, then back to the page with a message."""
+    try:
+        call()
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, success)
+    return redirect(back, pk=case.pk)
+
+
+# --- lists ------------------------------------------------------------------------------------
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not permissions.can_use_caseload(user):  # type: ignore[arg-type]
+        raise PermissionDenied
+    # Government case workers start on their own caseload; supervisors and partners on all they see.
+    default_scope = "mine" if is_government_case_worker(user) and not user.has_role(Role.SUPERVISOR) else "all"  # type: ignore[arg-type, union-attr]
+    form = forms.CaseFilterForm(request.GET or None, initial={"scope": default_scope, "sort": "due"})
+    qs = selectors.case_list(user=user, filters=form.filters(default_scope))  # type: ignore[arg-type]
+    page = paginate(request, qs)
+    selectors.with_display_names(page.object_list, user)  # type: ignore[arg-type]
+    return render(request, "cases/case_list.html", {
+        "form": form, "page": page, "qs": querystring_without_page(request), "now": timezone.now(),
+        "can_supervise": permissions.can_supervise_cases(user),  # type: ignore[arg-type]
+    })
+
+
+@require_GET
+def approval_queue(request: HttpRequest) -> HttpResponse:
+    section = request.GET.get("section") or "assessments"
+    if section not in selectors.QUEUE_SECTIONS:
+        section = "assessments"
+    qs = selectors.approval_queue(user=request.user, section=section)  # type: ignore[arg-type]
+    page = paginate(request, qs)
+    rows = [{"item": item, "case": item if section in ("closures", "coercive") else item.case,
+             "name": selectors.case_row_name(item, request.user)} for item in page.object_list]  # type: ignore[arg-type]
+    return render(request, "cases/queue.html", {
+        "section": section, "page": page, "rows": rows, "qs": querystring_without_page(request),
+        "counts": selectors.approval_queue_counts(user=request.user),  # type: ignore[arg-type]
+        "sections": [("assessments", _("Full assessments")), ("plans", _("Case plans")),
+                     ("closures", _("Closure requests")), ("coercive", _("Coercive outreach"))],
+    })
+
+
+@require_GET
+def overdue_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.overdue_cases(user=request.user))  # type: ignore[arg-type]
+    selectors.with_display_names(page.object_list, request.user)  # type: ignore[arg-type]
+    return render(request, "cases/overdue.html", {"page": page, "qs": querystring_without_page(request), "now": timezone.now()})
+
+
+# --- opening ----------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def case_open(request: HttpRequest, child_pk: Any) -> HttpResponse:
+    child = selectors.child_for_case_open(user=request.user, pk=child_pk)  # type: ignore[arg-type]
+    form = forms.CaseOpenForm(request.POST or None, user=request.user, child=child)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_open(actor=request.user, child=child, **form.service_data())  # type: ignore[arg-type]
+        except ApplicationError as exc:
+            forms.apply_application_error(form, exc)
+        else:
+            messages.success(request, _("Case %(number)s was opened.") % {"number": case.case_number})
+            return redirect("cases:detail", pk=case.pk)
+    return _form_page(request, None, form, title=_("Open a case for %(name)s") % {"name": child.full_name},
+                      submit=_("Open the case"), child=child)
+
+
+@require_http_methods(["GET", "POST"])
+def restricted_open(request: HttpRequest, pk: Any) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+    next_url = request.POST.get("next") or request.GET.get("next") or reverse("cases:detail", args=[case.pk])
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("cases:detail", args=[case.pk])
+    form = forms.RestrictedOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_restricted_open(user=request.user, case=case, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        except ApplicationError as exc:
+            forms.apply_application_error(form, exc)
+        else:
+            grants = request.session.get(RESTRICTED_SESSION_KEY, {})
+            grants[str(case.pk)] = timezone.now().isoformat()
+            request.session[RESTRICTED_SESSION_KEY] = grants
+            return HttpResponseRedirect(next_url)
+    return render(request, "cases/form.html", {
+        "form": form, "title": _("Restricted case %(number)s") % {"number": case.case_number},
+        "submit": _("Open the case"), "next": next_url, "case": None,
+        "intro": _("This case is restricted (a child victim of violence, a child in conflict with the law, or marked sensitive). "
+                   "Opening it is recorded with your reason."),
+    })
+
+
+# --- workspace tabs ---------------------------------------------------------------------------
+@require_GET
+def case_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    case = _workspace(request, pk, "summary")
+    if isinstance(case, HttpResponse):
+        return case
+    steps = []
+    if case.access.can_edit:
+        for status in services.next_statuses(case):
+            route = route_of(case.status, status)
+            steps.append({"status": status, "label": CaseStatus(status).label, "route": route})
+    return render(request, "cases/tab_summary.html", _context(
+        request, case, "summary", steps=steps, due=selectors.case_due(case=case), team=selectors.case_team(case=case),
+        history=selectors.case_history(case=case) if case.access.full else None,
+        tasks=selectors.case_open_tasks(case=case), now=timezone.now(),
+    ))
+
+
+@require_GET
+def case_assessments(request: HttpRequest, pk: Any) -> HttpResponse:
+    case = _workspace(request, pk, "assessments")
+    if isinstance(case, HttpResponse):
+        return case
+    page = paginate(request, selectors.case_assessments(case=case))
+    return render(request, "cases/tab_assessments.html", _context(
+        request, case, "assessments", page=page, qs=querystring_without_page(request), kinds=Assessment.Kind.choices,
+    ))
+
+
+@require_GET
+def assessment_detail(request: HttpRequest, pk: Any, assessment_pk: Any) -> HttpResponse:
+    case = _workspace(request, pk, "assessments")
+    if isinstance(case, HttpResponse):
+        return case
+    assessment = _get_or_404(selectors.case_assessments(case=case), assessment_pk)
+    form_cls = assessment_forms.form_class(assessment.kind, assessment.form_version)
+    return render(request, "cases/assessment_detail.html", _context(
+        request, case, "assessments", assessment=assessment, sections=form_cls().display(assessment.data),
+        decision_form=forms.DecisionForm(),
+    ))
+
+
+def _get_or_404(qs: Any, pk: Any) -> Any:
+    from django.http import Http404
+
+    try:
+        return qs.get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError) as exc:
+        raise Http404 from exc
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_edit(request: HttpRequest, pk: Any, kind: str, assessment_pk: Any = None) -> HttpResponse:
+    case = _case(request, pk, write=True)
+    if kind not in Assessment.Kind.values:
+        from django.http import Http404
+
+        raise Http404
+    assessment = _get_or_404(case.assessments.all(), assessment_pk) if assessment_pk else None
+    if assessment is None:
+        assessment = case.assessments.filter(kind=kind, status__in=["draft", "returned"]).order_by("-version").first()
+    form_cls = assessment_forms.form_class(kind, assessment.form_version if assessment else None)
+    initial = assessment.data if assessment else None
+    if initial is None:
+        latest = case.assessments.filter(kind=kind).order_by("-version").first()
+        initial = latest.data if latest else None
+    form = form_cls(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        def call() -> None:
+            saved = services.assessment_save(actor=request.user, case=case, kind=kind, data=form.json_data(), assessment=assessment)  # type: ignore[arg-type]
+            if "submit" in request.POST:
+                services.assessment_submit(actor=request.user, assessment=saved)  # type: ignore[arg-type]
+
+        if _run(request, form, call, _("The assessment was saved.")):
+            return redirect("cases:assessments", pk=case.pk)
+    return _form_page(request, case, form, title=str(form_cls.title), submit=_("Save draft"),
+                      template="cases/assessment_form.html", sections=form_cls.sections, assessment=assessment)
+
+
+@require_POST
+def assessment_submit(request: HttpRequest, pk: Any, assessment_pk: Any) -> HttpResponse:
+    case = _case(request, pk, write=True)
+    assessment = _get_or_404(case.assessments.all(), assessment_pk)
+    return _post_action(request, case, lambda: services.assessment_submit(actor=request.user, assessment=assessment),  # type: ignore[arg-type]
+                        _("The assessment was submitted."), "cases:assessments")
+
+
+def _decide(request: HttpRequest, approve: Callable[..., Any], give_back: Callable[..., Any], obj: Any, case: Any, back: str) -> HttpResponse:
+    form = forms.DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose approve or return."))
+        return redirect(back, pk=case.pk)
+    note = form.cleaned_data["note"]
+    if form.cleaned_data["decision"] == "approve":
+        return _post_action(request, case, lambda: approve(actor=request.user, note=note, **obj), _("Approved."), back)
+    return _post_action(request, case, lambda: give_back(actor=request.user, note=note, **obj), _("Returned with your note."), back)
+
+
+@require_POST
+def assessment_decide(request: HttpRequest, pk: Any, assessment_pk: Any) -> HttpResponse:
+    case = _case(request, pk)
+    if not case.access.can_approve:
+        raise PermissionDenied
+    assessment = _get_or_404(case.assessments.all(), assessment_pk)
+    return _decide(request, services.assessment_approve, services.assessment_return, {"assessment": assessment}, case, "cases:assessments")
+
+
+@require_GET
+def case_plan(request: HttpRequest, pk: Any) -> HttpResponse:
+    case = _workspace(request, pk, "plan")
+    if isinstance(case, HttpResponse):
+        return case
+    if case.access.is_partner:
+        actions = selectors.case_partner_actions(user=request.user, case=case)  # type: ignore[arg-type]
+        return render(request, "cases/tab_plan_partner.html", _context(request, case, "plan", page=paginate(request, actions), qs=querystring_without_page(request)))
+    page = paginate(request, selectors.case_plans(user=request.user, case=case), per_page=5)  # type: ignore[arg-type]
+    return render(request, "cases/tab_plan.html", _context(
+        request, case, "plan", page=page, qs=querystring_without_page(request), goal_form=forms.GoalForm(),
+        decision_form=forms.DecisionForm(),
+    ))
+
+
+@require_POST
+def plan_create(request: HttpRequest, pk: Any) -> HttpResponse:
+    case = _case(request, pk, write=True)
+    return _post_action(request, case, lambda: services.plan_create(actor=request.user, case=case),  # type: ignore[arg-type]
+                        _("A new plan version was started."), "cases:plan")
+
+
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
+    case = _case(request, pk, write=True)
+    plan = _get_or_404(case.plans.all(), plan_pk)
+    form = forms.PlanSummaryForm(request.POST or None, initial={"summary": plan.summary})
+    if request.method == "POST" and form.is_valid() and _run(request, form, lambda: services.plan_update(actor=request.user, plan=plan, summary=form.cleaned_data["summary"]), _("The plan was saved.")):  # type: ignore[arg-type]
+        return redirect("cases:plan", pk=case.pk)
+    return _form_page(request, case, form, title=_("Plan version %(v)s") % {"v": plan.version}, submit=_("Save"))
+
+
+@require_POST
+def plan_goal_add(request: HttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
+    case = _case(request, pk, write=True)
+    plan = _get_or_404(case.plans.all(), plan_pk)
+    form = forms.GoalForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Describe the goal."))
+        return redirect("cases:plan", pk=case.pk)
+    return _post_action(request, case, lambda: services.plan_goal_add(actor=request.user, plan=plan, description=form.cleaned_data["description"]),  # type: ignore[arg-type]
+                        _("The goal was added."), "cases:plan")
+
+
+@require_http_methods(["GET", "POST"])
+def plan_action_add(request: HttpRequest, pk: Any, goal_pk: Any) -> HttpResponse:
+    case = _case(request, pk, write=True)
+    goal = _get_or_404(PlanGoal.objects.filter(plan__case=case), goal_pk)
+    form = forms.ActionForm(request.POST or None, initial={"responsible_organization": case.lead_organization_id})
+    if request.method == "POST" and form.is_valid() and _run(request, form, lambda: services.plan_action_add(actor=request.user, goal=goal, **form.cleaned_data), _("The action was added.")):  # type: ignore[arg-type]
+        return redirect("cases:plan", pk=case.pk)
+    return _form_page(request, case, form, title=_("New action for: %(goal)s") % {"goal": goal.description[:80]}, submit=_("Add the action"),
+                      intro=_("A partner organisation responsible for an action is given access to the case summary and its own actions, if the child's consent (or a legal basis) allows sharing with it."))
+
+
+@require_POST
+def plan_submit(request: HttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
+    case = _case(request, pk, write=True)
+    plan = _get_or_404(case.plans.all(), plan_pk)
+    return _post_action(request, case, lambda: services.plan_submit(actor=request.user, plan=plan), _("The plan was submitted for approval."), "cases:plan")  # type: ignore[arg-type]
+
+
+@require_POST
+def plan_decide(request: HttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
+    case = _case(request, pk)
+    if not case.access.can_approve:
+        raise PermissionDenied
+    plan = _get_or_404(case.plans.filter(status=CasePlan.Status.SUBMITTED), plan_pk)
+    return _decide(request, services.plan_approve, services.plan_return, {"plan": plan}, case, "cases:plan")
+
+
+@require_http_methods(["GET", "POST"])
+def case_services(request: HttpRequest, pk: Any) -> HttpResponse:
+    if request.method == "POST":
+        case = _case(request, pk)
+        orgs = _recording_orgs(request, case)
+        form = forms.ServiceDeliveryForm(request.POST, case=case, organizations=orgs)
+        if form.is_valid() and _run(request, form, lambda: services.service_delivery_record(actor=request.user, case=case, **form.cleaned_data), _("The service was recorded.")):  # type: ignore[arg-type]
+            return redirect("cases:services", pk=case.pk)
+    else:
+        case = _workspace(request, pk, "services")
+        if isinstance(case, HttpResponse):
+            return case
+        form = forms.ServiceDeliveryForm(case=case, organizations=_recording_orgs(request, case))
+    page = paginate(request, selectors.case_services(user=request.user, case=case))  # type: ignore[arg-type]
+    can_record = case.access.can_edit or case.access.is_partner
+    return render(request, "cases/tab_services.html", _context(request, case, "services", page=page, form=form if can_record else None, qs=querystring_without_page(request)))
+
+
+def _recording_orgs(request: HttpRequest, case: Any) -> Any:
+    if case.access.can_edit:
+        return Organization.objects.active().order_by("name")
+    return Organization.objects.filter(memberships__user=request.user, memberships__is_active=True).distinct()
+
+
+@require_http_methods(["GET", "POST"])
+def case_notes(request: HttpRequest, pk: Any) -> HttpResponse:
+    if request.method == "POST":
+        case = _case(request, pk, write=True)
+        form = forms.NoteForm(request.POST)
+        if form.is_valid() and _run(request, form, lambda: services.case_note_add(actor=request.user, case=case, text=form.cleaned_data["text"]), _("The note was added.")):  # type: ignore[arg-type]
+            return redirect("cases:notes", pk=case.pk)
+    else:
+        case = _workspace(request, pk, "notes")
+        if isinstance(case, HttpResponse):
+            return case
+        form = forms.NoteForm()
+    page = paginate(request, selectors.case_notes(case=case))
+    return render(request, "cases/tab_notes.html", _context(
+        request, case, "notes", page=page, form=form, qs=querystring_without_page(request),
+        conferences=selectors.case_conferences(case=case)[:20],
+    ))
+
+
+@require_http_methods(["GET", "POST"])
+def conference_add(request: HttpRequest, pk: Any) -> HttpResponse:
+    case = _case(request, pk, write=True)
+    form = forms.ConferenceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _run(request, form, lambda: services.case_conference_record(actor=request.user, case=case, **form.cleaned_data), _("The case conference was recorded.")):  # type: ignore[arg-type]
+        return redirect("cases:notes", pk=case.pk)
+    return _form_page(request, case, form, title=_("Case conference (temu bahas kasus)"), submit=_("Save"))
+
+
+@require_GET
+def case_placements(request: HttpRequest, pk: Any) -> HttpResponse:
+    case = _workspace(request, pk, "placements")
+    if isinstance(case, HttpResponse):
+        return case
+    page = paginate(request, selectors.case_placements(user=request.user, case=case))  # type: ignore[arg-type]
+    return render(request, "cases/tab_placements.html", _context(request, case, "placements", page=page, qs=querystring_without_page(request)))
+
+
+@require_http_methods(["GET", "POST"])
+def placement_start(request: HttpRequest, pk: Any) -> HttpResponse:
+    case = _case(request, pk, write=True)
+    form = forms.PlacementStartForm(request.POST or None, initial={"review_due": timezone.localdate() + dt.timedelta(days=90)})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["organization"] = data["service"].organization
+        if _run(request, form, lambda: services.placement_start(actor=request.user, case=case, **data), _("The placement was recorded.")):  # type: ignore[arg-type]
+            return redirect("cases:placements", pk=case.pk)
+    return _form_page(request, case, form, title=_("Place the child in a panti / LKSA"), submit=_("Record the placement"),
+                      intro=_("A placement is the last resort (SNPA). It takes one of the service's places."))
+
+
+@require_http_methods(["GET", "POST"])
+def placement_end(request: HttpRequest, pk: Any, placement_pk: Any) -> HttpResponse:
+    case = _case(request, pk, write=True)
+    placement = _get_or_404(Placement.objects.filter(case=case, end_date__isnull=True), placement_pk)
+    form = forms.PlacementEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _run(request, form, lambda: services.placement_end(actor=request.user, placement=placement, **form.cleaned_data), _("The placement ended.")):  # type: ignore[arg-type]
+        return redirect("cases:placements", pk=case.pk)
+    return _form_page(request, case, form, title=_("End the placement at %(org)s") % {"org": placement.organization.name}, submit=_("End the placement"))
+
+
+@require_GET
+def case_documents(request: HttpRequest, pk: Any) -> HttpResponse:
+    case = _workspace(request, pk, "documents")
+    if isinstance(case, HttpResponse):
+        return case
+    links = {}
+    for key, name in (("profile", "children:detail"), ("documents", "children:documents")):
+        try:
+            links[key] = reverse(name, args=[case.child_id])
+        except NoReverseMatch:
+            links[key] = ""
+    return render(request, "cases/tab_documents.html", _context(request, case, "documents", links=links))
+
+
+@require_GET
+def case_timeline(request: HttpRequest, pk: Any) -> HttpResponse:
+    case = _workspace(request, pk, "timeline")
+    if isinstance(case, HttpResponse):
+        return case
+    page = paginate(request, selectors.case_timeline(case=case), per_page=50)
+    return render(request, "cases/tab_timeline.html", _context(request, case, "timeline", page=page, qs=querystring_without_page(request)))
+
+
+# --- workflow actions -------------------------------------------------------------------------
+@require_POST
+def case_transition(request: HttpRequest, pk: Any) -> HttpResponse:
+    case = _case(request, pk, write=True)
+    form = forms.TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid next step."))
+        return redirect("cases:detail", pk=case.pk)
+    data = form.cleaned_data
+    return _post_action(request, case, lambda: services.case_transition(actor=request.user, case=case, to_status=data["to_status"], reason=data["reason"]),  # type: ignore[arg-type]
+                        _("The case moved to “%(status)s”.") % {"status": CaseStatus(data["to_status"]).label}, "cases:detail")
+
+
+def _simple_form(request: HttpRequest, pk: Any, form_cls: Any, call: Callable[[Any, dict[str, Any]], Any], *, title: str, submit: str,
+                 success: str, write: bool = True, approve: bool = False, intro: str = "", form_kwargs: dict[str, Any] | None = None) -> HttpResponse:
+    case = _case(request, pk, write=write)
+    if approve and not case.access.can_approve:
+        raise PermissionDenied
+    form = form_cls(request.POST or None, **(form_kwargs(case) if callable(form_kwargs) else (form_kwargs or {})))
+    if request.method == "POST" and form.is_valid() and _run(request, form, lambda: call(case, form.cleaned_data), success):
+        return redirect("cases:detail", pk=case.pk)
+    return _form_page(request, case, form, title=title, submit=submit, intro=intro)
+
+
+@require_http_methods(["GET", "POST"])
+def case_risk(request: HttpRequest, pk: Any) -> HttpResponse:
+    return _simple_form(request, pk, forms.RiskForm, lambda case, d: services.case_set_risk(actor=request.user, case=case, **d),  # type: ignore[arg-type]
+                        title=_("Change the risk level"), submit=_("Save"), success=_("The risk level was changed; open deadlines moved."))
+
+
+@require_http_methods(["GET", "POST"])
+def close_request(request: HttpRequest, pk: Any) -> HttpResponse:
+    return _simple_form(request, pk, forms.CloseRequestForm, lambda case, d: services.case_close_request(actor=request.user, case=case, **d),  # type: ignore[arg-type]
+                        title=_("Request closure"), submit=_("Send to the supervisor"), success=_("The closure request was sent to the supervisor."))
+
+
+@require_http_methods(["GET", "POST"])
+def close_decide(request: HttpRequest, pk: Any) -> HttpResponse:
+    def call(case: Any, d: dict[str, Any]) -> Any:
+        if d["decision"] == "approve":
+            return services.case_close_approve(actor=request.user, case=case)  # type: ignore[arg-type]
+        return services.case_close_return(actor=request.user, case=case, note=d["note"])  # type: ignore[arg-type]
+
+    return _simple_form(request, pk, forms.DecisionForm, call, approve=True, write=False,
+                        title=_("Decide on the closure request"), submit=_("Save the decision"), success=_("The decision was saved."))
+
+
+@require_http_methods(["GET", "POST"])
+def case_transfer(request: HttpRequest, pk: Any) -> HttpResponse:
+    return _simple_form(request, pk, forms.TransferForm, lambda case, d: services.case_transfer(actor=request.user, case=case, **d),  # type: ignore[arg-type]
+                        title=_("Transfer the case"), submit=_("Transfer"), success=_("The case was transferred."),
+                        intro=_("The case keeps its history. The receiving office assigns its own supervisor."))
+
+
+@require_http_methods(["GET", "POST"])
+def case_reopen(request: HttpRequest, pk: Any) -> HttpResponse:
+    return _simple_form(request, pk, forms.ReasonForm, lambda case, d: services.case_reopen(actor=request.user, case=case, reason=d["reason"]),  # type: ignore[arg-type]
+                        title=_("Reopen the case"), submit=_("Reopen"), success=_("The case was reopened."))
+
+
+@require_http_methods(["GET", "POST"])
+def case_team(request: HttpRequest, pk: Any) -> HttpResponse:
+    return _simple_form(request, pk, forms.TeamForm, lambda case, d: services.case_team_update(actor=request.user, case=case, **d),  # type: ignore[arg-type]
+                        title=_("Case team"), submit=_("Save"), success=_("The team was saved."),
+                        form_kwargs=lambda case: {"case": case,  # type: ignore[arg-type]
+                                                  "initial": {"case_worker": case.case_worker_id, "supervisor": case.supervisor_id, "team": list(case.team.all())}})
+
+
+@require_POST
+def task_done(request: HttpRequest, pk: Any, task_pk: Any) -> HttpResponse:
+    case = _case(request, pk, write=True)
+    task = _get_or_404(CaseTask.objects.filter(case=case), task_pk)
+    return _post_action(request, case, lambda: services.case_task_complete(actor=request.user, task=task), _("The task is done."), "cases:detail")  # type: ignore[arg-type]
+
+
+# --- SLA table --------------------------------------------------------------------------------
+@require_GET
+def sla_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.sla_policy_list(user=request.user))  # type: ignore[arg-type]
+    return render(request, "cases/sla_list.html", {"page": page, "qs": querystring_without_page(request)})
+
+
+@require_POST
+def sla_create(request: HttpRequest) -> HttpResponse:
+    try:
+        policy = services.sla_policy_draft_create(actor=request.user)  # type: ignore[arg-type]
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("cases:sla_list")
+    messages.success(request, _("Version %(v)s was created as a draft.") % {"v": policy.version})
+    return redirect("cases:sla_detail", pk=policy.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def sla_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    policy = selectors.sla_policy_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+    form = forms.SlaHoursForm(request.POST or None, policy=policy)
+    if request.method == "POST" and form.is_valid() and _run(request, form, lambda: services.sla_policy_update(actor=request.user, policy=policy, hours=form.hours(), notes=form.cleaned_data["notes"]), _("The hours were saved.")):  # type: ignore[arg-type]
+        return redirect("cases:sla_detail", pk=policy.pk)
+    return render(request, "cases/sla_detail.html", {
+        "policy": policy, "form": form, "table": selectors.sla_table(policy=policy),
+        "can_approve": permissions.can_approve_sla(request.user) and policy.created_by_id != request.user.pk,  # type: ignore[arg-type]
+    })
+
+
+@require_POST
+def sla_approve(request: HttpRequest, pk: Any) -> HttpResponse:
+    policy = selectors.sla_policy_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+    try:
+        services.sla_policy_approve(actor=request.user, policy=policy)  # type: ignore[arg-type]
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Version %(v)s is approved and now in force for new cases.") % {"v": policy.version})
+    return redirect("cases:sla_detail", pk=policy.pk)
