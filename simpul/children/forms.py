@@ -260,3 +260,11 @@ class MergeForm(forms.Form):
     def survivor_and_merged(self) -> tuple[Child, Child]:
         a, b = self.children
         return (a, b) if self.cleaned_data["survivor"] == str(a.pk) else (b, a)
+
+
+class ChildImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (.xlsx, at most 10 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
+        help_text=_("One row per child, with the template's columns. Nothing is saved before you accept the preview."),
+    )

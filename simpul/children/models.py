@@ -517,3 +517,53 @@ class NameToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token}: {self.count}"
+
+
+def child_import_path(instance: ChildImport, filename: str) -> str:
+    # Never the original file name on disk; deleted once the import is done or cancelled.
+    return f"protected/imports/{instance.id}"
+
+
+class ChildImport(BaseModel):
+    """A spreadsheet of children being imported: uploaded, validated row by row in the
+    background (progress shown), previewed, and imported in one transaction once accepted."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        VALIDATING = "validating", _("Checking the rows")
+        VALIDATED = "validated", _("Checked: waiting for your decision")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.UPLOADED)
+    file = models.FileField(upload_to=child_import_path, blank=True)
+    original_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    # {"sheet", "columns", "ignored_columns", "rows": [{"row", "status", "errors", "warnings",
+    #  "candidates", ...}], "counts"}; see simpul.children.imports.
+    report = models.JSONField(default=dict, blank=True)
+    # {"<row number>": "import" | "skip"} for the rows with possible duplicates.
+    decisions = models.JSONField(default=dict, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed_rows / self.total_rows) if self.total_rows else 0
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.UPLOADED, self.Status.VALIDATING, self.Status.IMPORTING)

@@ -643,3 +643,27 @@ def merge_get(*, user: User, pk: Any) -> Any:
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+# --- spreadsheet imports ------------------------------------------------------------------------
+def child_imports_of(*, user: User) -> QuerySet[Any]:
+    """The user's own imports, newest first (nobody else's: the report holds their rows)."""
+    from simpul.children.models import ChildImport
+
+    if not permissions.can_import_children(user):
+        return ChildImport.objects.none()
+    return ChildImport.objects.filter(uploaded_by=user).order_by("-created_at")
+
+
+def child_import_get(*, user: User, pk: Any) -> Any:
+    """An import of the user's: 403 without the import permission, 404 if not theirs."""
+    from django.core.exceptions import PermissionDenied
+
+    from simpul.children.models import ChildImport
+
+    if not permissions.can_import_children(user):
+        raise PermissionDenied
+    try:
+        return ChildImport.objects.get(pk=pk, uploaded_by=user)
+    except (ChildImport.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc

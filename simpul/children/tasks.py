@@ -26,3 +26,29 @@ def run_duplicate_scan(scan_id: str) -> int:
 def open_transition_reviews() -> int:
     """Daily: a transition-review task on open cases of children turning 18 within 90 days."""
     return services.children_transition_tasks()
+
+
+@task()
+def validate_child_import(import_id: str) -> int:
+    """Check every row of an uploaded spreadsheet of children (progress on the import page)."""
+    from simpul.children import imports
+    from simpul.children.models import ChildImport
+
+    job = ChildImport.objects.filter(pk=import_id).first()
+    if job is None:
+        logger.info("Child import %s is gone.", import_id)
+        return 0
+    return imports.child_import_validate(job=job).processed_rows
+
+
+@task()
+def run_child_import(import_id: str) -> int:
+    """Register the accepted rows of a checked spreadsheet, all in one transaction."""
+    from simpul.children import imports
+    from simpul.children.models import ChildImport
+
+    job = ChildImport.objects.filter(pk=import_id).first()
+    if job is None:
+        logger.info("Child import %s is gone.", import_id)
+        return 0
+    return imports.child_import_run(job=job).created_count

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from simpul.children import views
+from simpul.children import import_views, views
 
 app_name = "children"
 
@@ -8,6 +8,12 @@ urlpatterns = [
     path("", views.child_search, name="search"),
     path("register/", views.child_register, name="register"),
     path("merge/", views.child_merge, name="merge"),
+    path("import/", import_views.import_list, name="import"),
+    path("import/template.xlsx", import_views.import_template, name="import_template"),
+    path("import/<uuid:pk>/", import_views.import_detail, name="import_detail"),
+    path("import/<uuid:pk>/progress/", import_views.import_progress, name="import_progress"),
+    path("import/<uuid:pk>/decide/", import_views.import_decide, name="import_decide"),
+    path("import/<uuid:pk>/cancel/", import_views.import_cancel, name="import_cancel"),
     path("merges/<uuid:pk>/undo/", views.merge_undo, name="merge_undo"),
     path("duplicates/", views.duplicates, name="duplicates"),
     path("duplicates/scan/", views.duplicate_scan_start, name="duplicate_scan_start"),

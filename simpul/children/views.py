@@ -104,6 +104,7 @@ def child_search(request: HttpRequest) -> HttpResponse:
         "form": form, "page": page, "qs": querystring_without_page(request),
         "can_register": permissions.can_register_child(request.user),  # type: ignore[arg-type]
         "can_merge": permissions.can_merge_children(request.user),  # type: ignore[arg-type]
+        "can_import": permissions.can_import_children(request.user),  # type: ignore[arg-type]
     })
 
 
@@ -156,6 +157,8 @@ def child_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     selectors.access_log(user=request.user, action=AccessLog.Action.VIEW, child=child, reason=reason)  # type: ignore[arg-type]
     ctx = selectors.child_profile(user=request.user, child=child, access=access, opened=_opened(request, child))  # type: ignore[arg-type]
     ctx["reveal"] = reveal
+    # The way from a child's record (e.g. found by the duplicate check) to a new case.
+    ctx["can_open_case"] = access.full and not child.merged_into_id and permissions.can_open_case(request.user)  # type: ignore[arg-type]
     return render(request, "children/detail.html", ctx)
 
 

@@ -200,3 +200,9 @@ def can_merge_children(user: User) -> bool:
 def can_record_legal_basis(user: User) -> bool:
     """Recording a legal basis for sharing without consent: supervisors."""
     return Role.SUPERVISOR in _government_child_roles(user)
+
+
+def can_import_children(user: User) -> bool:
+    """Importing children from a spreadsheet: Dinas Sosial / Suku Dinas data operators, case
+    workers and supervisors (the roles that register children)."""
+    return bool(_government_child_roles(user) & {Role.DATA_OPERATOR, Role.CASE_WORKER, Role.SUPERVISOR})

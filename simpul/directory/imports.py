@@ -8,7 +8,6 @@ message); nothing is written unless every row is valid, and then all in one tran
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import decimal
 import io
 from dataclasses import dataclass, field
@@ -21,6 +20,15 @@ from django.utils.translation import gettext as _
 
 from simpul.core.audit import audit_log
 from simpul.core.exceptions import ApplicationError
+from simpul.core.spreadsheets import SheetRow as _Row
+from simpul.core.spreadsheets import blank as _blank
+from simpul.core.spreadsheets import cell_text as _text
+from simpul.core.spreadsheets import is_xlsx as _is_xlsx
+from simpul.core.spreadsheets import open_workbook, sheet_table
+from simpul.core.spreadsheets import parse_date as _date
+from simpul.core.spreadsheets import parse_int as _int
+from simpul.core.spreadsheets import read_bytes as _read_bytes
+from simpul.core.spreadsheets import table_to_rows as _table_to_rows
 from simpul.directory.models import (
     AccreditationGrade,
     CapacityRecord,
@@ -81,65 +89,16 @@ class ImportResult:
         return not self.errors
 
 
-@dataclass
-class _Row:
-    number: int  # as the spreadsheet shows it (header is row 1)
-    values: dict[str, Any]
-
-
 # --- reading ---------------------------------------------------------------------------------
-def _read_bytes(file: Any) -> bytes:
-    if isinstance(file, bytes | bytearray):
-        return bytes(file)
-    if hasattr(file, "seek"):
-        file.seek(0)
-    data = file.read()
-    return data.encode("utf-8") if isinstance(data, str) else data
-
-
-def _is_xlsx(data: bytes, name: str) -> bool:
-    return data[:2] == b"PK" or name.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods"))
-
-
-def _table_to_rows(table: list[list[Any]], first_row_number: int = 1) -> tuple[list[str], list[_Row]]:
-    """Header (normalised names) and the non-empty data rows with their spreadsheet numbers."""
-    # Skip leading blank lines before the header.
-    start = 0
-    while start < len(table) and all(_blank(c) for c in table[start]):
-        start += 1
-    if start >= len(table):
-        return [], []
-    header = [str(c or "").strip().lower().replace(" ", "_") for c in table[start]]
-    rows: list[_Row] = []
-    for offset, raw in enumerate(table[start + 1 :], start=start + 1):
-        if all(_blank(c) for c in raw):
-            continue
-        values = {header[i]: raw[i] for i in range(min(len(header), len(raw))) if header[i]}
-        rows.append(_Row(number=first_row_number + offset, values=values))
-    return header, rows
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def read_tables(*, data: bytes, name: str, kind: str) -> dict[str, tuple[list[str], list[_Row]]]:
     """{kind: (header, rows)} for the sheets or CSV file given."""
     if _is_xlsx(data, name):
-        from python_calamine import CalamineWorkbook
-
-        try:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        except Exception as exc:  # calamine raises several error types for unreadable files
-            raise ApplicationError(
-                _("The file could not be read as a spreadsheet. Save it as .xlsx and try again.")
-            ) from exc
+        workbook = open_workbook(data)
         names = {n.strip().lower(): n for n in workbook.sheet_names}
         tables: dict[str, tuple[list[str], list[_Row]]] = {}
         for wanted in KINDS:
             if wanted in names:
-                sheet = workbook.get_sheet_by_name(names[wanted])
-                tables[wanted] = _table_to_rows(sheet.to_python(skip_empty_area=False))
+                tables[wanted] = _table_to_rows(sheet_table(workbook, names[wanted]))
         if not tables:
             raise ApplicationError(
                 _('The workbook has no sheet named "organisations" or "services". '
@@ -162,38 +121,6 @@ def read_tables(*, data: bytes, name: str, kind: str) -> dict[str, tuple[list[st
 
 
 # --- value parsing ---------------------------------------------------------------------------
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value)
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
-def _int(value: Any) -> int:
-    if isinstance(value, bool):
-        raise ValueError(value)
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise ValueError(value)
-        return int(value)
-    return int(_text(value))
-
-
 def _decimal(value: Any) -> decimal.Decimal:
     try:
         return decimal.Decimal(_text(value).replace(",", ".")).quantize(decimal.Decimal("0.000001"))

@@ -58,3 +58,30 @@ def test_register_shows_the_variant_before_saving(page, supervisor, register):
     page.click("button[value=check]")
     assert page.locator("text=Djoko Soesilo").count() >= 1
     assert _serious(page) == []
+
+
+def test_import_pages_are_accessible_on_a_phone(page, supervisor, register, tmp_path):
+    """Upload through the page; the check runs inline (TASKS_IMMEDIATE) and the preview shows
+    the possible duplicate with its decision."""
+    from simpul.children.tests.test_import import row, xlsx
+
+    register(supervisor, full_name="Djoko Soesilo", mother_name="Soemarni")
+    file = tmp_path / "anak.xlsx"
+    file.write_bytes(xlsx([row(nama_lengkap="Joko Susilo", nama_ibu="Sumarni"),
+                           row(nama_lengkap="Rina", jenis_kelamin="P", tanggal_lahir="", usia_perkiraan=8,
+                               alasan_perkiraan="anak")]).read())
+    page.goto("/children/import/")
+    assert _serious(page) == []
+    page.set_input_files("#id_file", str(file))
+    page.click("form[enctype] button[type=submit]")
+    page.wait_for_selector("input[name=decision-2]", timeout=10000)
+    assert page.locator("text=Djoko Soesilo").count() >= 1
+    assert _serious(page) == []
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 380, width
+    page.check("#d2-import")
+    page.click("button[value=accept]")
+    page.wait_for_selector("text=ANK-", timeout=10000)
+    assert _serious(page) == []
+    page.goto("/children/import/")
+    assert _serious(page) == []
