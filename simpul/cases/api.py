@@ -32,6 +32,7 @@ from simpul.cases.models import (
     RiskLevel,
     ServiceDelivery,
 )
+from simpul.core import permissions
 from simpul.directory.models import Organization, TaxonomyTerm
 
 # For the schema's enum names (settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
@@ -215,6 +216,10 @@ class CaseListView(GenericAPIView):
 
     @extend_schema(parameters=[CaseFilterSerializer], summary="List cases", operation_id="cases_list")
     def get(self, request: Request) -> Response:
+        # Same rule as the case list page (issue 3, permission matrix): roles without case work
+        # (system admin, analyst, donor, no membership) are refused, not given an empty list.
+        if not permissions.can_use_caseload(request.user):
+            raise PermissionDenied
         filters = _valid(CaseFilterSerializer, request.query_params)
         qs = selectors.case_list(user=request.user, filters=filters)
         page = self.paginate_queryset(qs)

@@ -89,6 +89,7 @@ class DemoSummary:
     created: bool
     counts: dict[str, int] = field(default_factory=dict)
     users: list[tuple[str, str, str]] = field(default_factory=list)  # (role, e-mail, organisation)
+    children: Any = None  # simpul.children.demo.DemoChildrenSummary, when children were seeded
 
 
 # --- vocabularies ---------------------------------------------------------------------------------
@@ -323,7 +324,10 @@ def _ensure_allowed(force: bool) -> None:
 def demo_reset(*, force: bool = False) -> None:
     """Delete the demo users and every organisation (with its services). Demo databases only."""
     _ensure_allowed(force)
+    from simpul.children.demo import demo_children_reset
+
     try:
+        demo_children_reset()  # cases and children first: they point at users and organisations
         User.objects.filter(is_demo=True).delete()
         # Parents are protected: delete the units before the organisations they belong to.
         Organization.objects.filter(parent__isnull=False).delete()
@@ -338,13 +342,19 @@ def demo_reset(*, force: bool = False) -> None:
 
 
 @transaction.atomic
-def demo_seed(*, force: bool = False, reset: bool = False) -> DemoSummary:
-    """Create the demo network and demo users. Does nothing if the demo is already there."""
+def demo_seed(*, force: bool = False, reset: bool = False, children: bool = True) -> DemoSummary:
+    """Create the demo network and demo users, then (``children``) the demo children and their
+    cases (:mod:`simpul.children.demo`). Does nothing for the parts already there."""
+    from simpul.children.demo import demo_children_seed
+
     _ensure_allowed(force)
     if reset:
         demo_reset(force=force)
     elif demo_is_seeded():
-        return demo_summary(created=False)
+        summary = demo_summary(created=False)
+        if children:
+            summary.children = demo_children_seed()
+        return summary
     if not Region.objects.filter(code__startswith=DKI_JAKARTA + ".", level=4).exists():
         raise ApplicationError(
             _("The DKI Jakarta regions are not loaded yet. Run `manage.py load_regions` first.")
@@ -359,6 +369,8 @@ def demo_seed(*, force: bool = False, reset: bool = False) -> DemoSummary:
         target=builder.dinsos,
         data={"organizations": summary.counts, "users": sorted(DEMO_USERS.values())},
     )
+    if children:
+        summary.children = demo_children_seed()
     return summary
 
 

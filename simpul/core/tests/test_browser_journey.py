@@ -36,7 +36,7 @@ def _totp_code() -> str:
 @pytest.fixture
 def demo(settings):
     settings.DEMO = True
-    demo_seed(force=True)
+    demo_seed(force=True, children=False)  # this journey needs the network and users only
 
 
 def _sign_in_as_supervisor(page, artifacts_dir, label: str) -> None:

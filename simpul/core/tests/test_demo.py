@@ -30,6 +30,8 @@ pytestmark = pytest.mark.django_db
 
 
 def seed(**options) -> str:  # type: ignore[no-untyped-def]
+    # The network only: the demo children (half a minute) are tested in test_demo_children.py.
+    options.setdefault("without_children", True)
     out = StringIO()
     call_command("seed_demo", stdout=out, **options)
     return out.getvalue()

@@ -20,10 +20,16 @@ class Command(BaseCommand):
             "--reset", action="store_true",
             help="Delete the demo users and all organisations first, then seed again.",
         )
+        parser.add_argument(
+            "--without-children", action="store_true",
+            help="Only the network and the demo users: no demo children and cases.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            summary = demo_seed(force=options["force"], reset=options["reset"])
+            summary = demo_seed(
+                force=options["force"], reset=options["reset"], children=not options["without_children"]
+            )
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc
         if not summary.created:
@@ -33,6 +39,13 @@ class Command(BaseCommand):
             self.stdout.write("Organisations by type:")
             for org_type, count in sorted(summary.counts.items()):
                 self.stdout.write(f"  {org_type:<15} {count:>4}")
+        if summary.children is not None and summary.children.created:
+            kids = summary.children
+            self.stdout.write(
+                f"Demo children: {kids.children}, cases: {kids.cases} ({kids.seconds:.1f} s). Cases by status:"
+            )
+            for status, count in sorted(kids.by_status.items()):
+                self.stdout.write(f"  {status:<20} {count:>4}")
         self.stdout.write(
             f"Demo users (password {DEMO_PASSWORD!r}; TOTP secret {DEMO_TOTP_SECRET} for "
             "system_admin and supervisor):"
