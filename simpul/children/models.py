@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from simpul.core.models import BaseModel
+from simpul.core.models import BaseModel, BilingualNameMixin
 
 
 class Sex(models.TextChoices):
@@ -61,7 +61,7 @@ class DisabilityType(models.TextChoices):
     SENSORY = "sensorik", _("Sensory (vision, hearing, speech)")
 
 
-class Condition(BaseModel):
+class Condition(BilingualNameMixin, BaseModel):
     """A condition a worker can record about a child (a criterion of one or more categories)."""
 
     code = models.CharField(max_length=60, unique=True)
@@ -73,12 +73,10 @@ class Condition(BaseModel):
         ordering = ["sort_order", "code"]
 
     def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        return self.name_en if (get_language() or "id").startswith("en") else self.name
+        return self.localized_name
 
 
-class Category(BaseModel):
+class Category(BilingualNameMixin, BaseModel):
     """A child category: PMKS/PPKS (Permensos 08/2012), AMPK (UU 35/2014 Pasal 59) or a Jakarta
     field label. Age rules and criteria are data, so policy changes need no code change."""
 
@@ -108,9 +106,7 @@ class Category(BaseModel):
         constraints = [models.UniqueConstraint(fields=["scheme", "code"], name="category_unique_code")]
 
     def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        label = self.name_en if (get_language() or "id").startswith("en") else self.name
+        label = self.localized_name
         return f"{self.code} — {label}" if self.scheme != self.Scheme.FIELD else label
 
     def age_fits(self, age: int | None) -> bool | None:
@@ -122,7 +118,7 @@ class Category(BaseModel):
         return not (self.max_age is not None and age > self.max_age)
 
 
-class CategorySubtype(BaseModel):
+class CategorySubtype(BilingualNameMixin, BaseModel):
     """E.g. ABH: konflik / korban / saksi; AJ: on the street / of the street / family of the street."""
 
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="subtypes")
@@ -139,9 +135,7 @@ class CategorySubtype(BaseModel):
         ]
 
     def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        return self.name_en if (get_language() or "id").startswith("en") else self.name
+        return self.localized_name
 
 
 class ChildQuerySet(models.QuerySet["Child"]):

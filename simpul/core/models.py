@@ -22,6 +22,22 @@ class BaseModel(models.Model):
         abstract = True
 
 
+class BilingualNameMixin:
+    """Reference data named in Bahasa Indonesia (``name``) and English (``name_en``)."""
+
+    name: str
+    name_en: str
+
+    @property
+    def localized_name(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "id").startswith("en") else self.name
+
+    def __str__(self) -> str:
+        return self.localized_name
+
+
 class ImmutableQuerySet(models.QuerySet):
     def update(self, **kwargs: Any) -> int:
         raise PermissionError("Audit records cannot be changed.")

@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from simpul.core.models import BaseModel
+from simpul.core.models import BaseModel, BilingualNameMixin
 
 if TYPE_CHECKING:
     pass
@@ -62,7 +62,7 @@ class AccreditationGrade(models.TextChoices):
 ACCREDITATION_VALIDITY_YEARS = {"A": 5, "B": 3, "C": 2}
 
 
-class TaxonomyTerm(BaseModel):
+class TaxonomyTerm(BilingualNameMixin, BaseModel):
     """A term of one of Simpul's controlled vocabularies (HSDS taxonomy_term)."""
 
     class Taxonomy(models.TextChoices):
@@ -84,9 +84,7 @@ class TaxonomyTerm(BaseModel):
         ]
 
     def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        return self.name_en if (get_language() or "id").startswith("en") else self.name
+        return self.localized_name
 
 
 class OrganizationQuerySet(models.QuerySet["Organization"]):
