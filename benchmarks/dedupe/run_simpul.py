@@ -1,0 +1,380 @@
+"""Benchmark of simpul.children.matching on a real SQLite file with indexed blocking columns.
+
+    python benchmarks/dedupe/run_simpul.py --n 100000 [--queries 1000] [--workers 2]
+
+Needs var/bench/children_<n>.csv (generate.py makes it if missing). Prints and writes
+var/bench/result_simpul_<n>.json with:
+
+- build: time to compute the blocking keys, insert, index, and fill the token-frequency table;
+- check: one duplicate check for random records = one SQL query over the indexed key
+  columns (OR of IN-lists) + scoring + ranking; p50/p95/max in ms, candidates per check,
+  and the share of true duplicates shown (likely/possible) in the top 10;
+- scan: every candidate pair from the blocking columns (Python grouping of equal key values,
+  the same as a self-join per column), scored; pairs, time, and blocking recall;
+- quality: pairwise precision / recall / F1 of "likely" and of "likely or possible".
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import multiprocessing as mp
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import time
+from collections import defaultdict
+from itertools import combinations
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from simpul.children.matching import (  # noqa: E402
+    BLOCKING_COLUMNS,
+    InMemoryTokenStats,
+    PersonRecord,
+    blocking_keys,
+    candidate_key_values,
+    compare,
+    frequency_tokens,
+    rank_candidates,
+)
+
+TODAY = dt.date(2026, 1, 1)
+FIELDS = (
+    "id",
+    "full_name",
+    "aliases",
+    "sex",
+    "birth_date",
+    "birth_date_estimated",
+    "birth_year",
+    "nik",
+    "mother_name",
+    "kelurahan_code",
+)
+
+
+def load_csv(path: Path) -> tuple[list[PersonRecord], dict[str, str]]:
+    records: list[PersonRecord] = []
+    truth: dict[str, str] = {}
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            records.append(row_to_record(row))
+            truth[row["id"]] = row["true_id"]
+    return records, truth
+
+
+def row_to_record(row) -> PersonRecord:
+    return PersonRecord(
+        id=row["id"],
+        full_name=row["full_name"],
+        aliases=tuple(a for a in (row["aliases"] or "").split("|") if a),
+        sex=row["sex"] or None,
+        birth_date=dt.date.fromisoformat(row["birth_date"]) if row["birth_date"] else None,
+        birth_date_estimated=bool(row["birth_date_estimated"]),
+        birth_year=int(row["birth_year"]) if row["birth_year"] else None,
+        nik=row["nik"] or None,
+        mother_name=row["mother_name"] or None,
+        kelurahan_code=row["kelurahan_code"] or None,
+    )
+
+
+def build_db(records: list[PersonRecord], path: Path) -> float:
+    if path.exists():
+        path.unlink()
+    t0 = time.perf_counter()
+    con = sqlite3.connect(path)
+    cols = ", ".join(f"{c} TEXT" for c in BLOCKING_COLUMNS)
+    con.executescript(
+        f"""
+        PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;
+        CREATE TABLE child (id TEXT PRIMARY KEY, full_name TEXT, aliases TEXT, sex TEXT,
+            birth_date TEXT, birth_date_estimated INTEGER, birth_year INTEGER, nik TEXT,
+            mother_name TEXT, kelurahan_code TEXT, {cols});
+        CREATE TABLE token_frequency (token TEXT PRIMARY KEY, n INTEGER NOT NULL);
+        """
+    )
+    counts: dict[str, int] = defaultdict(int)
+    rows = []
+    for r in records:
+        keys = blocking_keys(r)
+        for tok in frequency_tokens(r):
+            counts[tok] += 1
+        rows.append(
+            (
+                r.id,
+                r.full_name,
+                "|".join(r.aliases),
+                r.sex,
+                r.birth_date.isoformat() if r.birth_date else None,
+                int(r.birth_date_estimated),
+                r.birth_year,
+                r.nik,
+                r.mother_name,
+                r.kelurahan_code,
+                *(keys[c] for c in BLOCKING_COLUMNS),
+            )
+        )
+    marks = ", ".join("?" * (10 + len(BLOCKING_COLUMNS)))
+    con.executemany(f"INSERT INTO child VALUES ({marks})", rows)
+    con.executemany("INSERT INTO token_frequency VALUES (?, ?)", sorted(counts.items()))
+    for c in BLOCKING_COLUMNS:
+        con.execute(f"CREATE INDEX ix_child_{c} ON child ({c})")
+    con.execute("ANALYZE")
+    con.commit()
+    con.close()
+    return time.perf_counter() - t0
+
+
+def load_stats(con: sqlite3.Connection) -> InMemoryTokenStats:
+    counts = dict(con.execute("SELECT token, n FROM token_frequency"))
+    total = con.execute("SELECT count(*) FROM child").fetchone()[0]
+    return InMemoryTokenStats(counts, total)
+
+
+def db_row_to_record(row) -> PersonRecord:
+    return PersonRecord(
+        id=row[0],
+        full_name=row[1],
+        aliases=tuple(a for a in (row[2] or "").split("|") if a),
+        sex=row[3],
+        birth_date=dt.date.fromisoformat(row[4]) if row[4] else None,
+        birth_date_estimated=bool(row[5]),
+        birth_year=row[6],
+        nik=row[7],
+        mother_name=row[8],
+        kelurahan_code=row[9],
+    )
+
+
+def check(con: sqlite3.Connection, query: PersonRecord, stats) -> tuple[list, int]:
+    """One duplicate check: the blocking query over the indexes, then scoring and ranking."""
+    wanted = candidate_key_values(query, today=TODAY, stats=stats)
+    clauses, params = [], []
+    for col, values in wanted.items():
+        if values:
+            clauses.append(f"{col} IN ({', '.join('?' * len(values))})")
+            params.extend(sorted(values))
+    sql = f"SELECT {', '.join(FIELDS)} FROM child WHERE {' OR '.join(clauses)}"
+    candidates = [db_row_to_record(r) for r in con.execute(sql, params)]
+    return rank_candidates(query, candidates, stats, limit=10), len(candidates)
+
+
+def query_plan(con, query, stats) -> str:
+    wanted = candidate_key_values(query, today=TODAY, stats=stats)
+    clauses, params = [], []
+    for col, values in wanted.items():
+        if values:
+            clauses.append(f"{col} IN ({', '.join('?' * len(values))})")
+            params.extend(sorted(values))
+    sql = f"EXPLAIN QUERY PLAN SELECT id FROM child WHERE {' OR '.join(clauses)}"
+    return " / ".join(r[-1] for r in con.execute(sql, params))
+
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    k = max(0, min(len(values) - 1, round(p / 100 * (len(values) - 1))))
+    return values[k]
+
+
+# ---------------------------------------------------------------------------- full scan
+
+SWEEP_MIN = 4.0
+_RECORDS: list[PersonRecord] = []
+_STATS: InMemoryTokenStats | None = None
+
+
+def candidate_pairs(records: list[PersonRecord], stats, queries=None) -> list[tuple[int, int]]:
+    """Every pair a check would fetch: for each record (or each of `queries`, indexes), the
+    stored records whose key columns hold one of its query values (the indexed columns held
+    in dicts here)."""
+    index: dict[str, dict[str, list[int]]] = {c: defaultdict(list) for c in BLOCKING_COLUMNS}
+    for i, r in enumerate(records):
+        for col, value in blocking_keys(r).items():
+            if value:
+                index[col][value].append(i)
+    n = len(records)
+    pairs: set[int] = set()
+    for i in queries if queries is not None else range(n):
+        r = records[i]
+        for col, values in candidate_key_values(r, today=TODAY, stats=stats).items():
+            col_index = index[col]
+            for v in values:
+                for j in col_index.get(v, ()):
+                    if j != i:
+                        pairs.add(i * n + j if i < j else j * n + i)
+    return [divmod(p, n) for p in sorted(pairs)]
+
+
+def _score_chunk(chunk: list[tuple[int, int]]) -> list[tuple[int, int, float, str]]:
+    out = []
+    for i, j in chunk:
+        res = compare(_RECORDS[i], _RECORDS[j], _STATS)
+        if res.score >= SWEEP_MIN:
+            out.append((i, j, res.score, res.level))
+    return out
+
+
+def full_scan(records, stats, workers: int, queries=None):
+    global _RECORDS, _STATS
+    _RECORDS, _STATS = records, stats
+    t0 = time.perf_counter()
+    pairs = candidate_pairs(records, stats, queries)
+    t_block = time.perf_counter() - t0
+    chunks = [pairs[k : k + 20000] for k in range(0, len(pairs), 20000)]
+    if workers > 1 and len(chunks) > 1:
+        with mp.get_context("fork").Pool(workers) as pool:
+            results = [x for part in pool.imap(_score_chunk, chunks) for x in part]
+    else:
+        results = [x for c in chunks for x in _score_chunk(c)]
+    return pairs, results, t_block, time.perf_counter() - t0
+
+
+def prf(pred: set, truth: set) -> dict:
+    tp = len(pred & truth)
+    p = tp / len(pred) if pred else 0.0
+    r = tp / len(truth) if truth else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(f, 4),
+        "tp": tp,
+        "fp": len(pred) - tp,
+        "fn": len(truth) - tp,
+    }
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument("--dir", type=Path, default=ROOT / "var" / "bench")
+    parser.add_argument("--errors", type=int, default=0, help="print N missed and N false pairs")
+    parser.add_argument("--no-scan", action="store_true", help="only build and time checks")
+    parser.add_argument(
+        "--scan-sample",
+        type=float,
+        default=1.0,
+        help="scan the candidates of this share of records only (time is "
+        "extrapolated; quality is measured on pairs touching the sample)",
+    )
+    args = parser.parse_args(argv)
+    csv_path = args.dir / f"children_{args.n}.csv"
+    if not csv_path.exists():
+        from generate import main as generate_main
+
+        generate_main(["--n", str(args.n), "--out", str(args.dir)])
+    records, truth = load_csv(csv_path)
+    index = {r.id: i for i, r in enumerate(records)}
+    by_true: dict[str, list[int]] = defaultdict(list)
+    for r in records:
+        by_true[truth[r.id]].append(index[r.id])
+    true_pairs = {p for members in by_true.values() for p in combinations(sorted(members), 2)}
+
+    db_path = args.dir / f"simpul_{args.n}.sqlite3"
+    t_build = build_db(records, db_path)
+    print(f"[simpul n={args.n}] build {t_build:.1f}s", file=sys.stderr)
+    con = sqlite3.connect(db_path)
+    stats = load_stats(con)
+
+    # (a) one check
+    rng = random.Random(7)
+    sample = rng.sample(records, min(args.queries, len(records)))
+    times, cpu, n_cands, found, expected = [], [], [], 0, 0
+    for q in sample:
+        t0, c0 = time.perf_counter(), time.thread_time()
+        ranked, n = check(con, q, stats)
+        times.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.thread_time() - c0) * 1000)
+        n_cands.append(n)
+        dups = {records[i].id for i in by_true[truth[q.id]]} - {q.id}
+        expected += len(dups)
+        found += len(dups & {c.id for c, _res in ranked})
+    plan = query_plan(con, sample[0], stats)
+    check_res = {
+        "queries": len(sample),
+        "p50_ms": round(percentile(times, 50), 2),
+        "p95_ms": round(percentile(times, 95), 2),
+        "max_ms": round(max(times), 2),
+        "cpu_p50_ms": round(percentile(cpu, 50), 2),
+        "cpu_p95_ms": round(percentile(cpu, 95), 2),
+        "mean_candidates": round(statistics.mean(n_cands), 1),
+        "p95_candidates": percentile(n_cands, 95),
+        "duplicates_shown": f"{found}/{expected}",
+        "recall_shown": round(found / expected, 4) if expected else None,
+        "plan": plan,
+    }
+    print(f"[simpul n={args.n}] check {check_res}", file=sys.stderr)
+
+    if args.no_scan:
+        result = {"n": len(records), "build_s": round(t_build, 1), "check": check_res}
+        print(json.dumps(result, indent=2))
+        return result
+
+    # (b) full scan, (c) quality
+    queries = None
+    if args.scan_sample < 1.0:
+        picked = random.Random(11).sample(range(len(records)), int(len(records) * args.scan_sample))
+        queries = sorted(picked)
+        in_sample = set(queries)
+        true_pairs = {p for p in true_pairs if p[0] in in_sample or p[1] in in_sample}
+    pairs, scored, t_block, t_scan = full_scan(records, stats, args.workers, queries)
+    blocked_true = len(true_pairs & set(pairs))
+    likely = {(i, j) for i, j, _s, lvl in scored if lvl == "likely"}
+    possible = {(i, j) for i, j, _s, lvl in scored if lvl != "unlikely"}
+    sweep = {}
+    for t in range(8, 27):
+        m = prf({(i, j) for i, j, sc, _lvl in scored if sc >= t}, true_pairs)
+        sweep[t] = f"P={m['precision']:.3f} R={m['recall']:.3f} F1={m['f1']:.3f}"
+    result = {
+        "n": len(records),
+        "true_pairs": len(true_pairs),
+        "build_s": round(t_build, 1),
+        "load_avg_1m": round(os.getloadavg()[0], 1),
+        "date": dt.date.today().isoformat(),
+        "check": check_res,
+        "scan": {
+            "sample": args.scan_sample,
+            "candidate_pairs": len(pairs),
+            "blocking_s": round(t_block, 1),
+            "total_s": round(t_scan, 1),
+            "total_s_extrapolated": round(t_scan / args.scan_sample, 1),
+            "workers": args.workers,
+            "blocking_recall": round(blocked_true / len(true_pairs), 4) if true_pairs else None,
+        },
+        "likely": prf(likely, true_pairs),
+        "likely_or_possible": prf(possible, true_pairs),
+        "threshold_sweep": sweep,
+    }
+    print(json.dumps(result, indent=2))
+    (args.dir / f"result_simpul_{args.n}.json").write_text(json.dumps(result, indent=2))
+    if args.errors:
+        show_errors(records, truth, stats, true_pairs - likely, likely - true_pairs, args.errors)
+    return result
+
+
+def show_errors(records, truth, stats, missed, false, k):
+    rng = random.Random(1)
+    for title, items in (("MISSED", missed), ("FALSE", false)):
+        print(f"--- {title} ({len(items)})")
+        for i, j in rng.sample(sorted(items), min(k, len(items))):
+            a, b = records[i], records[j]
+            res = compare(a, b, stats)
+            print(
+                f"{res.score:6.1f} {res.level:8} | {a.full_name} ({a.sex} {a.birth_date or a.birth_year} "
+                f"{a.nik} m={a.mother_name} {a.kelurahan_code} al={a.aliases}) | {b.full_name} ({b.sex} "
+                f"{b.birth_date or b.birth_year} {b.nik} m={b.mother_name} {b.kelurahan_code} al={b.aliases})"
+            )
+            print("        ", [(r.field, r.outcome, r.weight) for r in res.reasons])
+
+
+if __name__ == "__main__":
+    main()
