@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -52,7 +53,9 @@ if TYPE_CHECKING:
     from simpul.accounts.models import User
     from simpul.directory.models import Organization
 
-CANDIDATE_BLOCK_CAP = 500  # at most this many blocked records are scored in one check
+CANDIDATE_BLOCK_CAP = 2000  # at most this many blocked records are scored in one check
+_TOTAL_TTL = 60.0  # seconds the registry size is reused between checks
+_CACHED_SIZE_FROM = 50_000  # smaller registries are counted on every check
 
 
 # --- access -----------------------------------------------------------------------------------
@@ -188,9 +191,27 @@ def access_log(
 class DbTokenStats:
     """``matching.TokenStats`` backed by the NameToken table, cached for one check."""
 
+    _total_cache: tuple[float, int] | None = None
+
     def __init__(self) -> None:
-        self.total = Child.objects.active().count()
+        self.total = self._registry_size()
         self._cache: dict[str, int] = {}
+
+    @classmethod
+    def _registry_size(cls) -> int:
+        """Active children. Counting a million rows costs tens of milliseconds, so a large
+        registry's size is reused for a minute (it only moves the thresholds by log2 of the size)."""
+        now = time.monotonic()
+        cached = cls._total_cache
+        if cached is not None and now - cached[0] < _TOTAL_TTL:
+            return cached[1]
+        total = Child.objects.active().count()
+        cls._total_cache = (now, total) if total >= _CACHED_SIZE_FROM else None
+        return total
+
+    @classmethod
+    def forget_size(cls) -> None:
+        cls._total_cache = None
 
     def preload(self, tokens: Iterable[str]) -> None:
         missing = {t for t in tokens if t not in self._cache}
@@ -220,10 +241,20 @@ def person_record(child: Child, *, aliases: Iterable[str] | None = None) -> matc
     return record_from_values(values, aliases=tuple(aliases), record_id=str(child.pk))
 
 
-def blocked_children(record: matching.PersonRecord, *, exclude_id: Any = None, cap: int = CANDIDATE_BLOCK_CAP) -> list[Child]:
-    """Active children sharing at least one blocking value with ``record`` (indexed OR)."""
+def blocked_children(
+    record: matching.PersonRecord, *, exclude_id: Any = None, cap: int = CANDIDATE_BLOCK_CAP,
+    stats: DbTokenStats | None = None,
+) -> list[Child]:
+    """Active children sharing at least one blocking value with ``record`` (indexed OR).
+    With the registry's token frequencies, values expected to match very many records (a
+    common name in a common year) are left out, as ``matching.candidate_key_values`` explains."""
+    stats = stats if stats is not None else DbTokenStats()
+    tokens = set(matching.frequency_tokens(record))
+    for name in record.aliases:
+        tokens |= {matching.phonetic_key(t) for t in matching.name_tokens(name)}
+    stats.preload(tokens)
     q = Q(pk__in=[])
-    for column, values in matching.candidate_key_values(record).items():
+    for column, values in matching.candidate_key_values(record, stats=stats).items():
         if values:
             q |= Q(**{f"{column}__in": sorted(values)})
     qs = Child.objects.active().filter(q)
@@ -265,6 +296,8 @@ _SENTENCES = {
     ("nik", "serial_differs"): _("NIK differs only in the serial number"),
     ("nik", "sex_digit_differs"): _("NIK differs in the sex digit (possibly a twin)"),
     ("nik", "disagree"): _("Different NIK"),
+    ("nik", "fits_other_record"): _("The NIK's date of birth and sex fit the other record"),
+    ("nik", "contradicts_other_record"): _("The NIK's date of birth or sex contradicts the other record"),
     ("birth_date", "exact"): _("Same date of birth"),
     ("birth_date", "day_month_swapped"): _("Date of birth with day and month swapped"),
     ("birth_date", "same_month_year"): _("Born in the same month and year"),
@@ -369,8 +402,9 @@ def child_duplicate_candidates(
 ) -> list[CandidateView]:
     """Records that are probably the same child as ``record``, best first, with reasons.
     Candidates the user may not see are still listed (a warning) but masked."""
-    children = blocked_children(record, exclude_id=exclude_id)
-    return candidate_views(user, score_candidates(record, children, limit=limit))
+    stats = DbTokenStats()
+    children = blocked_children(record, exclude_id=exclude_id, stats=stats)
+    return candidate_views(user, score_candidates(record, children, limit=limit, stats=stats))
 
 
 def child_duplicates_of(*, user: User, child: Child, limit: int = 10) -> list[CandidateView]:

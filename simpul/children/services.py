@@ -96,17 +96,27 @@ def _active_child(child: Child) -> None:
         raise ApplicationError(_("This record was merged into another record; work on that one."))
 
 
-def _token_delta(name: str, delta: int) -> None:
-    """Keep NameToken counts (how many active children carry each name token)."""
-    tokens = matching.frequency_tokens(matching.PersonRecord(id="", full_name=name))
+def _frequency_tokens(child: Child) -> set[str]:
+    """The tokens of the child's name and mother's name counted in NameToken."""
+    record = matching.PersonRecord(id="", full_name=child.full_name, mother_name=child.mother_name or None)
+    return {t[:60] for t in matching.frequency_tokens(record)}
+
+
+def _token_delta(tokens: Iterable[str], delta: int) -> None:
+    """Keep NameToken counts (how many active children carry each name token; mothers' name
+    tokens prefixed "m:"), which weigh rare names up and keep common-name blocks small."""
     for token in tokens:
-        token = token[:60]
         if delta > 0:
             obj, created = NameToken.objects.get_or_create(token=token, defaults={"count": delta})
             if not created:
                 NameToken.objects.filter(pk=obj.pk).update(count=F("count") + delta)
         else:
             NameToken.objects.filter(token=token, count__gte=-delta).update(count=F("count") + delta)
+
+
+def _token_change(before: set[str], after: set[str]) -> None:
+    _token_delta(after - before, +1)
+    _token_delta(before - after, -1)
 
 
 def _apply_keys(child: Child, aliases: Iterable[str] | None = None) -> None:
@@ -199,7 +209,8 @@ def child_register(
     values, warnings = clean_identity({k: v for k, v in data.items() if k != "conditions"})
     alias_items = _alias_items(aliases)
     record = _record(values, aliases)
-    candidates = selectors.score_candidates(record, selectors.blocked_children(record))
+    stats = selectors.DbTokenStats()
+    candidates = selectors.score_candidates(record, selectors.blocked_children(record, stats=stats), stats=stats)
     candidate_ids = sorted(str(c.pk) for c, _r in candidates)
     if candidates and confirm_not_duplicate_of is None:
         views = selectors.candidate_views(actor, candidates)
@@ -235,7 +246,7 @@ def child_register(
         _full_clean(guardian, exclude=["child"])
         guardian.save()
     _set_conditions(child, conditions)
-    _token_delta(child.full_name, +1)
+    _token_delta(_frequency_tokens(child), +1)
     audit_log(
         actor=actor, action="children.child.registered", target=child,
         changes=diff({}, _audit_values(child)),
@@ -260,7 +271,7 @@ def child_update_identity(*, actor: User, child: Child, data: dict[str, Any]) ->
     current = {f: getattr(child, f) for f in IDENTITY_FIELDS}
     values, warnings = clean_identity({**current, **{k: v for k, v in data.items() if k != "conditions"}})
     before = _audit_values(child)
-    old_name = child.full_name
+    old_tokens = _frequency_tokens(child)
     kel = values.pop("current_kelurahan")
     for k, v in values.items():
         setattr(child, k, v)
@@ -271,9 +282,7 @@ def child_update_identity(*, actor: User, child: Child, data: dict[str, Any]) ->
     _full_clean(child)
     child.save()
     _set_conditions(child, conditions)
-    if old_name != child.full_name:
-        _token_delta(old_name, -1)
-        _token_delta(child.full_name, +1)
+    _token_change(old_tokens, _frequency_tokens(child))
     audit_log(actor=actor, action="children.child.updated", target=child, changes=diff(before, _audit_values(child)),
               data={"identity_warnings": [w["code"] for w in warnings]})
     return child
@@ -662,6 +671,7 @@ def child_merge(*, actor: User, survivor: Child, merged: Child, reason: str) -> 
     merged_snapshot["conditions"] = sorted(str(pk) for pk in merged.conditions.values_list("pk", flat=True))
     merged_snapshot["aliases"] = [{"id": str(a.pk), "name": a.name, "kind": a.kind} for a in merged.aliases.all()]
 
+    survivor_tokens = _frequency_tokens(survivor)
     moved: dict[str, list[str]] = {}
     changes: dict[str, Any] = {"fields": {}}
     # Classifications: both histories kept; a duplicate active category on the merged side is
@@ -757,7 +767,8 @@ def child_merge(*, actor: User, survivor: Child, merged: Child, reason: str) -> 
 
     merged.merged_into = survivor
     merged.save(update_fields=["merged_into", "updated_at"])
-    _token_delta(merged.full_name, -1)
+    _token_delta(_frequency_tokens(merged), -1)
+    _token_change(survivor_tokens, _frequency_tokens(survivor))
 
     merge = ChildMerge.objects.create(
         survivor=survivor, merged=merged, merged_snapshot=merged_snapshot, survivor_changes=changes,
@@ -781,6 +792,7 @@ def child_merge_undo(*, actor: User, merge: ChildMerge) -> ChildMerge:
     merged = Child.objects.select_for_update().get(pk=merge.merged_id)
     if survivor.merged_into_id:
         raise ApplicationError(_("The surviving record was merged again later; undo that merge first."))
+    survivor_tokens = _frequency_tokens(survivor)
     fks = {_key(f): f for f in _child_fks()}
     for key, ids in merge.moved.items():
         f = fks.get(key)
@@ -810,13 +822,59 @@ def child_merge_undo(*, actor: User, merge: ChildMerge) -> ChildMerge:
     survivor.save()
     merged.merged_into = None
     merged.save(update_fields=["merged_into", "updated_at"])
-    _token_delta(merged.full_name, +1)
+    _token_delta(_frequency_tokens(merged), +1)
+    _token_change(survivor_tokens, _frequency_tokens(survivor))
     merge.undone_at = timezone.now()
     merge.undone_by = actor
     merge.save(update_fields=["undone_at", "undone_by", "updated_at"])
     audit_log(actor=actor, action="children.child.merge_undone", target=survivor,
               data={"merge": str(merge.pk), "merged": str(merged.pk)})
     return merge
+
+
+# --- the matcher's index ---------------------------------------------------------------------
+def match_index_rebuild(*, batch_size: int = 2000, progress: Any = None) -> dict[str, int]:
+    """Recompute every active child's blocking keys and search name, and the NameToken counts,
+    from the records themselves. Run after the matcher's key format changes or after rows were
+    written without the services (``manage.py rebuild_match_index``). Idempotent."""
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    base = Child.objects.active().order_by("pk")
+    total = base.count()
+    done = changed = 0
+    columns = ["search_name", *matching.BLOCKING_COLUMNS]
+    last = None
+    while True:
+        qs = base if last is None else base.filter(pk__gt=last)
+        batch = list(qs.select_related("current_kelurahan").prefetch_related("aliases")[:batch_size])
+        if not batch:
+            break
+        dirty = []
+        for child in batch:
+            before = [getattr(child, c) for c in columns]
+            _apply_keys(child)
+            if [getattr(child, c) for c in columns] != before:
+                dirty.append(child)
+            counts.update(_frequency_tokens(child))
+        with transaction.atomic():
+            Child.objects.bulk_update(dirty, columns, batch_size=500)
+        changed += len(dirty)
+        done += len(batch)
+        last = batch[-1].pk
+        if progress:
+            progress(done, total)
+    with transaction.atomic():
+        existing = dict(NameToken.objects.values_list("token", "pk"))
+        stale = [pk for t, pk in existing.items() if t not in counts]
+        for i in range(0, len(stale), 500):
+            NameToken.objects.filter(pk__in=stale[i:i + 500]).delete()
+        NameToken.objects.bulk_update(
+            [NameToken(pk=existing[t], token=t, count=n) for t, n in counts.items() if t in existing], ["count"], batch_size=1000)
+        NameToken.objects.bulk_create(
+            [NameToken(token=t, count=n) for t, n in counts.items() if t not in existing], batch_size=1000)
+    selectors.DbTokenStats.forget_size()
+    return {"children": done, "keys_changed": changed, "tokens": len(counts)}
 
 
 # --- registry-wide duplicate scan -------------------------------------------------------------

@@ -77,6 +77,52 @@ def test_name_tokens_are_counted_on_register_and_rename(worker, register):
     assert NameToken.objects.get(token="santoso").count == 1
 
 
+def test_mother_name_tokens_are_counted_and_follow_edits(worker, register):
+    child = register(worker, full_name="Joko Susilo", mother_name="Sumarni")
+    assert NameToken.objects.get(token="m:sumarni").count == 1
+    services.child_update_identity(actor=worker, child=child, data={"mother_name": "Yati Rahayu"})
+    assert NameToken.objects.get(token="m:sumarni").count == 0
+    assert NameToken.objects.get(token="m:iati").count == 1
+    # Renaming the child leaves the mother's count alone.
+    services.child_update_identity(actor=worker, child=child, data={"full_name": "Joko Santoso"})
+    assert NameToken.objects.get(token="m:iati").count == 1
+
+
+def test_rebuild_match_index_reproduces_incremental_counts_and_keys(worker, register):
+    a = register(worker, full_name="Joko Susilo", mother_name="Sumarni", aliases=["Jojo"])
+    register(worker, full_name="Rina Marlina", sex="F", mother_name="Sumarni")
+    services.child_update_identity(actor=worker, child=a, data={"full_name": "Joko Santoso"})
+    counts = dict(NameToken.objects.filter(count__gt=0).values_list("token", "count"))
+    keys = {c.pk: (c.search_name, c.bk_name_a, c.bk_mother_yob) for c in Child.objects.all()}
+    # Corrupt the index the way a raw load would leave it, then rebuild.
+    Child.objects.update(bk_name_a="", bk_mother_yob="", search_name="")
+    NameToken.objects.all().delete()
+    NameToken.objects.create(token="stale", count=7)
+    result = services.match_index_rebuild(batch_size=1)
+    assert result == {"children": 2, "keys_changed": 2, "tokens": len(counts)}
+    assert dict(NameToken.objects.values_list("token", "count")) == counts
+    assert {c.pk: (c.search_name, c.bk_name_a, c.bk_mother_yob) for c in Child.objects.all()} == keys
+    assert services.match_index_rebuild()["keys_changed"] == 0  # idempotent
+
+
+def test_duplicate_check_blocks_with_the_registry_token_frequencies(worker, register, monkeypatch):
+    """The check passes the registry's counts to the blocking step, which leaves out values
+    expected to match very many records (see test_matching for the pruning itself)."""
+    register(worker, full_name="Joko Susilo", mother_name="Sumarni")
+    calls = []
+    original = selectors.matching.candidate_key_values
+
+    def spy(rec, today=None, stats=None, max_block=None):
+        calls.append(stats)
+        return original(rec, today=today, stats=stats, max_block=max_block)
+
+    monkeypatch.setattr(selectors.matching, "candidate_key_values", spy)
+    record = record_from_values({"full_name": "Djoko Soesilo", "birth_date": dt.date(2012, 3, 14), "sex": "M"})
+    views = selectors.child_duplicate_candidates(user=worker, record=record)
+    assert calls and isinstance(calls[0], selectors.DbTokenStats) and calls[0].total >= 1
+    assert len(views) == 1
+
+
 def test_duplicate_check_finds_spelling_variant_before_saving(worker, register):
     existing = register(worker, full_name="Djoko Soesilo", mother_name="Soemarni")
     before = Child.objects.count()
@@ -108,6 +154,16 @@ def test_duplicate_candidates_outside_visibility_are_masked(worker, worker_pusat
     # The registrar in Jakarta Pusat sees it in full.
     mine = selectors.child_duplicate_candidates(user=worker_pusat, record=record)
     assert mine[0].visible and mine[0].name == "Siti Aminah Lubis"
+
+
+def test_every_matcher_outcome_has_a_sentence():
+    from simpul.children import matching
+
+    for field_name, weights in (("nik", matching.W_NIK), ("birth_date", matching.W_BIRTH), ("sex", matching.W_SEX),
+                                ("mother_name", matching.W_MOTHER), ("kelurahan", matching.W_PLACE)):
+        for outcome in weights:
+            text = selectors.reason_sentence(field_name, outcome)
+            assert ":" not in text and outcome not in text, (field_name, outcome, text)
 
 
 def test_reason_sentences_are_human_readable():
