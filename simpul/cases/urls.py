@@ -26,6 +26,7 @@ urlpatterns = [
     path("<uuid:pk>/plan/<uuid:plan_pk>/edit/", views.plan_edit, name="plan_edit"),
     path("<uuid:pk>/plan/<uuid:plan_pk>/goals/", views.plan_goal_add, name="plan_goal_add"),
     path("<uuid:pk>/plan/goals/<uuid:goal_pk>/actions/", views.plan_action_add, name="plan_action_add"),
+    path("<uuid:pk>/plan/actions/<uuid:action_pk>/status/", views.plan_action_status, name="plan_action_status"),
     path("<uuid:pk>/plan/<uuid:plan_pk>/submit/", views.plan_submit, name="plan_submit"),
     path("<uuid:pk>/plan/<uuid:plan_pk>/decide/", views.plan_decide, name="plan_decide"),
     path("<uuid:pk>/services/", views.case_services, name="services"),

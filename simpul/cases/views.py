@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from simpul.accounts.models import Role
 from simpul.cases import assessment_forms, forms, selectors, services
 from simpul.cases.access import is_government_case_worker
-from simpul.cases.models import Assessment, CasePlan, CaseStatus, CaseTask, Placement, PlanGoal
+from simpul.cases.models import Assessment, CasePlan, CaseStatus, CaseTask, Placement, PlanAction, PlanGoal
 from simpul.cases.services.workflow import route_of
 from simpul.core import permissions
 from simpul.core.exceptions import ApplicationError
@@ -322,11 +322,13 @@ def case_plan(request: HttpRequest, pk: Any) -> HttpResponse:
         return case
     if case.access.is_partner:
         actions = selectors.case_partner_actions(user=request.user, case=case)  # type: ignore[arg-type]
-        return render(request, "cases/tab_plan_partner.html", _context(request, case, "plan", page=paginate(request, actions), qs=querystring_without_page(request)))
+        statuses = [c for c in PlanAction.Status.choices if c[0] != PlanAction.Status.CANCELLED]
+        return render(request, "cases/tab_plan_partner.html", _context(
+            request, case, "plan", page=paginate(request, actions), qs=querystring_without_page(request), partner_statuses=statuses))
     page = paginate(request, selectors.case_plans(user=request.user, case=case), per_page=5)  # type: ignore[arg-type]
     return render(request, "cases/tab_plan.html", _context(
         request, case, "plan", page=page, qs=querystring_without_page(request), goal_form=forms.GoalForm(),
-        decision_form=forms.DecisionForm(),
+        decision_form=forms.DecisionForm(), action_statuses=PlanAction.Status.choices,
     ))
 
 
@@ -368,6 +370,16 @@ def plan_action_add(request: HttpRequest, pk: Any, goal_pk: Any) -> HttpResponse
         return redirect("cases:plan", pk=case.pk)
     return _form_page(request, case, form, title=_("New action for: %(goal)s") % {"goal": goal.description[:80]}, submit=_("Add the action"),
                       intro=_("A partner organisation responsible for an action is given access to the case summary and its own actions, if the child's consent (or a legal basis) allows sharing with it."))
+
+
+@require_POST
+def plan_action_status(request: HttpRequest, pk: Any, action_pk: Any) -> HttpResponse:
+    """The case team, or staff of the organisation responsible, report an action's progress."""
+    case = _case(request, pk)
+    action = _get_or_404(PlanAction.objects.filter(goal__plan__case=case).select_related("goal__plan"), action_pk)
+    status = request.POST.get("status", "")
+    return _post_action(request, case, lambda: services.plan_action_set_status(actor=request.user, action=action, status=status),  # type: ignore[arg-type]
+                        _("The action's status was updated."), "cases:plan")
 
 
 @require_POST

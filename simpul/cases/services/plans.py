@@ -78,6 +78,43 @@ def assignment_ensure(*, case: Case, organization: Organization, kind: str) -> C
     return assignment
 
 
+LIVE_PLANS = (CasePlan.Status.DRAFT, CasePlan.Status.SUBMITTED, CasePlan.Status.RETURNED, CasePlan.Status.APPROVED)
+ENDED_CASE = (CaseStatus.CLOSED, CaseStatus.AFTERCARE)
+
+
+def plan_assignments_sync(*, case: Case, actor: User | None = None) -> None:
+    """A partner organisation sees the case through a plan-action assignment only while it is
+    responsible for an action that is not cancelled, in a plan that is not superseded, on a case
+    that is not closed. Called after every change to plans, actions and case status: ends the
+    assignments no longer needed and (on reopening) restores those needed again, if the child's
+    data may still be shared with the organisation."""
+    wanted: set = set()
+    if case.status not in ENDED_CASE:
+        wanted = set(
+            PlanAction.objects.filter(goal__plan__case=case, goal__plan__status__in=LIVE_PLANS)
+            .exclude(status=PlanAction.Status.CANCELLED)
+            .exclude(responsible_organization_id=case.lead_organization_id)
+            .values_list("responsible_organization_id", flat=True)
+        )
+    now = timezone.now()
+    active = list(case.assignments.filter(kind=CaseAssignment.Kind.PLAN_ACTION, ended_at__isnull=True))
+    for assignment in active:
+        if assignment.organization_id not in wanted:
+            assignment.ended_at = now
+            assignment.save(update_fields=["ended_at", "updated_at"])
+            case_audit(actor=actor, action="cases.assignment.ended", case=case, target=assignment,
+                       data={"organization_id": str(assignment.organization_id), "kind": assignment.kind})
+    have = {a.organization_id for a in active}
+    from simpul.directory.models import Organization
+
+    for organization in Organization.objects.filter(pk__in=wanted - have):
+        try:
+            sharing_check(case=case, organization=organization)
+        except ApplicationError:
+            continue  # consent withdrawn since: the organisation stays without access
+        assignment_ensure(case=case, organization=organization, kind=CaseAssignment.Kind.PLAN_ACTION)
+
+
 # --- plans ------------------------------------------------------------------------------------
 def _editable(plan: CasePlan) -> None:
     if plan.status not in EDITABLE:
@@ -166,13 +203,19 @@ def plan_action_set_status(*, actor: User, action: PlanAction, status: str) -> P
     own = access.is_partner and action.responsible_organization_id in _actor_org_ids(actor)
     if not (access.can_edit or own):
         raise PermissionDenied
+    require_not_closed(case)
     if status not in PlanAction.Status.values:
         raise ApplicationError(_("Choose a valid status."))
+    if action.goal.plan.status != CasePlan.Status.APPROVED:
+        raise ApplicationError(_("Only actions of the approved plan are carried out and updated."))
+    if own and not access.can_edit and status == PlanAction.Status.CANCELLED:
+        raise ApplicationError(_("Only the case team can cancel an action; tell them why it cannot be done."))
     before = action.status
     action.status = status
     action.save(update_fields=["status", "updated_at"])
     case_audit(actor=actor, action="cases.plan.action_status", case=case, target=action,
                changes={"status": {"before": before, "after": status}})
+    plan_assignments_sync(case=case, actor=actor)
     return action
 
 
@@ -229,6 +272,7 @@ def plan_approve(*, actor: User, plan: CasePlan, note: str = "") -> CasePlan:
         _transition(actor=actor, case=case, to_status=CaseStatus.PLAN_APPROVED,
                     reason=str(_("Plan version %(v)s approved") % {"v": plan.version}), route=ROUTE_PLAN_APPROVE)
     sla.review_deadline_schedule(case=case, base=now)
+    plan_assignments_sync(case=case, actor=actor)
     return plan
 
 

@@ -198,6 +198,10 @@ def _transition(*, actor: User | None, case: Case, to_status: str, reason: str =
         changes={"status": {"before": from_status, "after": to_status}},
         data={"reason": reason} if reason else None,
     )
+    if to_status in (S.CLOSED, S.AFTERCARE, S.REOPENED):
+        from simpul.cases.services.plans import plan_assignments_sync
+
+        plan_assignments_sync(case=case, actor=actor)
     return transition
 
 
@@ -487,6 +491,9 @@ def case_transfer(
         changes=diff(before, snapshot(case, ["lead_organization", "kota_code", "case_worker", "supervisor", "team"])),
         data={"reason": reason, "transfer_id": str(transfer.pk)},
     )
+    from simpul.cases.services.plans import plan_assignments_sync
+
+    plan_assignments_sync(case=case, actor=actor)  # the old lead keeps access only for its own actions
     return transfer
 
 

@@ -221,6 +221,48 @@ def test_plan_action_assigns_partner_after_sharing_check(case, worker, superviso
     assert case.assignments.filter(organization=partner_org, kind="plan_action", ended_at__isnull=True).exists()
 
 
+def test_partner_access_follows_its_plan_actions_and_the_case(case, worker, supervisor, partner, partner_org, sharing_allowed):
+    """A partner sees the case only while it is responsible for a live action on an open case."""
+    from simpul.cases.access import cases_visible_to
+
+    def active():
+        return case.assignments.filter(organization=partner_org, kind="plan_action", ended_at__isnull=True).count()
+
+    _to_full_assessment(case, worker, supervisor)
+    plan = services.plan_create(actor=worker, case=case)
+    goal = services.plan_goal_add(actor=worker, plan=plan, description="Kembali sekolah")
+    action = services.plan_action_add(actor=worker, goal=goal, description="Bimbingan belajar",
+                                      responsible_organization=partner_org, due_date=dt.date(2030, 1, 1))
+    services.plan_action_add(actor=worker, goal=goal, description="Kunjungan rumah",
+                             responsible_organization=case.lead_organization, due_date=dt.date(2030, 1, 1))
+    assert active() == 1 and cases_visible_to(partner).filter(pk=case.pk).exists()
+    services.plan_submit(actor=worker, plan=plan)
+    services.plan_approve(actor=supervisor, plan=plan)
+    assert active() == 1
+    # The partner finishes its work: it keeps seeing the case (its own record of the work).
+    services.plan_action_set_status(actor=partner, action=action, status="done")
+    assert active() == 1
+    # Cancelled: the assignment ends (kept as history) and the case disappears for the partner.
+    services.plan_action_set_status(actor=worker, action=action, status="cancelled")
+    assert active() == 0 and case.assignments.filter(organization=partner_org, ended_at__isnull=False).count() == 1
+    assert not cases_visible_to(partner).filter(pk=case.pk).exists()
+    assert AuditEvent.objects.filter(action="cases.assignment.ended", target_id__isnull=False).exists()
+    # A new plan version gives the partner an action again; closing the case ends it.
+    services.case_transition(actor=worker, case=case, to_status=CaseStatus.IMPLEMENTATION)
+    v2 = services.plan_create(actor=worker, case=case)
+    services.plan_action_add(actor=worker, goal=v2.goals.get(), description="Les membaca",
+                             responsible_organization=partner_org, due_date=dt.date(2030, 6, 1))
+    assert active() == 1
+    services.plan_submit(actor=worker, plan=v2)
+    services.plan_approve(actor=supervisor, plan=v2)
+    services.case_close_request(actor=worker, case=case, reason="goals_met")
+    services.case_close_approve(actor=supervisor, case=case)
+    assert active() == 0 and not cases_visible_to(partner).filter(pk=case.pk).exists()
+    # Reopened: the live action's organisation sees the case again (sharing still allowed).
+    services.case_reopen(actor=worker, case=Case.objects.get(pk=case.pk), reason="Anak kembali ke jalan")
+    assert active() == 1
+
+
 def test_plan_action_refused_without_consent(case, worker, partner_org, monkeypatch):
     def refuse(child, org):
         raise ApplicationError("Tidak ada persetujuan")

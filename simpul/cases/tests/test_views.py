@@ -232,3 +232,33 @@ def test_timeline_page_in_order(client, case, worker):
     times = re.findall(r'<time datetime="([^"]+)"', body)
     assert len(times) == 4 and times == sorted(times)  # "" → reported, opened, → registered, note
     assert body.index("→") < body.index("Catatan pertama")
+
+
+def test_partner_reports_progress_on_its_own_action_only(client, partner_case, partner, partner_org, worker, supervisor):
+    from simpul.cases.models import CasePlan, PlanAction
+
+    plan = partner_case.plans.get()
+    own = PlanAction.objects.get(goal__plan=plan)
+    goal = plan.goals.get()
+    lead_action = services.plan_action_add(actor=worker, goal=goal, description="Kunjungan rumah",
+                                           responsible_organization=partner_case.lead_organization, due_date=dt.date(2030, 1, 1))
+    CasePlan.objects.filter(pk=plan.pk).update(status=CasePlan.Status.APPROVED)  # approval is tested in test_services
+    login(client, partner)
+    url = reverse("cases:plan", args=[partner_case.pk])
+    body = client.get(url).content.decode()
+    assert reverse("cases:plan_action_status", args=[partner_case.pk, own.pk]) in body
+    assert "Kunjungan rumah" not in body and 'value="cancelled"' not in body
+    response = client.post(reverse("cases:plan_action_status", args=[partner_case.pk, own.pk]), {"status": "in_progress"})
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.status == "in_progress"
+    # Not its action: refused, nothing changes.
+    response = client.post(reverse("cases:plan_action_status", args=[partner_case.pk, lead_action.pk]), {"status": "done"})
+    assert response.status_code == 403
+    lead_action.refresh_from_db()
+    assert lead_action.status == "planned"
+    # Cancelling is the case team's decision: a clear message, nothing changes.
+    response = client.post(reverse("cases:plan_action_status", args=[partner_case.pk, own.pk]), {"status": "cancelled"}, follow=True)
+    own.refresh_from_db()
+    assert own.status == "in_progress"
+    assert "tim kasus" in response.content.decode() or "case team" in response.content.decode()
