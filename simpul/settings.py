@@ -247,6 +247,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "simpul.cases.models.CaseStatus",
         "AssessmentKindEnum": "simpul.cases.api.AssessmentKind",
+        "PlanActionStatusEnum": "simpul.cases.api.PlanActionStatus",
+        "ClosureReasonEnum": "simpul.cases.models.ClosureReason",
         "ServiceStatusEnum": "simpul.directory.models.ServiceStatus",
     },
 }

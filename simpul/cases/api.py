@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -25,6 +26,7 @@ from simpul.cases.models import (
     Case,
     CasePlan,
     CaseStatus,
+    ClosureReason,
     IntakeChannel,
     OutreachMethod,
     PlanAction,
@@ -37,6 +39,7 @@ from simpul.directory.models import Organization, TaxonomyTerm
 
 # For the schema's enum names (settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
 AssessmentKind = Assessment.Kind
+PlanActionStatus = PlanAction.Status
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input or a broken rule; `detail` says why."),
@@ -183,6 +186,32 @@ class ServiceDeliveryInputSerializer(serializers.Serializer):
     plan_action = serializers.PrimaryKeyRelatedField(queryset=PlanAction.objects.all(), required=False, allow_null=True, default=None)
 
 
+class GoalInputSerializer(serializers.Serializer):
+    description = serializers.CharField()
+
+
+class ActionInputSerializer(serializers.Serializer):
+    description = serializers.CharField()
+    responsible_organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.filter(is_active=True))
+    due_date = serializers.DateField()
+    service_type = serializers.SlugRelatedField(
+        slug_field="code", queryset=TaxonomyTerm.objects.filter(taxonomy="service-type"), required=False, allow_null=True, default=None)
+
+
+class ActionStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=PlanAction.Status.choices)
+
+
+class DecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("approve", "approve"), ("return", "return")])
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ClosureRequestSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=ClosureReason.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 # --- helpers ----------------------------------------------------------------------------------
 def _case(request: Request, pk: Any, *, write: bool = False, part: str = "api") -> Case:
     case = selectors.case_get(user=request.user, pk=pk, write=write)
@@ -194,6 +223,13 @@ def _case(request: Request, pk: Any, *, write: bool = False, part: str = "api") 
         services.case_restricted_open(user=request.user, case=case, reason=reason)
     services.case_view_log(user=request.user, case=case, part=part)
     return case
+
+
+def _get(qs: Any, pk: Any) -> Any:
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
 
 
 def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
@@ -336,6 +372,126 @@ class CaseServicesView(GenericAPIView):
         return Response(ServiceDeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
 
 
+class PlanGoalCreateView(GenericAPIView):
+    queryset = PlanGoal.objects.none()
+    serializer_class = PlanGoalSerializer
+
+    @extend_schema(parameters=[REASON], request=GoalInputSerializer, responses={201: PlanGoalSerializer, **ERRORS},
+                   summary="Add a goal to a draft or returned plan")
+    def post(self, request: Request, pk: Any, plan_pk: Any) -> Response:
+        case = _case(request, pk, write=True, part="plan")
+        plan = _get(case.plans.all(), plan_pk)
+        data = _valid(GoalInputSerializer, request.data)
+        goal = services.plan_goal_add(actor=request.user, plan=plan, description=data["description"])
+        return Response(PlanGoalSerializer(goal).data, status=status.HTTP_201_CREATED)
+
+
+class PlanActionCreateView(GenericAPIView):
+    queryset = PlanAction.objects.none()
+    serializer_class = PlanActionSerializer
+
+    @extend_schema(parameters=[REASON], request=ActionInputSerializer, responses={201: PlanActionSerializer, **ERRORS},
+                   summary="Add an action to a goal",
+                   description="A partner organisation responsible for the action is given access to the case (summary "
+                   "and its own actions) only if the child's consent or a legal basis allows sharing with it; else 400.")
+    def post(self, request: Request, pk: Any, goal_pk: Any) -> Response:
+        case = _case(request, pk, write=True, part="plan")
+        goal = _get(PlanGoal.objects.filter(plan__case=case), goal_pk)
+        data = _valid(ActionInputSerializer, request.data)
+        action = services.plan_action_add(actor=request.user, goal=goal, **data)
+        return Response(PlanActionSerializer(action).data, status=status.HTTP_201_CREATED)
+
+
+class PlanSubmitView(GenericAPIView):
+    queryset = CasePlan.objects.none()
+    serializer_class = PlanSerializer
+
+    @extend_schema(parameters=[REASON], request=None, responses={200: PlanSerializer, **ERRORS},
+                   summary="Submit a plan for the supervisor's approval")
+    def post(self, request: Request, pk: Any, plan_pk: Any) -> Response:
+        case = _case(request, pk, write=True, part="plan")
+        plan = services.plan_submit(actor=request.user, plan=_get(case.plans.all(), plan_pk))
+        return Response(PlanSerializer(plan).data)
+
+
+class PlanDecisionView(GenericAPIView):
+    queryset = CasePlan.objects.none()
+    serializer_class = PlanSerializer
+
+    @extend_schema(parameters=[REASON], request=DecisionSerializer, responses={200: PlanSerializer, **ERRORS},
+                   summary="Approve or return a submitted plan (supervisor)",
+                   description="Returning needs a `note` saying what must change.")
+    def post(self, request: Request, pk: Any, plan_pk: Any) -> Response:
+        case = _case(request, pk, part="plan")
+        plan = _get(case.plans.all(), plan_pk)
+        data = _valid(DecisionSerializer, request.data)
+        decide = services.plan_approve if data["decision"] == "approve" else services.plan_return
+        plan = decide(actor=request.user, plan=plan, note=data["note"])
+        return Response(PlanSerializer(plan).data)
+
+
+class PlanActionStatusView(GenericAPIView):
+    queryset = PlanAction.objects.none()
+    serializer_class = PlanActionSerializer
+
+    @extend_schema(parameters=[REASON], request=ActionStatusSerializer, responses={200: PlanActionSerializer, **ERRORS},
+                   summary="Report progress on an action of the approved plan",
+                   description="The case team, or staff of the organisation responsible for the action (who cannot cancel it).")
+    def patch(self, request: Request, pk: Any, action_pk: Any) -> Response:
+        case = _case(request, pk, part="plan")
+        action = _get(PlanAction.objects.filter(goal__plan__case=case).select_related("goal__plan"), action_pk)
+        data = _valid(ActionStatusSerializer, request.data)
+        action = services.plan_action_set_status(actor=request.user, action=action, status=data["status"])
+        return Response(PlanActionSerializer(action).data)
+
+
+class AssessmentDecisionView(GenericAPIView):
+    queryset = Assessment.objects.none()
+    serializer_class = AssessmentSerializer
+
+    @extend_schema(parameters=[REASON], request=DecisionSerializer, responses={200: AssessmentSerializer, **ERRORS},
+                   summary="Approve or return a submitted full assessment (supervisor)")
+    def post(self, request: Request, pk: Any, assessment_pk: Any) -> Response:
+        case = _case(request, pk, part="assessments")
+        selectors.case_require_full(case)
+        assessment = _get(case.assessments.all(), assessment_pk)
+        data = _valid(DecisionSerializer, request.data)
+        decide = services.assessment_approve if data["decision"] == "approve" else services.assessment_return
+        assessment = decide(actor=request.user, assessment=assessment, note=data["note"])
+        return Response(AssessmentSerializer(assessment).data)
+
+
+class CaseClosureView(GenericAPIView):
+    queryset = Case.objects.none()
+    serializer_class = CaseFullSerializer
+
+    @extend_schema(parameters=[REASON], request=ClosureRequestSerializer, responses={200: CaseFullSerializer, **ERRORS},
+                   summary="Ask the supervisor to close the case, with the reason",
+                   description="`other` needs a note; `turned_18` needs the transition review done; `transferred` is refused "
+                   "(transfer the case instead).")
+    def post(self, request: Request, pk: Any) -> Response:
+        case = _case(request, pk, write=True, part="closure")
+        data = _valid(ClosureRequestSerializer, request.data)
+        services.case_close_request(actor=request.user, case=case, reason=data["reason"], note=data["note"])
+        return Response(_detail(selectors.case_get(user=request.user, pk=case.pk)))
+
+
+class CaseClosureDecisionView(GenericAPIView):
+    queryset = Case.objects.none()
+    serializer_class = CaseFullSerializer
+
+    @extend_schema(parameters=[REASON], request=DecisionSerializer, responses={200: CaseFullSerializer, **ERRORS},
+                   summary="Approve or return a closure request (supervisor)")
+    def post(self, request: Request, pk: Any) -> Response:
+        case = _case(request, pk, part="closure")
+        data = _valid(DecisionSerializer, request.data)
+        if data["decision"] == "approve":
+            services.case_close_approve(actor=request.user, case=case)
+        else:
+            services.case_close_return(actor=request.user, case=case, note=data["note"])
+        return Response(_detail(selectors.case_get(user=request.user, pk=case.pk)))
+
+
 urlpatterns = [
     path("cases/", CaseListView.as_view(), name="case-list"),
     path("cases/<uuid:pk>/", CaseDetailView.as_view(), name="case-detail"),
@@ -344,4 +500,12 @@ urlpatterns = [
     path("cases/<uuid:pk>/plans/", CasePlansView.as_view(), name="case-plans"),
     path("cases/<uuid:pk>/plan-actions/", CasePlanActionsView.as_view(), name="case-plan-actions"),
     path("cases/<uuid:pk>/services/", CaseServicesView.as_view(), name="case-services"),
+    path("cases/<uuid:pk>/plans/<uuid:plan_pk>/goals/", PlanGoalCreateView.as_view(), name="case-plan-goals"),
+    path("cases/<uuid:pk>/plans/<uuid:plan_pk>/submit/", PlanSubmitView.as_view(), name="case-plan-submit"),
+    path("cases/<uuid:pk>/plans/<uuid:plan_pk>/decision/", PlanDecisionView.as_view(), name="case-plan-decision"),
+    path("cases/<uuid:pk>/goals/<uuid:goal_pk>/actions/", PlanActionCreateView.as_view(), name="case-goal-actions"),
+    path("cases/<uuid:pk>/plan-actions/<uuid:action_pk>/", PlanActionStatusView.as_view(), name="case-plan-action"),
+    path("cases/<uuid:pk>/assessments/<uuid:assessment_pk>/decision/", AssessmentDecisionView.as_view(), name="case-assessment-decision"),
+    path("cases/<uuid:pk>/closure/", CaseClosureView.as_view(), name="case-closure"),
+    path("cases/<uuid:pk>/closure/decision/", CaseClosureDecisionView.as_view(), name="case-closure-decision"),
 ]

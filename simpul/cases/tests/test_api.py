@@ -106,3 +106,67 @@ def test_cases_in_openapi_schema(client, worker):
     for path in ("/api/v1/cases/", "/api/v1/cases/{id}/transitions/", "/api/v1/cases/{id}/assessments/",
                  "/api/v1/cases/{id}/plans/", "/api/v1/cases/{id}/services/"):
         assert path in schema["paths"], path
+
+
+def test_plan_and_closure_journey_through_the_api(client, case, worker, supervisor, partner, partner_org, sharing_allowed):
+    """Assessment approval, plan goals/actions, submission, approval, partner progress, closure."""
+    from simpul.cases.tests.conftest import INITIAL
+
+    api = f"/api/v1/cases/{case.pk}"
+
+    def post(url, data=None):
+        return client.post(url, data or {}, content_type="application/json")
+
+    login(client, worker)
+    assert post(f"{api}/transitions/", {"to_status": "registered"}).status_code == 200
+    assert post(f"{api}/transitions/", {"to_status": "initial_assessment"}).status_code == 200
+    assert post(f"{api}/assessments/", {"kind": "initial", "data": INITIAL, "submit": True}).status_code == 201
+    assert post(f"{api}/transitions/", {"to_status": "full_assessment"}).status_code == 200
+    full = post(f"{api}/assessments/", {"kind": "full", "data": FULL, "submit": True}).json()
+    # The worker cannot approve; the supervisor can.
+    assert post(f"{api}/assessments/{full['id']}/decision/", {"decision": "approve"}).status_code == 403
+    plan = post(f"{api}/plans/", {"summary": "Kembali sekolah"}).json()
+    response = post(f"{api}/plans/{plan['id']}/submit/")
+    assert response.status_code == 400 and "goal" in response.json()["detail"].lower() or "tujuan" in response.json()["detail"].lower()
+    goal = post(f"{api}/plans/{plan['id']}/goals/", {"description": "Anak kembali sekolah"}).json()
+    response = post(f"{api}/goals/{goal['id']}/actions/", {
+        "description": "Bimbingan belajar", "responsible_organization": str(partner_org.pk), "due_date": "2030-01-01"})
+    assert response.status_code == 201, response.content
+    action_id = response.json()["id"]
+    assert post(f"{api}/plans/{plan['id']}/submit/").json()["status"] == "submitted"
+    client.logout()
+
+    login_verified(client, supervisor)
+    response = post(f"{api}/plans/{plan['id']}/decision/", {"decision": "approve"})
+    assert response.status_code == 400  # the full assessment is not approved yet
+    assert post(f"{api}/assessments/{full['id']}/decision/", {"decision": "approve"}).json()["status"] == "approved"
+    assert post(f"{api}/plans/{plan['id']}/decision/", {"decision": "return"}).status_code == 400  # a note is needed
+    assert post(f"{api}/plans/{plan['id']}/decision/", {"decision": "approve"}).json()["status"] == "approved"
+    assert client.get(f"{api}/").json()["status"] == CaseStatus.PLAN_APPROVED
+    client.logout()
+
+    login(client, partner)
+    response = client.patch(f"{api}/plan-actions/{action_id}/", {"status": "in_progress"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "in_progress"
+    assert post(f"{api}/closure/", {"reason": "goals_met"}).status_code == 403
+    client.logout()
+
+    login(client, worker)
+    assert post(f"{api}/transitions/", {"to_status": "implementation"}).status_code == 200
+    assert post(f"{api}/closure/", {"reason": "other"}).status_code == 400  # "other" needs a note
+    assert post(f"{api}/closure/", {"reason": "goals_met"}).json()["status"] == CaseStatus.CLOSURE_PENDING
+    client.logout()
+
+    login_verified(client, supervisor)
+    body = post(f"{api}/closure/decision/", {"decision": "approve"}).json()
+    assert body["status"] == CaseStatus.CLOSED
+    assert not case.assignments.filter(organization=partner_org, ended_at__isnull=True).exists()
+
+
+def test_new_case_endpoints_in_openapi_schema(client, worker):
+    login(client, worker)
+    paths = client.get("/api/v1/schema/", {"format": "json"}).json()["paths"]
+    for suffix in ("/plans/{plan_pk}/goals/", "/plans/{plan_pk}/submit/", "/plans/{plan_pk}/decision/",
+                   "/goals/{goal_pk}/actions/", "/plan-actions/{action_pk}/", "/assessments/{assessment_pk}/decision/",
+                   "/closure/", "/closure/decision/"):
+        assert any(p.endswith(suffix) for p in paths), suffix
