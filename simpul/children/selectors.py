@@ -570,7 +570,9 @@ def _name_q(text: str) -> Q:
     q = Q()
     for token in matching.name_tokens(text):
         key = matching.phonetic_key(token)
-        part = Q(search_name__contains=token) | Q(aliases__name__icontains=token)
+        # search_name holds the normalised tokens of the name and of every alias (trigram
+        # index on PostgreSQL); the phonetic key finds spelling variants through the key columns.
+        part = Q(search_name__contains=token)
         if len(token) > 1:
             part |= Q(bk_name_a__startswith=f"{key}|") | Q(bk_name_b__startswith=f"{key}|")
         q &= part

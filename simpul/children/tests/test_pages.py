@@ -203,3 +203,14 @@ def test_identity_edit_recomputes_keys_and_audits(client, worker, register):
     assert event.changes["nik"] == {"before": None, "after": "•••"} or event.changes["nik"]["after"] == "•••"
     page = client.get(reverse("children:detail", args=[child.pk])).content.decode()
     assert "NIK" in page and "3175015503110003" not in page
+
+
+def test_name_search_has_a_trigram_index_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no trigram index; the search scans search_name there")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'children_child_search_name_trgm'")
+        row = cursor.fetchone()
+    assert row and "gin_trgm_ops" in row[0]
