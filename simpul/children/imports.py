@@ -871,6 +871,38 @@ def child_import_cancel(*, actor: User, job: ChildImport) -> ChildImport:
     return job
 
 
+# --- housekeeping ----------------------------------------------------------------------------
+STUCK_AFTER = dt.timedelta(hours=6)
+UNDECIDED_KEPT = dt.timedelta(days=7)
+
+
+def child_imports_expire(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Daily housekeeping (``manage.py daily``). A job without progress for STUCK_AFTER (its
+    worker stopped) fails with a message saying so; a checked spreadsheet nobody decided on
+    within UNDECIDED_KEPT is cancelled. Either way the uploaded file, which holds children's
+    data, is deleted: it is not kept longer than the import needs it."""
+    now = now or timezone.now()
+    out = {"failed": 0, "cancelled": 0}
+    running = (ChildImport.Status.UPLOADED, ChildImport.Status.VALIDATING, ChildImport.Status.IMPORTING)
+    for job in ChildImport.objects.filter(status__in=running, updated_at__lt=now - STUCK_AFTER):
+        with transaction.atomic():
+            _fail(job, str(_("The check or import stopped (the background worker was interrupted). Nothing was "
+                             "saved from this file; upload it again.")))
+            audit_log(actor=None, action="children.import.expired", target=job, data={"file": job.original_name})
+        out["failed"] += 1
+    for job in ChildImport.objects.filter(status=ChildImport.Status.VALIDATED, updated_at__lt=now - UNDECIDED_KEPT):
+        with transaction.atomic():
+            job.status = ChildImport.Status.CANCELLED
+            job.error = str(_("Cancelled automatically: nobody accepted the checked file within %(days)s days. "
+                              "Upload it again if it is still needed.") % {"days": UNDECIDED_KEPT.days})
+            job.finished_at = now
+            _delete_file(job)
+            job.save(update_fields=["status", "error", "finished_at", "file", "updated_at"])
+            audit_log(actor=None, action="children.import.expired", target=job, data={"file": job.original_name})
+        out["cancelled"] += 1
+    return out
+
+
 # --- preview ---------------------------------------------------------------------------------
 SHOW_CHOICES = ("all", "error", "warning", "duplicate", "undecided")
 

@@ -947,6 +947,19 @@ def duplicate_scan_run(*, scan: DuplicateScan) -> DuplicateScan:
     return scan
 
 
+SCAN_STUCK_AFTER = dt.timedelta(hours=6)
+
+
+def duplicate_scans_expire(*, now: dt.datetime | None = None) -> int:
+    """Daily housekeeping: a scan without progress for SCAN_STUCK_AFTER (its worker stopped) is
+    marked failed, so a new one can be started; the pairs it found stay for review."""
+    now = now or timezone.now()
+    stuck = DuplicateScan.objects.filter(
+        status__in=[DuplicateScan.Status.QUEUED, DuplicateScan.Status.RUNNING], updated_at__lt=now - SCAN_STUCK_AFTER)
+    return stuck.update(status=DuplicateScan.Status.FAILED, finished_at=now, updated_at=now,
+                        error=str(_("The scan stopped (the background worker was interrupted). Start it again.")))
+
+
 @transaction.atomic
 def duplicate_candidate_dismiss(*, actor: User, candidate: DuplicateCandidate) -> DuplicateCandidate:
     """"Not the same child": recorded, and the pair is not proposed again."""

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from simpul.accounts.models import Role
@@ -313,6 +313,36 @@ def test_cancel_deletes_the_uploaded_file(operator, upload, django_capture_on_co
     assert not default_storage.exists(stored)
     with pytest.raises(ApplicationError):
         imports.child_import_accept(actor=operator, job=job)
+
+
+def test_daily_housekeeping_fails_stuck_jobs_and_deletes_undecided_files(operator, upload, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    from simpul.children.models import DuplicateScan
+
+    undecided = upload(operator, xlsx([row()]))
+    assert undecided.status == ChildImport.Status.VALIDATED
+    stuck = upload(operator, xlsx([row(nama_lengkap="Rina Marlina", jenis_kelamin="P")]))
+    ChildImport.objects.filter(pk=stuck.pk).update(status=ChildImport.Status.VALIDATING)
+    fresh = upload(operator, xlsx([row(nama_lengkap="Budi Santoso")]))
+    scan = DuplicateScan.objects.create(status=DuplicateScan.Status.RUNNING)
+    files = {j.pk: j.file.name for j in (undecided, stuck, fresh)}
+    # Nothing is old yet: nothing changes.
+    assert imports.child_imports_expire() == {"failed": 0, "cancelled": 0}
+    long_ago = timezone.now() - dt.timedelta(days=8)
+    ChildImport.objects.filter(pk__in=[undecided.pk, stuck.pk]).update(updated_at=long_ago)
+    DuplicateScan.objects.filter(pk=scan.pk).update(updated_at=long_ago)
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("daily", stdout=out)
+    assert "imports failed/cancelled: 1/1; scans failed: 1" in out.getvalue()
+    undecided.refresh_from_db()
+    stuck.refresh_from_db()
+    assert undecided.status == ChildImport.Status.CANCELLED and not undecided.file and undecided.error
+    assert stuck.status == ChildImport.Status.FAILED and not stuck.file and stuck.error
+    assert not default_storage.exists(files[undecided.pk]) and not default_storage.exists(files[stuck.pk])
+    assert default_storage.exists(files[fresh.pk])
+    assert DuplicateScan.objects.get(pk=scan.pk).status == DuplicateScan.Status.FAILED
 
 
 def test_template_is_importable(client, operator, upload):
