@@ -830,7 +830,7 @@ def _import_rows(*, job: ChildImport, actor: User, parser: RowParser, sheet: Any
         confirmed = [c["child_id"] for c in entry.get("candidates", []) if c.get("child_id")]
         try:
             child = services.child_register(actor=actor, data=row.data, aliases=row.aliases,
-                                             confirm_not_duplicate_of=confirmed)
+                                             confirm_not_duplicate_of=confirmed, note=row.note)
             for cat in row.categories:
                 services.child_classify(actor=actor, child=child, category=cat,
                                         age_rule_override_reason=row.category_flags.get(str(cat.pk), ""))

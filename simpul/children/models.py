@@ -186,6 +186,10 @@ class Child(BaseModel):
         _("school status"), max_length=12, choices=SchoolStatus.choices, default=SchoolStatus.UNKNOWN
     )
     school_name = models.CharField(_("school"), max_length=150, blank=True)
+    registration_note = models.TextField(
+        _("registration note"), blank=True,
+        help_text=_("What the registering officer noted, e.g. the column “catatan” of an imported sheet."),
+    )
     conditions = models.ManyToManyField(Condition, blank=True, related_name="children", verbose_name=_("conditions"))
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 STORED_IDENTITY_FIELDS = (*[f for f in IDENTITY_FIELDS if f != "current_kelurahan"], "current_kelurahan", "origin_region_name")
-AUDIT_FIELDS = (*STORED_IDENTITY_FIELDS, "identity_warnings")
+AUDIT_FIELDS = (*STORED_IDENTITY_FIELDS, "identity_warnings", "registration_note")
 GUARDIAN_FIELDS = ("relationship", "full_name", "phone", "address", "is_primary_contact", "lives_with_child",
                    "is_alleged_perpetrator", "notes")
 DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
@@ -200,6 +200,7 @@ def child_register(
     aliases: Iterable[Any] = (),
     guardians: Iterable[dict[str, Any]] = (),
     confirm_not_duplicate_of: Iterable[Any] | None = None,
+    note: str = "",
 ) -> Child:
     """Register a child. If probable duplicates exist, ``confirm_not_duplicate_of`` must list
     them (the worker's "this is a different child"); otherwise DuplicateSuspected is raised with
@@ -225,6 +226,7 @@ def child_register(
     child = Child(**values, current_kelurahan=kel, identity_warnings=warnings, registered_by=actor,
                   registering_organization=membership.organization if membership else None)
     child.current_kota_code = kel.code[:5] if kel else ""
+    child.registration_note = (note or "").strip()[:2000]
     _apply_keys(child, [n for n, _k in alias_items])
     for _attempt in range(5):
         child.registration_number = _next_registration_number(timezone.localdate().year)

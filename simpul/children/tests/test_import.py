@@ -223,6 +223,7 @@ def test_accepted_import_registers_children_in_one_go(operator, upload, accept):
     assert dedi.bk_name_a and dedi.search_name.startswith("dedi kurniawan")
     assert dedi.current_kota_code == "31.75" and dedi.origin_region_code == "33.74"
     assert dedi.school_status == "dropped_out" and dedi.registered_by == operator
+    assert dedi.registration_note == "Ditemukan di perempatan"
     assert sorted(dedi.aliases.values_list("name", flat=True)) == ["Dedi", "Kurni"]
     assert list(dedi.conditions.values_list("code", flat=True)) == ["street_most_of_day"]
     assert list(dedi.classifications.values_list("category__code", flat=True)) == ["AJ"]
