@@ -46,6 +46,7 @@ from simpul.children.identity import clean_identity, record_from_values, warning
 from simpul.children.models import (
     AgeEstimateReason,
     Category,
+    CategorySubtype,
     ChildImport,
     Condition,
     SchoolStatus,
@@ -262,6 +263,7 @@ class ParsedRow:
     aliases: list[str] = field(default_factory=list)
     categories: list[Category] = field(default_factory=list)
     category_flags: dict[str, str] = field(default_factory=dict)  # category pk → override reason
+    subtypes: dict[str, CategorySubtype] = field(default_factory=dict)  # category pk → subtype
     note: str = ""
     age: int | None = None
     birth_year: int | None = None
@@ -314,6 +316,12 @@ def _kelurahan_code(text: str) -> str:
     return text.strip()
 
 
+def _fits(subtype: CategorySubtype, age: int | None) -> bool:
+    if age is None:
+        return True
+    return not (subtype.min_age is not None and age < subtype.min_age or subtype.max_age is not None and age > subtype.max_age)
+
+
 def _age_at(birth_date: dt.date, on: dt.date) -> int:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
@@ -342,6 +350,9 @@ class RowParser:
         for cat in cats:
             if cat.scheme in (Category.Scheme.PMKS, Category.Scheme.FIELD):
                 self.categories.setdefault(cat.name.lower(), cat)
+        self.subtypes: dict[tuple[Any, str], CategorySubtype] = {
+            (st.category_id, st.code.lower()): st for st in CategorySubtype.objects.all()
+        }
         self.conditions: dict[str, Condition] = {}
         for cond in Condition.objects.all():
             self.conditions[cond.code.lower()] = cond
@@ -435,8 +446,19 @@ class RowParser:
         data["conditions"] = condition_codes
 
         for token in _split(v.get("kategori")):
-            key = token.lower()
+            # "ABH:korban" or "AJ/on_street": a category with its subtype.
+            head, sep, sub = re.split(r"([:/])", token, maxsplit=1) if re.search(r"[:/]", token) else (token, "", "")
+            key = head.strip().lower()
             cat = self.categories.get(key) or self.categories.get(key.replace(" ", "_"))
+            subtype = None
+            if cat is not None and sep:
+                subtype = self.subtypes.get((cat.pk, sub.strip().lower().replace(" ", "_")))
+                if subtype is None:
+                    codes = ", ".join(sorted(c for (pk, c) in self.subtypes if pk == cat.pk)) or "—"
+                    self._error(row, "kategori", _("Unknown subtype “%(sub)s” of %(category)s: use one of %(codes)s, "
+                                                   "e.g. %(category)s:%(example)s.")
+                                % {"sub": sub.strip(), "category": cat.code, "codes": codes, "example": codes.split(", ")[0]})
+                    continue
             if cat is None:
                 self._error(row, "kategori", _("Unknown category “%(code)s”: use the PMKS codes %(codes)s (separated by ;).")
                             % {"code": token, "codes": self.pmks_codes})
@@ -444,6 +466,12 @@ class RowParser:
             if cat in row.categories:
                 continue
             row.categories.append(cat)
+            if subtype is not None:
+                row.subtypes[str(cat.pk)] = subtype
+                if not _fits(subtype, row.age):
+                    self._warning(row, "kategori", _("The subtype %(subtype)s does not fit the child's age (%(age)s years). "
+                                                     "It will be recorded and flagged.") % {"subtype": subtype.code, "age": row.age})
+                    row.category_flags.setdefault(str(cat.pk), _("Imported from a spreadsheet; the subtype's age rule was not met."))
             if cat.age_fits(row.age) is False:
                 rule = cat.age_rule_note or _("age rule not met")
                 self._warning(row, "kategori", _("%(category)s does not fit the child's age (%(age)s years): %(rule)s. "
@@ -555,7 +583,8 @@ def _row_report(row: ParsedRow) -> dict[str, Any]:
         "birth_date": row.data["birth_date"].isoformat() if row.data.get("birth_date") else "",
         "estimated_age": row.data.get("estimated_age"),
         "kelurahan": row.data["current_kelurahan"].name if row.data.get("current_kelurahan") else "",
-        "categories": [c.code for c in row.categories], "note": row.note,
+        "categories": [f"{c.code}:{row.subtypes[str(c.pk)].code}" if str(c.pk) in row.subtypes else c.code
+                       for c in row.categories], "note": row.note,
         "errors": row.errors, "warnings": row.warnings, "candidates": row.candidates,
     }
 
@@ -832,7 +861,7 @@ def _import_rows(*, job: ChildImport, actor: User, parser: RowParser, sheet: Any
             child = services.child_register(actor=actor, data=row.data, aliases=row.aliases,
                                              confirm_not_duplicate_of=confirmed, note=row.note)
             for cat in row.categories:
-                services.child_classify(actor=actor, child=child, category=cat,
+                services.child_classify(actor=actor, child=child, category=cat, subtype=row.subtypes.get(str(cat.pk)),
                                         age_rule_override_reason=row.category_flags.get(str(cat.pk), ""))
         except ApplicationError as exc:
             raise _RowFailed(row.number, str(exc.message)) from exc
@@ -963,6 +992,8 @@ def template_workbook() -> bytes:
     codes.append(["asal_daerah_kode", "33.74", "Kode Kemendagri provinsi/kota/kabupaten/kecamatan/kelurahan asal"])
     for cat in Category.objects.filter(scheme__in=[Category.Scheme.PMKS, Category.Scheme.FIELD]).order_by("scheme", "sort_order"):
         codes.append(["kategori", cat.code, cat.name])
+        for st in cat.subtypes.all():
+            codes.append(["kategori", f"{cat.code}:{st.code}", f"{cat.name}: {st.name}"])
     for cond in Condition.objects.all():
         codes.append(["kondisi", cond.code, cond.name])
     for ws in (sheet, codes):

@@ -241,6 +241,32 @@ def test_accepted_import_registers_children_in_one_go(operator, upload, accept):
     assert by_row(job)[2]["child_id"] == str(dedi.pk)
 
 
+def test_category_subtypes_are_imported_and_checked(operator, upload, accept):
+    file = xlsx([
+        row(kategori="ABH:konflik"),  # born 2012: 14 at most, konflik is 12–17
+        row(nama_lengkap="Rina Marlina", jenis_kelamin="P", tanggal_lahir="01/01/2020", kategori="ABH/konflik; AJ:on street"),
+        row(nama_lengkap="Budi Santoso", kategori="AJ:bogus"),
+    ])
+    job = upload(operator, file)
+    rows = by_row(job)
+    assert rows[2]["status"] in ("ok", "warning") and not rows[2]["errors"]
+    assert any("konflik" in w["message"] for w in rows[3]["warnings"])  # 6 years old: flagged, not refused
+    assert rows[4]["errors"] and "on_street" in rows[4]["errors"][0]["message"]
+    assert job.report["counts"]["error"] == 1
+    # Fix the sheet: only the valid rows, then import.
+    job = upload(operator, xlsx([
+        row(kategori="ABH:konflik"),
+        row(nama_lengkap="Rina Marlina", jenis_kelamin="P", tanggal_lahir="01/01/2020", kategori="ABH/konflik; AJ:on street"),
+    ]))
+    job = accept(operator, job)
+    assert job.status == ChildImport.Status.DONE, job.error
+    dedi = ChildCategory.objects.get(child__full_name="Dedi Kurniawan")
+    assert (dedi.category.code, dedi.subtype.code, dedi.age_rule_override_reason) == ("ABH", "konflik", "")
+    rina = {cc.category.code: cc for cc in ChildCategory.objects.filter(child__full_name="Rina Marlina")}
+    assert rina["ABH"].subtype.code == "konflik" and rina["ABH"].age_rule_override_reason
+    assert rina["AJ"].subtype.code == "on_street"
+
+
 def test_failure_during_import_saves_nothing(operator, upload, accept, monkeypatch):
     job = upload(operator, xlsx([row(), row(nama_lengkap="Rina Marlina", jenis_kelamin="P", kategori="AJ")]))
     before = Child.objects.count()
