@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from simpul.accounts.models import Role
@@ -35,14 +36,14 @@ RESTRICTED_SESSION_KEY = "cases_restricted_open"
 RESTRICTED_GRANT_HOURS = 8
 
 TABS = [
-    ("summary", "cases:detail", "Summary"),
-    ("assessments", "cases:assessments", "Assessments"),
-    ("plan", "cases:plan", "Plan"),
-    ("services", "cases:services", "Services"),
-    ("notes", "cases:notes", "Notes and conferences"),
-    ("placements", "cases:placements", "Placements"),
-    ("documents", "cases:documents", "Documents"),
-    ("timeline", "cases:timeline", "Timeline"),
+    ("summary", "cases:detail", gettext_lazy("Summary")),
+    ("assessments", "cases:assessments", gettext_lazy("Assessments")),
+    ("plan", "cases:plan", gettext_lazy("Plan")),
+    ("services", "cases:services", gettext_lazy("Services")),
+    ("notes", "cases:notes", gettext_lazy("Notes and conferences")),
+    ("placements", "cases:placements", gettext_lazy("Placements")),
+    ("documents", "cases:documents", gettext_lazy("Documents")),
+    ("timeline", "cases:timeline", gettext_lazy("Timeline")),
 ]
 PARTNER_TABS = {"summary", "plan", "services", "placements"}
 
@@ -83,7 +84,7 @@ def _workspace(request: HttpRequest, pk: Any, tab: str) -> Any:
 def _context(request: HttpRequest, case: Any, tab: str, **extra: Any) -> dict[str, Any]:
     access = case.access
     tabs = [
-        {"key": key, "url": reverse(name, args=[case.pk]), "label": _(label), "current": key == tab}
+        {"key": key, "url": reverse(name, args=[case.pk]), "label": label, "current": key == tab}
         for key, name, label in TABS
         if not access.is_partner or key in PARTNER_TABS
     ]

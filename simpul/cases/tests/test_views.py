@@ -262,3 +262,11 @@ def test_partner_reports_progress_on_its_own_action_only(client, partner_case, p
     own.refresh_from_db()
     assert own.status == "in_progress"
     assert "tim kasus" in response.content.decode() or "case team" in response.content.decode()
+
+
+def test_workspace_tabs_speak_indonesian_by_default(client, case, worker):
+    login(client, worker)
+    body = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    for english in ("Notes and conferences", ">Assessments<", ">Timeline<", ">Placements<"):
+        assert english not in body, english
+    assert "Kronologi" in body
