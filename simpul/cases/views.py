@@ -25,7 +25,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from simpul.accounts.models import Role
 from simpul.cases import assessment_forms, forms, selectors, services
 from simpul.cases.access import is_government_case_worker
-from simpul.cases.models import Assessment, CasePlan, CaseStatus, CaseTask, Placement, PlanAction, PlanGoal
+from simpul.cases.models import (
+    Assessment,
+    CasePlan,
+    CaseStatus,
+    CaseTask,
+    Placement,
+    PlanAction,
+    PlanGoal,
+)
 from simpul.cases.services.workflow import route_of
 from simpul.core import permissions
 from simpul.core.exceptions import ApplicationError

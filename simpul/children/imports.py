@@ -319,7 +319,9 @@ def _kelurahan_code(text: str) -> str:
 def _fits(subtype: CategorySubtype, age: int | None) -> bool:
     if age is None:
         return True
-    return not (subtype.min_age is not None and age < subtype.min_age or subtype.max_age is not None and age > subtype.max_age)
+    too_young = subtype.min_age is not None and age < subtype.min_age
+    too_old = subtype.max_age is not None and age > subtype.max_age
+    return not (too_young or too_old)
 
 
 def _age_at(birth_date: dt.date, on: dt.date) -> int:

@@ -418,7 +418,15 @@ def consent_withdraw(*, actor: User, consent: Consent, reason: str) -> Consent:
     consent.save(update_fields=["withdrawn_at", "withdrawn_reason", "updated_at"])
     audit_log(actor=actor, action="children.consent.withdrawn", target=consent.child,
               data={"consent": str(consent.pk), "reason": consent.withdrawn_reason})
+    if consent.purpose == Consent.Purpose.SHARING:
+        _sharing_withdrawn(consent.child, actor)
     return consent
+
+
+def _sharing_withdrawn(child: Child, actor: User | None) -> None:
+    from simpul.cases.services.plans import sharing_withdrawn
+
+    sharing_withdrawn(child=child, actor=actor)
 
 
 @transaction.atomic
@@ -450,6 +458,8 @@ def legal_basis_revoke(*, actor: User, legal_basis: LegalBasis) -> LegalBasis:
         legal_basis.save(update_fields=["revoked_at", "updated_at"])
         audit_log(actor=actor, action="children.legal_basis.revoked", target=legal_basis.child,
                   data={"legal_basis": str(legal_basis.pk)})
+        if legal_basis.purpose == Consent.Purpose.SHARING:
+            _sharing_withdrawn(legal_basis.child, actor)
     return legal_basis
 
 

@@ -14,12 +14,14 @@ from simpul.cases.services.plans import (
     plan_action_add,
     plan_action_set_status,
     plan_approve,
+    plan_assignments_sync,
     plan_create,
     plan_goal_add,
     plan_return,
     plan_submit,
     plan_update,
     service_delivery_record,
+    sharing_withdrawn,
 )
 from simpul.cases.services.sla import (
     sla_policy_active,
@@ -48,7 +50,7 @@ __all__ = [
     "case_note_add", "case_open", "case_reopen", "case_restricted_open", "case_set_risk",
     "case_task_complete", "case_team_update", "case_transfer", "case_transition",
     "case_view_log", "next_statuses", "placement_end", "placement_start",
-    "plan_action_add", "plan_action_set_status", "plan_approve", "plan_create", "plan_goal_add",
-    "plan_return", "plan_submit", "plan_update", "service_delivery_record", "sla_policy_active",
+    "plan_action_add", "plan_action_set_status", "plan_approve", "plan_assignments_sync", "plan_create", "plan_goal_add",
+    "plan_return", "plan_submit", "plan_update", "service_delivery_record", "sharing_withdrawn", "sla_policy_active",
     "sla_policy_approve", "sla_policy_draft_create", "sla_policy_update",
 ]

@@ -115,6 +115,46 @@ def plan_assignments_sync(*, case: Case, actor: User | None = None) -> None:
         assignment_ensure(case=case, organization=organization, kind=CaseAssignment.Kind.PLAN_ACTION)
 
 
+def sharing_withdrawn(*, child: object, actor: User | None) -> dict[str, int]:
+    """After a sharing consent is withdrawn or a legal basis revoked: on the child's open cases,
+    an organisation that may no longer receive the child's data loses its plan-action or
+    referral assignment at once; where it leads the case or hosts the child (placement), the
+    case team gets a task to record a legal basis or move the case/child, because ending that
+    access silently could leave the child without care."""
+    from simpul.cases.models import CaseTask
+    from simpul.children.services import sharing_allowed
+
+    out = {"ended": 0, "tasks": 0}
+    today = timezone.localdate()
+    for case in Case.objects.filter(child=child).exclude(status__in=ENDED_CASE):
+        for assignment in case.assignments.filter(ended_at__isnull=True).select_related("organization"):
+            organization = assignment.organization
+            if organization.is_government_social or sharing_allowed(case.child, organization):
+                continue
+            if assignment.kind in (CaseAssignment.Kind.PLAN_ACTION, CaseAssignment.Kind.REFERRAL):
+                assignment.ended_at = timezone.now()
+                assignment.save(update_fields=["ended_at", "updated_at"])
+                case_audit(actor=actor, action="cases.assignment.ended", case=case, target=assignment,
+                           data={"organization_id": str(organization.pk), "kind": assignment.kind,
+                                 "reason": "sharing_withdrawn"})
+                out["ended"] += 1
+            else:
+                task = CaseTask.objects.create(
+                    case=case, kind=CaseTask.Kind.OTHER, due_on=today + dt.timedelta(days=3),
+                    title=str(
+                        (_("Consent to share with %(org)s was withdrawn, but it leads the case: record a legal basis "
+                           "or transfer the case.") if assignment.kind == CaseAssignment.Kind.LEAD
+                         else _("Consent to share with %(org)s was withdrawn, but the child is placed there: record a "
+                                "legal basis or end the placement."))
+                        % {"org": organization.name})[:255],
+                )
+                case_audit(actor=actor, action="cases.task.opened", case=case, target=task,
+                           data={"organization_id": str(organization.pk), "kind": assignment.kind,
+                                 "reason": "sharing_withdrawn"})
+                out["tasks"] += 1
+    return out
+
+
 # --- plans ------------------------------------------------------------------------------------
 def _editable(plan: CasePlan) -> None:
     if plan.status not in EDITABLE:

@@ -127,7 +127,8 @@ def test_plan_and_closure_journey_through_the_api(client, case, worker, supervis
     assert post(f"{api}/assessments/{full['id']}/decision/", {"decision": "approve"}).status_code == 403
     plan = post(f"{api}/plans/", {"summary": "Kembali sekolah"}).json()
     response = post(f"{api}/plans/{plan['id']}/submit/")
-    assert response.status_code == 400 and "goal" in response.json()["detail"].lower() or "tujuan" in response.json()["detail"].lower()
+    assert response.status_code == 400
+    assert "goal" in response.json()["detail"].lower() or "tujuan" in response.json()["detail"].lower()
     goal = post(f"{api}/plans/{plan['id']}/goals/", {"description": "Anak kembali sekolah"}).json()
     response = post(f"{api}/goals/{goal['id']}/actions/", {
         "description": "Bimbingan belajar", "responsible_organization": str(partner_org.pk), "due_date": "2030-01-01"})

@@ -130,6 +130,37 @@ def test_sharing_needs_consent_or_legal_basis(worker, supervisor, register, part
     assert services.sharing_allowed(child, partner_org)
 
 
+def test_withdrawn_sharing_consent_ends_partner_access_and_flags_lead_or_placement(worker, supervisor, register, partner_org, partner):
+    from simpul.cases import services as case_services
+    from simpul.cases.access import cases_visible_to
+    from simpul.cases.models import CaseAssignment
+    from simpul.testing.factories import OrganizationFactory
+
+    child = register(worker)
+    host = OrganizationFactory(name="LKSA Tempat Tinggal")
+    consent = services.consent_record(
+        actor=supervisor, child=child, purpose=Consent.Purpose.SHARING, organizations=[partner_org, host],
+        given_by_name="Ibu Rani", given_by_relationship="mother", child_view="Setuju", child_agrees=True, method="written")
+    case = CaseFactory(child=child, status=CaseStatus.IMPLEMENTATION, case_worker=worker, supervisor=supervisor)
+    plan = case_services.plan_create(actor=worker, case=case)
+    goal = case_services.plan_goal_add(actor=worker, plan=plan, description="Sekolah")
+    case_services.plan_action_add(actor=worker, goal=goal, description="Bimbel", responsible_organization=partner_org,
+                                  due_date=dt.date(2030, 1, 1))
+    CaseAssignment.objects.create(case=case, organization=host, kind=CaseAssignment.Kind.PLACEMENT)
+    assert cases_visible_to(partner).filter(pk=case.pk).exists()
+
+    services.consent_withdraw(actor=supervisor, consent=consent, reason="Keluarga menolak")
+    # The partner working on an action loses access at once; the placement is not cut silently:
+    # the case team gets a task to record a legal basis or end the placement.
+    assert not cases_visible_to(partner).filter(pk=case.pk).exists()
+    assert case.assignments.get(organization=host).ended_at is None
+    task = case.tasks.get(kind=CaseTask.Kind.OTHER)
+    assert "LKSA Tempat Tinggal" in task.title and task.done_at is None
+    # A later sync (any plan or status change) does not bring it back without consent.
+    case_services.plan_assignments_sync(case=case)
+    assert not case.assignments.filter(organization=partner_org, ended_at__isnull=True).exists()
+
+
 def test_services_consent_does_not_allow_sharing(supervisor, register, partner_org):
     child = register(supervisor, full_name="Rani Oktaviani", sex="F")
     services.consent_record(actor=supervisor, child=child, purpose=Consent.Purpose.SERVICES, organizations=[partner_org],
