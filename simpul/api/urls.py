@@ -41,7 +41,7 @@ urlpatterns = [
     ),
     # Children's registry (simpul.children.api)
     path("children/", ChildViewSet.as_view({"get": "list", "post": "create"}), name="child-list"),
-    path("children/<uuid:pk>/", ChildViewSet.as_view({"get": "retrieve"}), name="child-detail"),
+    path("children/<uuid:pk>/", ChildViewSet.as_view({"get": "retrieve", "patch": "partial_update"}), name="child-detail"),
     path("children/<uuid:pk>/duplicates/", ChildViewSet.as_view({"get": "duplicates"}), name="child-duplicates"),
     # Open Referral HSDS 3.0
     path("hsds/", hsds.HsdsRootView.as_view(), name="hsds-root"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -228,6 +229,15 @@ class ChildCreateSerializer(serializers.Serializer):
         default=False, help_text="true: register even though probable duplicates were found (this choice is audited).")
 
 
+class ChildUpdateSerializer(ChildCreateSerializer):
+    """The identity fields to change; the others keep their values (aliases, guardians, consent
+    and documents have their own actions on the child's page)."""
+
+    aliases = None
+    guardians = None
+    confirm_not_duplicate = None
+
+
 # --- views ------------------------------------------------------------------------------------
 class ChildViewSet(viewsets.GenericViewSet):
     """Children's records, scoped like the pages."""
@@ -259,7 +269,7 @@ class ChildViewSet(viewsets.GenericViewSet):
         if access.needs_reason:
             reason = (request.query_params.get("reason") or "").strip()
             if not reason:
-                return Response({"detail": "This record is restricted: give a reason (?reason=…) to open it; it is logged.",
+                return Response({"detail": _("This record is restricted: give a reason (?reason=…) to open it; it is logged."),
                                  "code": "reason_required"}, status=status.HTTP_403_FORBIDDEN)
             selectors.access_log(user=request.user, action=AccessLog.Action.OPEN_RESTRICTED, child=child, reason=reason)
         selectors.access_log(user=request.user, action=AccessLog.Action.VIEW, child=child)
@@ -296,6 +306,26 @@ class ChildViewSet(viewsets.GenericViewSet):
         profile = selectors.child_profile(user=request.user, child=child, access=access)
         return Response(_serialize(child, access, profile), status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        request=ChildUpdateSerializer,
+        responses={200: ChildDetailSerializer, 400: OpenApiResponse(description="Invalid input; `fields` says which."),
+                   403: OpenApiResponse(description="You may see but not change this record."),
+                   404: OpenApiResponse(description="Not found or not visible.")},
+        summary="Change a child's identity fields",
+        description="Only the fields sent change. The same checks as on the edit page (a NIK that disagrees with the "
+        "date of birth or sex is a warning, never a silent fix); blocking keys and name counts follow.",
+    )
+    def partial_update(self, request: Request, pk: Any) -> Response:
+        child, access = selectors.child_get(user=request.user, pk=pk)
+        if not access.can_edit:
+            raise PermissionDenied
+        ser = ChildUpdateSerializer(data=request.data, partial=True)
+        ser.is_valid(raise_exception=True)
+        services.child_update_identity(actor=request.user, child=child, data=dict(ser.validated_data))
+        child, access = selectors.child_get(user=request.user, pk=pk)
+        profile = selectors.child_profile(user=request.user, child=child, access=access)
+        return Response(_serialize(child, access, profile))
+
     @extend_schema(summary="Probable duplicates of a child", responses={200: CandidateSerializer(many=True), 404: OpenApiResponse(description="Not found or not visible.")})
     @action(detail=True, methods=["get"], pagination_class=None)
     def duplicates(self, request: Request, pk: Any) -> Response:
@@ -303,7 +333,7 @@ class ChildViewSet(viewsets.GenericViewSet):
         if not access.full:
             raise PermissionDenied
         if access.needs_reason:
-            return Response({"detail": "This record is restricted: open it with a reason first.", "code": "reason_required"},
+            return Response({"detail": _("This record is restricted: open it with a reason first."), "code": "reason_required"},
                             status=status.HTTP_403_FORBIDDEN)
         selectors.access_log(user=request.user, action=AccessLog.Action.VIEW, child=child, reason="duplicate check")
         views = selectors.child_duplicates_of(user=request.user, child=child)

@@ -72,3 +72,27 @@ def test_duplicates_endpoint(worker, register):
 def test_schema_lists_children_endpoints(worker):
     schema = api(worker).get("/api/v1/schema/", {"format": "json"}).json()
     assert {"/api/v1/children/", "/api/v1/children/{id}/", "/api/v1/children/{id}/duplicates/"} <= set(schema["paths"])
+
+
+def test_patch_changes_only_the_fields_sent_with_the_same_checks(worker, worker_pusat, partner, partner_org, register):
+    child = register(worker, full_name="Dedi Kurniawan", mother_name="Sumarni")
+    response = api(worker).patch(f"{BASE}{child.pk}/", {"mother_name": "Yati", "current_spot": "Pasar Rebo"}, format="json")
+    assert response.status_code == 200, response.json()
+    child.refresh_from_db()
+    assert (child.mother_name, child.current_spot, child.full_name) == ("Yati", "Pasar Rebo", "Dedi Kurniawan")
+    assert child.bk_mother_yob.startswith("iati|")
+    # A NIK that disagrees with the record is stored with a warning, never "fixed".
+    response = api(worker).patch(f"{BASE}{child.pk}/", {"nik": "3175014501100001"}, format="json")
+    assert response.status_code == 200
+    child.refresh_from_db()
+    assert {w["code"] for w in child.identity_warnings} >= {"nik_birth_date_mismatch"}
+    assert str(child.birth_date) == "2012-03-14"
+    # Bad input: a clear message per field, nothing changes.
+    response = api(worker).patch(f"{BASE}{child.pk}/", {"nik": "12", "mother_name": "Lain"}, format="json")
+    assert response.status_code == 400 and "nik" in response.json()["fields"]
+    child.refresh_from_db()
+    assert child.mother_name == "Yati"
+    # Out of scope: 404; a partner with the limited view: 403.
+    assert api(worker_pusat).patch(f"{BASE}{child.pk}/", {"mother_name": "X"}, format="json").status_code == 404
+    CaseAssignment.objects.create(case=CaseFactory(child=child), organization=partner_org, kind="lead")
+    assert api(partner).patch(f"{BASE}{child.pk}/", {"mother_name": "X"}, format="json").status_code == 403
