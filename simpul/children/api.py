@@ -180,7 +180,7 @@ class ChildSearchSerializer(serializers.Serializer):
             scheme, _sep, code = d["category"].rpartition(":")
             category = Category.objects.filter(scheme=scheme or "pmks", code=code).first()
             if category is None:
-                raise serializers.ValidationError({"category": "Unknown category."})
+                raise serializers.ValidationError({"category": _("Unknown category.")})
         return selectors.SearchFilters(q=d.get("q", ""), nik=d.get("nik", ""), category=category, kota=d.get("kota", ""),
                                        kecamatan=d.get("kecamatan", ""), case_status=d.get("case_status", ""))
 
