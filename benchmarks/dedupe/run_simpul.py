@@ -9,9 +9,13 @@ var/bench/result_simpul_<n>.json with:
 - check: one duplicate check for random records = one SQL query over the indexed key
   columns (OR of IN-lists) + scoring + ranking; p50/p95/max in ms, candidates per check,
   and the share of true duplicates shown (likely/possible) in the top 10;
-- scan: every candidate pair from the blocking columns (Python grouping of equal key values,
-  the same as a self-join per column), scored; pairs, time, and blocking recall;
-- quality: pairwise precision / recall / F1 of "likely" and of "likely or possible".
+- scan: the registry-wide scan of simpul.children.scanning (the engine of the app's
+  background job): every pair a check from either record would fetch (a self-join of the
+  query values on the key columns), each scored once; candidate pairs, pairs scored after
+  the engine's upper-bound filter, wall time, peak memory (PSS of all processes), and
+  blocking recall;
+- quality: pairwise precision / recall / F1 of "likely" and of "likely or possible", from
+  the full scan.
 """
 
 from __future__ import annotations
@@ -19,13 +23,17 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import gc
 import json
+import math
 import multiprocessing as mp
 import os
 import random
+import resource
 import sqlite3
 import statistics
 import sys
+import threading
 import time
 from collections import defaultdict
 from itertools import combinations
@@ -44,6 +52,7 @@ from simpul.children.matching import (  # noqa: E402
     frequency_tokens,
     rank_candidates,
 )
+from simpul.children.scanning import DuplicateScanner, ScanCounters  # noqa: E402
 
 TODAY = dt.date(2026, 1, 1)
 FIELDS = (
@@ -185,55 +194,117 @@ def percentile(values: list[float], p: float) -> float:
 
 # ---------------------------------------------------------------------------- full scan
 
-SWEEP_MIN = 4.0
-_RECORDS: list[PersonRecord] = []
-_STATS: InMemoryTokenStats | None = None
+_SCANNER: DuplicateScanner | None = None
+_CHUNK = 2000  # anchors taken at a time
 
 
-def candidate_pairs(records: list[PersonRecord], stats, queries=None) -> list[tuple[int, int]]:
-    """Every pair a check would fetch: for each record (or each of `queries`, indexes), the
-    stored records whose key columns hold one of its query values (the indexed columns held
-    in dicts here)."""
-    index: dict[str, dict[str, list[int]]] = {c: defaultdict(list) for c in BLOCKING_COLUMNS}
-    for i, r in enumerate(records):
-        for col, value in blocking_keys(r).items():
-            if value:
-                index[col][value].append(i)
-    n = len(records)
-    pairs: set[int] = set()
-    for i in queries if queries is not None else range(n):
-        r = records[i]
-        for col, values in candidate_key_values(r, today=TODAY, stats=stats).items():
-            col_index = index[col]
-            for v in values:
-                for j in col_index.get(v, ()):
-                    if j != i:
-                        pairs.add(i * n + j if i < j else j * n + i)
-    return [divmod(p, n) for p in sorted(pairs)]
+def _scan_chunks(next_start) -> tuple[list[tuple[int, int, float, str]], ScanCounters]:
+    """Scan chunks of anchors until none is left; ``next_start`` (a shared counter) hands
+    out the chunks, so the processes stay busy until the end."""
+    assert _SCANNER is not None
+    counters = ScanCounters()
+    hits: list[tuple[int, int, float, str]] = []
+    while True:
+        with next_start.get_lock():
+            start = next_start.value
+            next_start.value += _CHUNK
+        if start >= len(_SCANNER):
+            return hits, counters
+        hits += [
+            (h.i, h.j, h.result.score, h.result.level)
+            for h in _SCANNER.scan(start, start + _CHUNK, counters=counters)
+        ]
 
 
-def _score_chunk(chunk: list[tuple[int, int]]) -> list[tuple[int, int, float, str]]:
-    out = []
-    for i, j in chunk:
-        res = compare(_RECORDS[i], _RECORDS[j], _STATS)
-        if res.score >= SWEEP_MIN:
-            out.append((i, j, res.score, res.level))
-    return out
+def _scan_in_child(next_start, conn) -> None:
+    conn.send(_scan_chunks(next_start))
+    conn.close()
 
 
-def full_scan(records, stats, workers: int, queries=None):
-    global _RECORDS, _STATS
-    _RECORDS, _STATS = records, stats
+class MemorySampler(threading.Thread):
+    """Peak proportional set size (PSS: shared pages split between processes) of this
+    process and its children, sampled every second."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_kb = 0
+        self._done = threading.Event()
+
+    @staticmethod
+    def _pss_kb(pid: int) -> int:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as fh:
+                for line in fh:
+                    if line.startswith("Pss:"):
+                        return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
+    def _pids(self) -> list[int]:
+        pids = [os.getpid()]
+        try:
+            for tid in os.listdir(f"/proc/{os.getpid()}/task"):
+                with open(f"/proc/{os.getpid()}/task/{tid}/children") as fh:
+                    pids += [int(x) for x in fh.read().split()]
+        except OSError:
+            pass
+        return pids
+
+    def run(self) -> None:
+        while not self._done.wait(1.0):
+            self.peak_kb = max(self.peak_kb, sum(self._pss_kb(p) for p in self._pids()))
+
+    def stop(self) -> int:
+        self._done.set()
+        self.peak_kb = max(self.peak_kb, sum(self._pss_kb(p) for p in self._pids()))
+        return self.peak_kb
+
+
+def full_scan(con: sqlite3.Connection, stats, workers: int) -> dict:
+    """The registry-wide scan with simpul.children.scanning (the engine the app's background
+    job uses): records streamed from the SQLite file in id order with their stored keys,
+    every candidate pair from the blocking self-join scored once."""
+    global _SCANNER
     t0 = time.perf_counter()
-    pairs = candidate_pairs(records, stats, queries)
-    t_block = time.perf_counter() - t0
-    chunks = [pairs[k : k + 20000] for k in range(0, len(pairs), 20000)]
-    if workers > 1 and len(chunks) > 1:
-        with mp.get_context("fork").Pool(workers) as pool:
-            results = [x for part in pool.imap(_score_chunk, chunks) for x in part]
-    else:
-        results = [x for c in chunks for x in _score_chunk(c)]
-    return pairs, results, t_block, time.perf_counter() - t0
+    scanner = DuplicateScanner(stats, today=TODAY)
+    cols = ", ".join(BLOCKING_COLUMNS)
+    for row in con.execute(f"SELECT {', '.join(FIELDS)}, {cols} FROM child ORDER BY rowid"):
+        scanner.add(db_row_to_record(row), dict(zip(BLOCKING_COLUMNS, row[len(FIELDS) :], strict=True)))
+    t_load = time.perf_counter() - t0
+    scanner.prepare()
+    t_prepare = time.perf_counter() - t0 - t_load
+    _SCANNER = scanner
+    gc.collect()
+    gc.freeze()  # keep the forked workers from copying every object's page on collection
+    # This process scans too, next to workers - 1 forked children: one copy fewer of the
+    # pages that reference counting makes private to each process.
+    ctx = mp.get_context("fork")
+    next_start = ctx.Value("q", 0)
+    t1 = time.perf_counter()
+    children = []
+    for _ in range(workers - 1):
+        receive, send = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_scan_in_child, args=(next_start, send))
+        proc.start()
+        children.append((proc, receive))
+    hits, counters = _scan_chunks(next_start)
+    for proc, receive in children:
+        part, c = receive.recv()
+        proc.join()
+        hits += part
+        counters.add(c)
+    t_pairs = time.perf_counter() - t1
+    hits.sort()
+    return {
+        "scanner": scanner,
+        "hits": hits,
+        "counters": counters,
+        "load_s": t_load,
+        "prepare_s": t_prepare,
+        "pairs_s": t_pairs,
+        "total_s": time.perf_counter() - t0,
+    }
 
 
 def prf(pred: set, truth: set) -> dict:
@@ -263,8 +334,7 @@ def main(argv=None) -> dict:
         "--scan-sample",
         type=float,
         default=1.0,
-        help="scan the candidates of this share of records only (time is "
-        "extrapolated; quality is measured on pairs touching the sample)",
+        help="obsolete (the full scan runs); accepted for benchmarks/run.py",
     )
     args = parser.parse_args(argv)
     csv_path = args.dir / f"children_{args.n}.csv"
@@ -319,35 +389,45 @@ def main(argv=None) -> dict:
         print(json.dumps(result, indent=2))
         return result
 
-    # (b) full scan, (c) quality
-    queries = None
+    # (b) full scan, (c) quality. The scanner reads its own copy of the records from the
+    # SQLite file (rowid order = CSV order, so positions are the same as here).
     if args.scan_sample < 1.0:
-        picked = random.Random(11).sample(range(len(records)), int(len(records) * args.scan_sample))
-        queries = sorted(picked)
-        in_sample = set(queries)
-        true_pairs = {p for p in true_pairs if p[0] in in_sample or p[1] in in_sample}
-    pairs, scored, t_block, t_scan = full_scan(records, stats, args.workers, queries)
-    blocked_true = len(true_pairs & set(pairs))
+        print("--scan-sample is obsolete: the full scan runs", file=sys.stderr)
+    del records, sample, index, by_true, truth
+    gc.collect()
+    sampler = MemorySampler()
+    sampler.start()
+    scan = full_scan(con, stats, args.workers)
+    peak_pss_mb = sampler.stop() / 1024
+    scanner, scored, counters = scan["scanner"], scan["hits"], scan["counters"]
+    blocked_true = sum(1 for i, j in true_pairs if j in set(scanner.candidates(i)))
     likely = {(i, j) for i, j, _s, lvl in scored if lvl == "likely"}
     possible = {(i, j) for i, j, _s, lvl in scored if lvl != "unlikely"}
     sweep = {}
-    for t in range(8, 27):
+    for t in range(math.ceil(scanner.min_score), 27):
         m = prf({(i, j) for i, j, sc, _lvl in scored if sc >= t}, true_pairs)
         sweep[t] = f"P={m['precision']:.3f} R={m['recall']:.3f} F1={m['f1']:.3f}"
     result = {
-        "n": len(records),
+        "n": len(scanner),
         "true_pairs": len(true_pairs),
         "build_s": round(t_build, 1),
         "load_avg_1m": round(os.getloadavg()[0], 1),
         "date": dt.date.today().isoformat(),
         "check": check_res,
         "scan": {
-            "sample": args.scan_sample,
-            "candidate_pairs": len(pairs),
-            "blocking_s": round(t_block, 1),
-            "total_s": round(t_scan, 1),
-            "total_s_extrapolated": round(t_scan / args.scan_sample, 1),
+            "candidate_pairs": counters.candidate_pairs,
+            "scored_pairs": counters.scored,
+            "pairs_at_min_score": counters.hits,
+            "min_score": round(scanner.min_score, 2),
+            "load_s": round(scan["load_s"], 1),
+            "prepare_s": round(scan["prepare_s"], 1),
+            "pairs_s": round(scan["pairs_s"], 1),
+            "total_s": round(scan["total_s"], 1),
+            "total_s_extrapolated": round(scan["total_s"], 1),  # benchmarks/run.py reads this
             "workers": args.workers,
+            "peak_pss_mb": round(peak_pss_mb),
+            "peak_rss_main_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "peak_rss_worker_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
             "blocking_recall": round(blocked_true / len(true_pairs), 4) if true_pairs else None,
         },
         "likely": prf(likely, true_pairs),
@@ -357,11 +437,11 @@ def main(argv=None) -> dict:
     print(json.dumps(result, indent=2))
     (args.dir / f"result_simpul_{args.n}.json").write_text(json.dumps(result, indent=2))
     if args.errors:
-        show_errors(records, truth, stats, true_pairs - likely, likely - true_pairs, args.errors)
+        show_errors(scanner.records, stats, true_pairs - likely, likely - true_pairs, args.errors)
     return result
 
 
-def show_errors(records, truth, stats, missed, false, k):
+def show_errors(records, stats, missed, false, k):
     rng = random.Random(1)
     for title, items in (("MISSED", missed), ("FALSE", false)):
         print(f"--- {title} ({len(items)})")

@@ -908,8 +908,16 @@ def duplicate_scan_start(*, actor: User) -> DuplicateScan:
 
 
 def duplicate_scan_run(*, scan: DuplicateScan) -> DuplicateScan:
-    """Scan every active child in batches; store candidate pairs (likely/possible) and progress.
-    Each pair is scored once (from the record with the smaller id)."""
+    """Scan every active child for probable duplicates with :mod:`simpul.children.scanning`:
+    every pair that a duplicate check from either child would fetch, scored once (the same
+    ``compare`` as the check, so the same score and reasons). Children are streamed from the
+    database in id order; candidate pairs (likely/possible, at most 50 per child) are stored
+    as the scan advances, with progress. Reviewed pairs keep their status."""
+    from uuid import UUID
+
+    from simpul.children.identity import record_from_values
+    from simpul.children.scanning import DuplicateScanner
+
     if scan.status not in (DuplicateScan.Status.QUEUED, DuplicateScan.Status.RUNNING):
         return scan
     base = Child.objects.active().order_by("pk")
@@ -918,37 +926,59 @@ def duplicate_scan_run(*, scan: DuplicateScan) -> DuplicateScan:
     scan.total = base.count()
     scan.processed = 0
     scan.save(update_fields=["status", "started_at", "total", "processed", "updated_at"])
-    stats = selectors.DbTokenStats()
     found = 0
     try:
-        last = None
-        while True:
-            batch_qs = base if last is None else base.filter(pk__gt=last)
-            batch = list(batch_qs.select_related("current_kelurahan").prefetch_related("aliases")[:SCAN_BATCH])
-            if not batch:
-                break
+        # Token frequencies as a check sees them (selectors.DbTokenStats), read once.
+        stats = matching.InMemoryTokenStats(dict(NameToken.objects.values_list("token", "count")), scan.total)
+        aliases: dict[Any, list[str]] = {}
+        alias_rows = ChildAlias.objects.filter(child__merged_into__isnull=True).order_by("child_id", "created_at")
+        for child_id, name in alias_rows.values_list("child_id", "name").iterator(chunk_size=2000):
+            aliases.setdefault(child_id, []).append(name)
+        fields = ("full_name", "sex", "birth_date", "estimated_age", "age_estimated_on", "nik", "mother_name",
+                  "current_kelurahan", "origin_region_code")
+        scanner = DuplicateScanner(stats)
+        rows = base.values_list("pk", *fields[:7], "current_kelurahan__code", fields[8], *matching.BLOCKING_COLUMNS)
+        for row in rows.iterator(chunk_size=2000):
+            record = record_from_values(dict(zip(fields, row[1:10], strict=True)),
+                                        aliases=tuple(aliases.get(row[0], ())), record_id=str(row[0]))
+            scanner.add(record, dict(zip(matching.BLOCKING_COLUMNS, row[10:], strict=True)))
+        del aliases
+        scan.total = len(scanner)
+        scanner.prepare()
+        records = scanner.records
+        for start in range(0, len(scanner), SCAN_BATCH):
+            by_pair: dict[tuple[str, str], matching.MatchResult] = {}
+            per_child: dict[int, list[Any]] = {}
+            for hit in scanner.scan(start, start + SCAN_BATCH):
+                if hit.result.level != "unlikely":
+                    per_child.setdefault(hit.i, []).append(hit)
+            for i, hits in per_child.items():
+                hits.sort(key=lambda h: (-h.result.score, records[h.j].id))
+                for hit in hits[:50]:
+                    a, b = sorted((records[i].id, records[hit.j].id))
+                    by_pair[(a, b)] = hit.result
             with transaction.atomic():
-                for child in batch:
-                    record = selectors.person_record(child)
-                    others = [c for c in selectors.blocked_children(record, exclude_id=child.pk) if str(c.pk) > str(child.pk)]
-                    if not others:
-                        continue
-                    for other, result in selectors.score_candidates(record, others, limit=50, stats=stats):
-                        a, b = sorted((child, other), key=lambda c: str(c.pk))
-                        cand, created = DuplicateCandidate.objects.get_or_create(
-                            child_a=a, child_b=b,
-                            defaults={"scan": scan, "score": result.score, "level": result.level,
-                                      "reasons": selectors.reasons_as_dicts(result)},
-                        )
-                        if not created and cand.status == DuplicateCandidate.Status.OPEN:
-                            DuplicateCandidate.objects.filter(pk=cand.pk).update(
-                                scan=scan, score=result.score, level=result.level,
-                                reasons=selectors.reasons_as_dicts(result))
-                        found += 1
-                scan.processed += len(batch)
+                existing: dict[tuple[str, str], tuple[Any, str]] = {}
+                firsts = sorted({UUID(a) for a, _b in by_pair})
+                for k in range(0, len(firsts), 500):
+                    for pk, a, b, status in DuplicateCandidate.objects.filter(child_a_id__in=firsts[k:k + 500]).values_list(
+                            "pk", "child_a_id", "child_b_id", "status"):
+                        if (str(a), str(b)) in by_pair:
+                            existing[(str(a), str(b))] = (pk, status)
+                new, changed = [], []
+                for (a, b), result in by_pair.items():
+                    values = {"scan": scan, "score": result.score, "level": result.level,
+                              "reasons": selectors.reasons_as_dicts(result)}
+                    if (a, b) not in existing:
+                        new.append(DuplicateCandidate(child_a_id=UUID(a), child_b_id=UUID(b), **values))
+                    elif existing[(a, b)][1] == DuplicateCandidate.Status.OPEN:
+                        changed.append(DuplicateCandidate(pk=existing[(a, b)][0], **values))
+                DuplicateCandidate.objects.bulk_create(new, batch_size=500)
+                DuplicateCandidate.objects.bulk_update(changed, ["scan", "score", "level", "reasons"], batch_size=500)
+                found += len(by_pair)
+                scan.processed = min(start + SCAN_BATCH, len(scanner))
                 scan.pairs_found = found
-                scan.save(update_fields=["processed", "pairs_found", "updated_at"])
-            last = batch[-1].pk
+                scan.save(update_fields=["total", "processed", "pairs_found", "updated_at"])
         scan.status = DuplicateScan.Status.DONE
     except Exception as exc:  # recorded for the page; the worker logs the traceback
         logger.exception("Duplicate scan %s failed", scan.pk)
