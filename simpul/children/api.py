@@ -233,9 +233,9 @@ class ChildUpdateSerializer(ChildCreateSerializer):
     """The identity fields to change; the others keep their values (aliases, guardians, consent
     and documents have their own actions on the child's page)."""
 
-    aliases = None
-    guardians = None
-    confirm_not_duplicate = None
+    aliases = None  # type: ignore[assignment]
+    guardians = None  # type: ignore[assignment]
+    confirm_not_duplicate = None  # type: ignore[assignment]
 
 
 # --- views ------------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ from simpul.directory.models import TaxonomyTerm
 
 if TYPE_CHECKING:
     from simpul.accounts.models import User
+    from simpul.children.models import Child
     from simpul.directory.models import Organization
 
 EDITABLE = (CasePlan.Status.DRAFT, CasePlan.Status.RETURNED)
@@ -58,7 +59,7 @@ def sharing_check(*, case: Case, organization: Organization) -> None:
     _require_sharing_allowed(case.child, organization)
 
 
-def _require_sharing_allowed(child: object, organization: Organization) -> None:
+def _require_sharing_allowed(child: Child, organization: Organization) -> None:
     # Consent / legal-basis rules belong to the children app.
     from simpul.children.services import require_sharing_allowed
 
@@ -115,7 +116,7 @@ def plan_assignments_sync(*, case: Case, actor: User | None = None) -> None:
         assignment_ensure(case=case, organization=organization, kind=CaseAssignment.Kind.PLAN_ACTION)
 
 
-def sharing_withdrawn(*, child: object, actor: User | None) -> dict[str, int]:
+def sharing_withdrawn(*, child: Child, actor: User | None) -> dict[str, int]:
     """After a sharing consent is withdrawn or a legal basis revoked: on the child's open cases,
     an organisation that may no longer receive the child's data loses its plan-action or
     referral assignment at once; where it leads the case or hosts the child (placement), the

@@ -16,8 +16,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        verbosity = options.get("verbosity", 1)
+
         def progress(done: int, total: int) -> None:
-            if self.verbosity > 1 or done == total:
+            if verbosity > 1 or done == total:
                 self.stdout.write(f"{done}/{total} children")
 
         result = match_index_rebuild(progress=progress)
