@@ -42,12 +42,6 @@ def main(argv: list[str] | None = None) -> None:
         help="also run splink at 1M and above (strict blocking rules and a DuckDB memory "
         "limit: about 25 min and 9 GB RAM at 1M)",
     )
-    parser.add_argument(
-        "--scan-sample-large",
-        type=float,
-        default=0.02,
-        help="share of records whose candidates are scanned at 1M and above",
-    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     has_splink = importlib.util.find_spec("splink") is not None
@@ -61,10 +55,7 @@ def main(argv: list[str] | None = None) -> None:
     for n in sizes:
         if not (OUT / f"children_{n}.csv").exists():
             run("generate.py", "--n", str(n), "--seed", args.seed)
-        simpul_args = ["--n", str(n)]
-        if n >= 1_000_000:
-            simpul_args += ["--scan-sample", str(args.scan_sample_large)]
-        run("run_simpul.py", *simpul_args)
+        run("run_simpul.py", "--n", str(n))  # always the full scan
         s = json.loads((OUT / f"result_simpul_{n}.json").read_text())
         rows.append(
             f"| {n:,} | simpul | {s['likely']['precision']:.3f} | {s['likely']['recall']:.3f} "
