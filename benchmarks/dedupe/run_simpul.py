@@ -162,28 +162,27 @@ def db_row_to_record(row) -> PersonRecord:
     )
 
 
-def check(con: sqlite3.Connection, query: PersonRecord, stats) -> tuple[list, int]:
-    """One duplicate check: the blocking query over the indexes, then scoring and ranking."""
-    wanted = candidate_key_values(query, today=TODAY, stats=stats)
+def blocking_where(query: PersonRecord, stats) -> tuple[str, list[str]]:
+    """The WHERE clause of a check: an OR of IN-lists over the indexed key columns."""
     clauses, params = [], []
-    for col, values in wanted.items():
+    for col, values in candidate_key_values(query, today=TODAY, stats=stats).items():
         if values:
             clauses.append(f"{col} IN ({', '.join('?' * len(values))})")
             params.extend(sorted(values))
-    sql = f"SELECT {', '.join(FIELDS)} FROM child WHERE {' OR '.join(clauses)}"
+    return " OR ".join(clauses), params
+
+
+def check(con: sqlite3.Connection, query: PersonRecord, stats) -> tuple[list, int]:
+    """One duplicate check: the blocking query over the indexes, then scoring and ranking."""
+    where, params = blocking_where(query, stats)
+    sql = f"SELECT {', '.join(FIELDS)} FROM child WHERE {where}"
     candidates = [db_row_to_record(r) for r in con.execute(sql, params)]
     return rank_candidates(query, candidates, stats, limit=10), len(candidates)
 
 
 def query_plan(con, query, stats) -> str:
-    wanted = candidate_key_values(query, today=TODAY, stats=stats)
-    clauses, params = [], []
-    for col, values in wanted.items():
-        if values:
-            clauses.append(f"{col} IN ({', '.join('?' * len(values))})")
-            params.extend(sorted(values))
-    sql = f"EXPLAIN QUERY PLAN SELECT id FROM child WHERE {' OR '.join(clauses)}"
-    return " / ".join(r[-1] for r in con.execute(sql, params))
+    where, params = blocking_where(query, stats)
+    return " / ".join(r[-1] for r in con.execute(f"EXPLAIN QUERY PLAN SELECT id FROM child WHERE {where}", params))
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -225,13 +225,6 @@ def _case(request: Request, pk: Any, *, write: bool = False, part: str = "api") 
     return case
 
 
-def _get(qs: Any, pk: Any) -> Any:
-    obj = qs.filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    return obj
-
-
 def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
@@ -380,7 +373,7 @@ class PlanGoalCreateView(GenericAPIView):
                    summary="Add a goal to a draft or returned plan")
     def post(self, request: Request, pk: Any, plan_pk: Any) -> Response:
         case = _case(request, pk, write=True, part="plan")
-        plan = _get(case.plans.all(), plan_pk)
+        plan = get_object_or_404(case.plans.all(), pk=plan_pk)
         data = _valid(GoalInputSerializer, request.data)
         goal = services.plan_goal_add(actor=request.user, plan=plan, description=data["description"])
         return Response(PlanGoalSerializer(goal).data, status=status.HTTP_201_CREATED)
@@ -396,7 +389,7 @@ class PlanActionCreateView(GenericAPIView):
                    "and its own actions) only if the child's consent or a legal basis allows sharing with it; else 400.")
     def post(self, request: Request, pk: Any, goal_pk: Any) -> Response:
         case = _case(request, pk, write=True, part="plan")
-        goal = _get(PlanGoal.objects.filter(plan__case=case), goal_pk)
+        goal = get_object_or_404(PlanGoal.objects.filter(plan__case=case), pk=goal_pk)
         data = _valid(ActionInputSerializer, request.data)
         action = services.plan_action_add(actor=request.user, goal=goal, **data)
         return Response(PlanActionSerializer(action).data, status=status.HTTP_201_CREATED)
@@ -410,7 +403,7 @@ class PlanSubmitView(GenericAPIView):
                    summary="Submit a plan for the supervisor's approval")
     def post(self, request: Request, pk: Any, plan_pk: Any) -> Response:
         case = _case(request, pk, write=True, part="plan")
-        plan = services.plan_submit(actor=request.user, plan=_get(case.plans.all(), plan_pk))
+        plan = services.plan_submit(actor=request.user, plan=get_object_or_404(case.plans.all(), pk=plan_pk))
         return Response(PlanSerializer(plan).data)
 
 
@@ -423,7 +416,7 @@ class PlanDecisionView(GenericAPIView):
                    description="Returning needs a `note` saying what must change.")
     def post(self, request: Request, pk: Any, plan_pk: Any) -> Response:
         case = _case(request, pk, part="plan")
-        plan = _get(case.plans.all(), plan_pk)
+        plan = get_object_or_404(case.plans.all(), pk=plan_pk)
         data = _valid(DecisionSerializer, request.data)
         decide = services.plan_approve if data["decision"] == "approve" else services.plan_return
         plan = decide(actor=request.user, plan=plan, note=data["note"])
@@ -439,7 +432,7 @@ class PlanActionStatusView(GenericAPIView):
                    description="The case team, or staff of the organisation responsible for the action (who cannot cancel it).")
     def patch(self, request: Request, pk: Any, action_pk: Any) -> Response:
         case = _case(request, pk, part="plan")
-        action = _get(PlanAction.objects.filter(goal__plan__case=case).select_related("goal__plan"), action_pk)
+        action = get_object_or_404(PlanAction.objects.filter(goal__plan__case=case).select_related("goal__plan"), pk=action_pk)
         data = _valid(ActionStatusSerializer, request.data)
         action = services.plan_action_set_status(actor=request.user, action=action, status=data["status"])
         return Response(PlanActionSerializer(action).data)
@@ -454,7 +447,7 @@ class AssessmentDecisionView(GenericAPIView):
     def post(self, request: Request, pk: Any, assessment_pk: Any) -> Response:
         case = _case(request, pk, part="assessments")
         selectors.case_require_full(case)
-        assessment = _get(case.assessments.all(), assessment_pk)
+        assessment = get_object_or_404(case.assessments.all(), pk=assessment_pk)
         data = _valid(DecisionSerializer, request.data)
         decide = services.assessment_approve if data["decision"] == "approve" else services.assessment_return
         assessment = decide(actor=request.user, assessment=assessment, note=data["note"])

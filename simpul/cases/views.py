@@ -34,6 +34,7 @@ from simpul.cases.models import (
     PlanAction,
     PlanGoal,
 )
+from simpul.cases.services.plans import PARTNER_ACTION_STATUSES
 from simpul.cases.services.workflow import route_of
 from simpul.core import permissions
 from simpul.core.exceptions import ApplicationError
@@ -331,7 +332,7 @@ def case_plan(request: HttpRequest, pk: Any) -> HttpResponse:
         return case
     if case.access.is_partner:
         actions = selectors.case_partner_actions(user=request.user, case=case)  # type: ignore[arg-type]
-        statuses = [c for c in PlanAction.Status.choices if c[0] != PlanAction.Status.CANCELLED]
+        statuses = [c for c in PlanAction.Status.choices if c[0] in PARTNER_ACTION_STATUSES]
         return render(request, "cases/tab_plan_partner.html", _context(
             request, case, "plan", page=paginate(request, actions), qs=querystring_without_page(request), partner_statuses=statuses))
     page = paginate(request, selectors.case_plans(user=request.user, case=case), per_page=5)  # type: ignore[arg-type]

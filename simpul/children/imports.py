@@ -316,14 +316,6 @@ def _kelurahan_code(text: str) -> str:
     return text.strip()
 
 
-def _fits(subtype: CategorySubtype, age: int | None) -> bool:
-    if age is None:
-        return True
-    too_young = subtype.min_age is not None and age < subtype.min_age
-    too_old = subtype.max_age is not None and age > subtype.max_age
-    return not (too_young or too_old)
-
-
 def _age_at(birth_date: dt.date, on: dt.date) -> int:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
 
@@ -449,7 +441,7 @@ class RowParser:
 
         for token in _split(v.get("kategori")):
             # "ABH:korban" or "AJ/on_street": a category with its subtype.
-            head, sep, sub = re.split(r"([:/])", token, maxsplit=1) if re.search(r"[:/]", token) else (token, "", "")
+            head, sep, sub = token.replace("/", ":").partition(":")
             key = head.strip().lower()
             cat = self.categories.get(key) or self.categories.get(key.replace(" ", "_"))
             subtype = None
@@ -470,7 +462,7 @@ class RowParser:
             row.categories.append(cat)
             if subtype is not None:
                 row.subtypes[str(cat.pk)] = subtype
-                if not _fits(subtype, row.age):
+                if subtype.age_fits(row.age) is False:
                     self._warning(row, "kategori", _("The subtype %(subtype)s does not fit the child's age (%(age)s years). "
                                                      "It will be recorded and flagged.") % {"subtype": subtype.code, "age": row.age})
                     row.category_flags.setdefault(str(cat.pk), _("Imported from a spreadsheet; the subtype's age rule was not met."))

@@ -76,7 +76,22 @@ class Condition(BilingualNameMixin, BaseModel):
         return self.localized_name
 
 
-class Category(BilingualNameMixin, BaseModel):
+class AgeRuleMixin:
+    """The age rule of a category or subtype: completed years, inclusive bounds, null = none."""
+
+    min_age: int | None
+    max_age: int | None
+
+    def age_fits(self, age: int | None) -> bool | None:
+        """True/False, or None when the age is unknown."""
+        if age is None:
+            return None
+        if self.min_age is not None and age < self.min_age:
+            return False
+        return not (self.max_age is not None and age > self.max_age)
+
+
+class Category(AgeRuleMixin, BilingualNameMixin, BaseModel):
     """A child category: PMKS/PPKS (Permensos 08/2012), AMPK (UU 35/2014 Pasal 59) or a Jakarta
     field label. Age rules and criteria are data, so policy changes need no code change."""
 
@@ -109,16 +124,9 @@ class Category(BilingualNameMixin, BaseModel):
         label = self.localized_name
         return f"{self.code} — {label}" if self.scheme != self.Scheme.FIELD else label
 
-    def age_fits(self, age: int | None) -> bool | None:
-        """True/False, or None when the age is unknown."""
-        if age is None:
-            return None
-        if self.min_age is not None and age < self.min_age:
-            return False
-        return not (self.max_age is not None and age > self.max_age)
 
 
-class CategorySubtype(BilingualNameMixin, BaseModel):
+class CategorySubtype(AgeRuleMixin, BilingualNameMixin, BaseModel):
     """E.g. ABH: konflik / korban / saksi; AJ: on the street / of the street / family of the street."""
 
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="subtypes")

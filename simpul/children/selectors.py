@@ -460,8 +460,7 @@ def classification_rows(child: Child) -> list[dict[str, Any]]:
     for cc in child.classifications.filter(ended_at__isnull=True).select_related("category", "subtype").prefetch_related("category__maps_to"):
         ok = cc.category.age_fits(age)
         if ok and cc.subtype_id:
-            st = cc.subtype
-            ok = not ((st.min_age is not None and age is not None and age < st.min_age) or (st.max_age is not None and age is not None and age > st.max_age))
+            ok = cc.subtype.age_fits(age)
         rows.append({"obj": cc, "age_ok": ok, "maps_to": list(cc.category.maps_to.all())})
     return rows
 

@@ -524,12 +524,6 @@ def document_delete(*, actor: User, document: ChildDocument) -> None:
 
 
 # --- classification ---------------------------------------------------------------------------
-def _age_fits(age: int | None, lo: int | None, hi: int | None) -> bool | None:
-    if age is None:
-        return None
-    return not ((lo is not None and age < lo) or (hi is not None and age > hi))
-
-
 @transaction.atomic
 def child_classify(
     *, actor: User, child: Child, category: Category, subtype: CategorySubtype | None = None,
@@ -544,7 +538,7 @@ def child_classify(
     age = child.age
     fits = category.age_fits(age)
     if fits and subtype is not None:
-        fits = _age_fits(age, subtype.min_age, subtype.max_age)
+        fits = subtype.age_fits(age)
     reason = age_rule_override_reason.strip()
     if fits is False and not reason:
         label = str(subtype or category)
@@ -886,7 +880,9 @@ def match_index_rebuild(*, batch_size: int = 2000, progress: Any = None) -> dict
         NameToken.objects.bulk_create(
             [NameToken(token=t, count=n) for t, n in counts.items() if t not in existing], batch_size=1000)
     selectors.DbTokenStats.forget_size()
-    return {"children": done, "keys_changed": changed, "tokens": len(counts)}
+    result = {"children": done, "keys_changed": changed, "tokens": len(counts)}
+    audit_log(actor=None, action="children.match_index.rebuilt", data=result)
+    return result
 
 
 # --- registry-wide duplicate scan -------------------------------------------------------------
@@ -996,10 +992,16 @@ def duplicate_scans_expire(*, now: dt.datetime | None = None) -> int:
     """Daily housekeeping: a scan without progress for SCAN_STUCK_AFTER (its worker stopped) is
     marked failed, so a new one can be started; the pairs it found stay for review."""
     now = now or timezone.now()
-    stuck = DuplicateScan.objects.filter(
-        status__in=[DuplicateScan.Status.QUEUED, DuplicateScan.Status.RUNNING], updated_at__lt=now - SCAN_STUCK_AFTER)
-    return stuck.update(status=DuplicateScan.Status.FAILED, finished_at=now, updated_at=now,
-                        error=str(_("The scan stopped (the background worker was interrupted). Start it again.")))
+    stuck = list(DuplicateScan.objects.filter(
+        status__in=[DuplicateScan.Status.QUEUED, DuplicateScan.Status.RUNNING], updated_at__lt=now - SCAN_STUCK_AFTER))
+    for scan in stuck:
+        scan.status = DuplicateScan.Status.FAILED
+        scan.finished_at = now
+        scan.error = str(_("The scan stopped (the background worker was interrupted). Start it again."))
+        scan.save(update_fields=["status", "finished_at", "error", "updated_at"])
+        audit_log(actor=None, action="children.duplicate_scan.expired", target=scan,
+                  data={"processed": scan.processed, "total": scan.total})
+    return len(stuck)
 
 
 @transaction.atomic

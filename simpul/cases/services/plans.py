@@ -34,6 +34,7 @@ from simpul.cases.services import sla
 from simpul.cases.services._common import (
     _access,
     case_audit,
+    forget_access,
     full_clean,
     require_approve,
     require_edit,
@@ -79,6 +80,20 @@ def assignment_ensure(*, case: Case, organization: Organization, kind: str) -> C
     return assignment
 
 
+def assignment_end(*, assignment: CaseAssignment, actor: User | None, reason: str = "") -> None:
+    """End an organisation's assignment (kept as history, audited): it no longer sees the case
+    through it."""
+    assignment.ended_at = timezone.now()
+    assignment.save(update_fields=["ended_at", "updated_at"])
+    data = {"organization_id": str(assignment.organization_id), "kind": assignment.kind}
+    if reason:
+        data["reason"] = reason
+    case_audit(actor=actor, action="cases.assignment.ended", case=assignment.case, target=assignment, data=data)
+    forget_access(assignment.case)
+
+
+# What staff of the responsible organisation may set; cancelling is the case team's decision.
+PARTNER_ACTION_STATUSES = (PlanAction.Status.PLANNED, PlanAction.Status.IN_PROGRESS, PlanAction.Status.DONE)
 LIVE_PLANS = (CasePlan.Status.DRAFT, CasePlan.Status.SUBMITTED, CasePlan.Status.RETURNED, CasePlan.Status.APPROVED)
 ENDED_CASE = (CaseStatus.CLOSED, CaseStatus.AFTERCARE)
 
@@ -97,14 +112,10 @@ def plan_assignments_sync(*, case: Case, actor: User | None = None) -> None:
             .exclude(responsible_organization_id=case.lead_organization_id)
             .values_list("responsible_organization_id", flat=True)
         )
-    now = timezone.now()
     active = list(case.assignments.filter(kind=CaseAssignment.Kind.PLAN_ACTION, ended_at__isnull=True))
     for assignment in active:
         if assignment.organization_id not in wanted:
-            assignment.ended_at = now
-            assignment.save(update_fields=["ended_at", "updated_at"])
-            case_audit(actor=actor, action="cases.assignment.ended", case=case, target=assignment,
-                       data={"organization_id": str(assignment.organization_id), "kind": assignment.kind})
+            assignment_end(assignment=assignment, actor=actor)
     have = {a.organization_id for a in active}
     from simpul.directory.models import Organization
 
@@ -133,11 +144,7 @@ def sharing_withdrawn(*, child: Child, actor: User | None) -> dict[str, int]:
             if organization.is_government_social or sharing_allowed(case.child, organization):
                 continue
             if assignment.kind in (CaseAssignment.Kind.PLAN_ACTION, CaseAssignment.Kind.REFERRAL):
-                assignment.ended_at = timezone.now()
-                assignment.save(update_fields=["ended_at", "updated_at"])
-                case_audit(actor=actor, action="cases.assignment.ended", case=case, target=assignment,
-                           data={"organization_id": str(organization.pk), "kind": assignment.kind,
-                                 "reason": "sharing_withdrawn"})
+                assignment_end(assignment=assignment, actor=actor, reason="sharing_withdrawn")
                 out["ended"] += 1
             else:
                 task = CaseTask.objects.create(
@@ -249,7 +256,7 @@ def plan_action_set_status(*, actor: User, action: PlanAction, status: str) -> P
         raise ApplicationError(_("Choose a valid status."))
     if action.goal.plan.status != CasePlan.Status.APPROVED:
         raise ApplicationError(_("Only actions of the approved plan are carried out and updated."))
-    if own and not access.can_edit and status == PlanAction.Status.CANCELLED:
+    if own and not access.can_edit and status not in PARTNER_ACTION_STATUSES:
         raise ApplicationError(_("Only the case team can cancel an action; tell them why it cannot be done."))
     before = action.status
     action.status = status
