@@ -182,7 +182,9 @@ def check(con: sqlite3.Connection, query: PersonRecord, stats) -> tuple[list, in
 
 def query_plan(con, query, stats) -> str:
     where, params = blocking_where(query, stats)
-    return " / ".join(r[-1] for r in con.execute(f"EXPLAIN QUERY PLAN SELECT id FROM child WHERE {where}", params))
+    return " / ".join(
+        r[-1] for r in con.execute(f"EXPLAIN QUERY PLAN SELECT id FROM child WHERE {where}", params)
+    )
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -269,7 +271,9 @@ def full_scan(con: sqlite3.Connection, stats, workers: int) -> dict:
     scanner = DuplicateScanner(stats, today=TODAY)
     cols = ", ".join(BLOCKING_COLUMNS)
     for row in con.execute(f"SELECT {', '.join(FIELDS)}, {cols} FROM child ORDER BY rowid"):
-        scanner.add(db_row_to_record(row), dict(zip(BLOCKING_COLUMNS, row[len(FIELDS) :], strict=True)))
+        scanner.add(
+            db_row_to_record(row), dict(zip(BLOCKING_COLUMNS, row[len(FIELDS) :], strict=True))
+        )
     t_load = time.perf_counter() - t0
     scanner.prepare()
     t_prepare = time.perf_counter() - t0 - t_load
@@ -426,7 +430,9 @@ def main(argv=None) -> dict:
             "workers": args.workers,
             "peak_pss_mb": round(peak_pss_mb),
             "peak_rss_main_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "peak_rss_worker_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+            "peak_rss_worker_mb": round(
+                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+            ),
             "blocking_recall": round(blocked_true / len(true_pairs), 4) if true_pairs else None,
         },
         "likely": prf(likely, true_pairs),

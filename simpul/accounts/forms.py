@@ -17,8 +17,14 @@ class LoginForm(forms.Form):
     username = forms.CharField(
         label=_("E-mail"),
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True,
-                                       "autocapitalize": "none", "spellcheck": "false"}),
+        widget=forms.EmailInput(
+            attrs={
+                "autocomplete": "username",
+                "autofocus": True,
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
     )
     password = forms.CharField(
         label=_("Password"),
@@ -41,10 +47,15 @@ class TokenForm(forms.Form):
         label=_("6-digit code"),
         max_length=9,
         help_text=_("The code shown in your authenticator app."),
-        widget=forms.TextInput(attrs={
-            "autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*",
-            "autofocus": True, "aria-describedby": "id_token_helptext",
-        }),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9 ]*",
+                "autofocus": True,
+                "aria-describedby": "id_token_helptext",
+            }
+        ),
     )
 
     def clean_token(self) -> str:
@@ -56,7 +67,8 @@ class TokenForm(forms.Form):
 
 class ConfirmPasswordForm(forms.Form):
     password = forms.CharField(
-        label=_("Your password"), strip=False,
+        label=_("Your password"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -72,10 +84,15 @@ class ConfirmPasswordForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=150,
-                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    phone = forms.CharField(label=_("Phone"), max_length=20, required=False,
-                            widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
 
 
 def _region_scope_field() -> forms.ModelChoiceField:
@@ -89,10 +106,14 @@ def _region_scope_field() -> forms.ModelChoiceField:
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    email = forms.EmailField(
+        label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
     role = forms.ChoiceField(label=_("Role"))
 
-    def __init__(self, *args: Any, organization: Organization, roles: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organization: Organization, roles: list[str], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(Role.choices)
         self.fields["role"].choices = [(r, labels[r]) for r in roles]  # type: ignore[attr-defined]
@@ -103,7 +124,9 @@ class InvitationForm(forms.Form):
 class MembershipRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"))
 
-    def __init__(self, *args: Any, organization: Organization, roles: list[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organization: Organization, roles: list[str], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(Role.choices)
         self.fields["role"].choices = [(r, labels[r]) for r in roles]  # type: ignore[attr-defined]
@@ -112,21 +135,26 @@ class MembershipRoleForm(forms.Form):
 
 
 class InvitationAcceptForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=150,
-                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    full_name = forms.CharField(
+        label=_("Full name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     password1 = forms.CharField(
-        label=_("Password"), strip=False,
+        label=_("Password"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
-        label=_("Password again"), strip=False,
+        label=_("Password again"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.email = email
-        self.fields["password1"].help_text = " ".join(password_validation.password_validators_help_texts())
+        self.fields["password1"].help_text = " ".join(
+            password_validation.password_validators_help_texts()
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -75,7 +75,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     # --- roles -------------------------------------------------------------------------------
     def active_memberships(self) -> models.QuerySet[Membership]:
-        return self.memberships.filter(is_active=True).select_related("organization", "region_scope")
+        return self.memberships.filter(is_active=True).select_related(
+            "organization", "region_scope"
+        )
 
     def primary_membership(self) -> Membership | None:
         cached = getattr(self, "_primary_membership", None)
@@ -102,14 +104,20 @@ class Membership(BaseModel):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organization = models.ForeignKey(
-        "directory.Organization", on_delete=models.CASCADE, related_name="memberships",
+        "directory.Organization",
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     # For Dinas Sosial / Suku Dinas users: the province, or one kota. Null = the organisation's
     # own jurisdiction (if any). A scoped role with no scope sees no region-scoped data.
     region_scope = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("region scope"),
     )
     title = models.CharField(_("job title"), max_length=120, blank=True)
@@ -161,4 +169,8 @@ class Invitation(BaseModel):
 
     @property
     def is_pending(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )

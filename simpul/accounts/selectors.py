@@ -86,9 +86,13 @@ def organization_invitation_list(
 ) -> QuerySet[Invitation]:
     if not permissions.can_manage_users(user, organization):
         return Invitation.objects.none()
-    qs = Invitation.objects.filter(organization=organization).select_related("invited_by", "region_scope")
+    qs = Invitation.objects.filter(organization=organization).select_related(
+        "invited_by", "region_scope"
+    )
     if pending_only:
-        qs = qs.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        qs = qs.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
     return qs.order_by("-created_at")
 
 

@@ -38,7 +38,9 @@ ADMIN_ROLES = (Role.ORG_ADMIN, Role.SYSTEM_ADMIN)
 def user_sign_in_record(*, user: User, two_factor_pending: bool) -> None:
     """Audit a successful password sign-in (the second factor, if needed, follows)."""
     audit_log(
-        actor=user, action="accounts.user.signed_in", target=user,
+        actor=user,
+        action="accounts.user.signed_in",
+        target=user,
         data={"two_factor_pending": two_factor_pending},
     )
 
@@ -57,7 +59,9 @@ def user_lockout_record(*, username: str) -> None:
     user = User.objects.filter(email__iexact=username).first() if username else None
     membership = user.primary_membership() if user else None
     audit_log(
-        actor=None, action="accounts.user.locked_out", target=user,
+        actor=None,
+        action="accounts.user.locked_out",
+        target=user,
         data={"username": username},
         organization=membership.organization if membership else None,
     )
@@ -149,7 +153,9 @@ def totp_device_reset(*, user: User, actor: User | None = None) -> int:
     """Operator action for a lost phone: remove the devices even where the role requires one;
     the user enrols again at the next sign-in."""
     deleted, _counts = TOTPDevice.objects.filter(user=user).delete()
-    audit_log(actor=actor, action="accounts.two_factor.reset", target=user, data={"devices": deleted})
+    audit_log(
+        actor=actor, action="accounts.two_factor.reset", target=user, data={"devices": deleted}
+    )
     return deleted
 
 
@@ -164,8 +170,12 @@ def two_factor_verify(*, device: TOTPDevice, token: str) -> tuple[bool, datetime
     if device.verify_token(_digits(token)):  # saves last_t (no replay) and resets throttling
         audit_log(actor=user, action="accounts.user.two_factor_verified", target=user)
         return True, None
-    audit_log(actor=user, action="accounts.user.two_factor_failed", target=user,
-              data={"failure_count": device.throttling_failure_count})
+    audit_log(
+        actor=user,
+        action="accounts.user.two_factor_failed",
+        target=user,
+        data={"failure_count": device.throttling_failure_count},
+    )
     return False, None
 
 
@@ -222,9 +232,7 @@ def invitation_token(invitation: Invitation) -> str:
     Resending moves the expiry, which gives a new token and invalidates the old link.
     """
     value = f"{invitation.pk}:{int(invitation.expires_at.timestamp())}:{invitation.expires_at.microsecond}"
-    digest = salted_hmac(
-        "simpul.accounts.invitation", value, algorithm="sha256"
-    ).digest()
+    digest = salted_hmac("simpul.accounts.invitation", value, algorithm="sha256").digest()
     return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
 
 
@@ -277,15 +285,21 @@ def invitation_create(
             extra={"email": [_("Already a member with this role.")]},
         )
     if Invitation.objects.filter(
-        email__iexact=email, organization=organization, accepted_at__isnull=True,
-        revoked_at__isnull=True, expires_at__gt=timezone.now(),
+        email__iexact=email,
+        organization=organization,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
     ).exists():
         raise ApplicationError(
             _("An invitation for this e-mail is already pending. Resend it or revoke it first."),
             extra={"email": [_("An invitation is already pending.")]},
         )
     invitation = Invitation(
-        email=email, organization=organization, role=role, region_scope=region_scope,
+        email=email,
+        organization=organization,
+        role=role,
+        region_scope=region_scope,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
         invited_by=actor,
     )
@@ -294,9 +308,15 @@ def invitation_create(
     invitation.full_clean()
     invitation.save()
     audit_log(
-        actor=actor, action="accounts.invitation.created", target=invitation,
+        actor=actor,
+        action="accounts.invitation.created",
+        target=invitation,
         organization=organization,
-        data={"email": email, "role": role, "region_scope": region_scope.code if region_scope else None},
+        data={
+            "email": email,
+            "role": role,
+            "region_scope": region_scope.code if region_scope else None,
+        },
     )
     pk = str(invitation.pk)
     transaction.on_commit(lambda: send_invitation_email.enqueue(pk))
@@ -320,7 +340,9 @@ def invitation_resend(*, actor: User, invitation: Invitation) -> tuple[Invitatio
     invitation.full_clean()
     invitation.save(update_fields=["expires_at", "token_hash", "updated_at"])
     audit_log(
-        actor=actor, action="accounts.invitation.resent", target=invitation,
+        actor=actor,
+        action="accounts.invitation.resent",
+        target=invitation,
         organization=invitation.organization,
         changes=diff(before, snapshot(invitation, ["expires_at"])),
     )
@@ -335,13 +357,17 @@ def invitation_revoke(*, actor: User, invitation: Invitation) -> Invitation:
     if not permissions.can_manage_users(actor, invitation.organization):
         raise PermissionDenied
     if invitation.accepted_at:
-        raise ApplicationError(_("This invitation was already accepted; deactivate the membership instead."))
+        raise ApplicationError(
+            _("This invitation was already accepted; deactivate the membership instead.")
+        )
     if invitation.revoked_at:
         return invitation
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at", "updated_at"])
     audit_log(
-        actor=actor, action="accounts.invitation.revoked", target=invitation,
+        actor=actor,
+        action="accounts.invitation.revoked",
+        target=invitation,
         organization=invitation.organization,
         changes={"revoked_at": {"before": None, "after": invitation.revoked_at.isoformat()}},
     )
@@ -360,8 +386,8 @@ def invitation_accept(
 
     Creates (or reactivates) the membership and marks the invitation accepted.
     """
-    invitation = Invitation.objects.select_for_update().select_related("organization").get(
-        pk=invitation.pk
+    invitation = (
+        Invitation.objects.select_for_update().select_related("organization").get(pk=invitation.pk)
     )
     if not invitation.is_pending:
         raise ApplicationError(_("This invitation is no longer valid."))
@@ -371,20 +397,29 @@ def invitation_accept(
     else:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise ApplicationError(
-                _("An account with this e-mail already exists. Sign in first, then open the link again.")
+                _(
+                    "An account with this e-mail already exists. Sign in first, then open the link again."
+                )
             )
         user = User(email=invitation.email.lower(), full_name=full_name.strip())
         user.set_password(password)
         user.full_clean()
         user.save()
-        audit_log(actor=user, action="accounts.user.created", target=user,
-                  organization=invitation.organization, data={"via": "invitation"})
+        audit_log(
+            actor=user,
+            action="accounts.user.created",
+            target=user,
+            organization=invitation.organization,
+            data={"via": "invitation"},
+        )
     membership = Membership.objects.filter(
         user=user, organization=invitation.organization, role=invitation.role
     ).first()
     if membership is None:
         membership = Membership(
-            user=user, organization=invitation.organization, role=invitation.role,
+            user=user,
+            organization=invitation.organization,
+            role=invitation.role,
             region_scope=invitation.region_scope,
             is_primary=not user.memberships.filter(is_active=True).exists(),
         )
@@ -397,7 +432,9 @@ def invitation_accept(
     invitation.accepted_user = user
     invitation.save(update_fields=["accepted_at", "accepted_user", "updated_at"])
     audit_log(
-        actor=user, action="accounts.invitation.accepted", target=invitation,
+        actor=user,
+        action="accounts.invitation.accepted",
+        target=invitation,
         organization=invitation.organization,
         data={"membership": str(membership.pk), "role": invitation.role},
     )
@@ -416,7 +453,9 @@ def _check_manage(actor: User, membership: Membership) -> None:
 def _check_not_own_last_admin(actor: User, membership: Membership) -> None:
     if membership.user_id != actor.pk or membership.role not in ADMIN_ROLES:
         return
-    others = actor.memberships.filter(is_active=True, role__in=ADMIN_ROLES).exclude(pk=membership.pk)
+    others = actor.memberships.filter(is_active=True, role__in=ADMIN_ROLES).exclude(
+        pk=membership.pk
+    )
     if not others.exists():
         raise ApplicationError(
             _("You cannot remove your own last admin membership. Ask another admin to do it.")
@@ -424,8 +463,10 @@ def _check_not_own_last_admin(actor: User, membership: Membership) -> None:
 
 
 def _membership_locked(membership: Membership) -> Membership:
-    return Membership.objects.select_for_update().select_related("organization", "user").get(
-        pk=membership.pk
+    return (
+        Membership.objects.select_for_update()
+        .select_related("organization", "user")
+        .get(pk=membership.pk)
     )
 
 
@@ -439,9 +480,13 @@ def membership_update_role(
     _check_region_scope(organization=membership.organization, region_scope=region_scope)
     if role != membership.role:
         _check_not_own_last_admin(actor, membership)
-        if Membership.objects.filter(
-            user=membership.user, organization=membership.organization, role=role
-        ).exclude(pk=membership.pk).exists():
+        if (
+            Membership.objects.filter(
+                user=membership.user, organization=membership.organization, role=role
+            )
+            .exclude(pk=membership.pk)
+            .exists()
+        ):
             raise ApplicationError(
                 _("This person already has that role in this organisation."),
                 extra={"role": [_("Already held.")]},
@@ -453,8 +498,13 @@ def membership_update_role(
     membership.save()
     changes = diff(before, snapshot(membership, MEMBERSHIP_FIELDS))
     if changes:
-        audit_log(actor=actor, action="accounts.membership.role_changed", target=membership,
-                  organization=membership.organization, changes=changes)
+        audit_log(
+            actor=actor,
+            action="accounts.membership.role_changed",
+            target=membership,
+            organization=membership.organization,
+            changes=changes,
+        )
     return membership
 
 
@@ -468,9 +518,13 @@ def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
     before = snapshot(membership, MEMBERSHIP_FIELDS)
     membership.is_active = False
     membership.save(update_fields=["is_active", "updated_at"])
-    audit_log(actor=actor, action="accounts.membership.deactivated", target=membership,
-              organization=membership.organization,
-              changes=diff(before, snapshot(membership, MEMBERSHIP_FIELDS)))
+    audit_log(
+        actor=actor,
+        action="accounts.membership.deactivated",
+        target=membership,
+        organization=membership.organization,
+        changes=diff(before, snapshot(membership, MEMBERSHIP_FIELDS)),
+    )
     return membership
 
 
@@ -483,7 +537,11 @@ def membership_reactivate(*, actor: User, membership: Membership) -> Membership:
     before = snapshot(membership, MEMBERSHIP_FIELDS)
     membership.is_active = True
     membership.save(update_fields=["is_active", "updated_at"])
-    audit_log(actor=actor, action="accounts.membership.reactivated", target=membership,
-              organization=membership.organization,
-              changes=diff(before, snapshot(membership, MEMBERSHIP_FIELDS)))
+    audit_log(
+        actor=actor,
+        action="accounts.membership.reactivated",
+        target=membership,
+        organization=membership.organization,
+        changes=diff(before, snapshot(membership, MEMBERSHIP_FIELDS)),
+    )
     return membership

@@ -11,5 +11,7 @@ from simpul.accounts import services
 
 
 @receiver(user_locked_out, dispatch_uid="simpul.accounts.audit_locked_out")
-def audit_locked_out(sender: Any, request: Any = None, username: str | None = None, **kwargs: Any) -> None:
+def audit_locked_out(
+    sender: Any, request: Any = None, username: str | None = None, **kwargs: Any
+) -> None:
     services.user_lockout_record(username=username or "")

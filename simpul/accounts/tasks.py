@@ -20,7 +20,9 @@ logger = logging.getLogger(__name__)
 def send_invitation_email(invitation_id: str) -> bool:
     """Mail the (bilingual) invitation with its accept link. Skips invitations no longer pending."""
     invitation = (
-        Invitation.objects.select_related("organization", "invited_by").filter(pk=invitation_id).first()
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
     )
     if invitation is None or not invitation.is_pending:
         logger.info("Invitation %s is gone or no longer pending; no e-mail sent.", invitation_id)

@@ -21,13 +21,25 @@ urlpatterns = [
     path(_org, views.organization_user_list, name="organization_user_list"),
     path(_org + "invitations/", views.organization_invitations, name="organization_invitations"),
     path(_org + "invitations/new/", views.invitation_create_view, name="invitation_create"),
-    path(_org + "invitations/<uuid:invitation_id>/resend/", views.invitation_resend_view,
-         name="invitation_resend"),
-    path(_org + "invitations/<uuid:invitation_id>/revoke/", views.invitation_revoke_view,
-         name="invitation_revoke"),
+    path(
+        _org + "invitations/<uuid:invitation_id>/resend/",
+        views.invitation_resend_view,
+        name="invitation_resend",
+    ),
+    path(
+        _org + "invitations/<uuid:invitation_id>/revoke/",
+        views.invitation_revoke_view,
+        name="invitation_revoke",
+    ),
     path(_org + "members/<uuid:membership_id>/", views.membership_detail, name="membership_detail"),
-    path(_org + "members/<uuid:membership_id>/deactivate/", views.membership_deactivate_view,
-         name="membership_deactivate"),
-    path(_org + "members/<uuid:membership_id>/reactivate/", views.membership_reactivate_view,
-         name="membership_reactivate"),
+    path(
+        _org + "members/<uuid:membership_id>/deactivate/",
+        views.membership_deactivate_view,
+        name="membership_deactivate",
+    ),
+    path(
+        _org + "members/<uuid:membership_id>/reactivate/",
+        views.membership_reactivate_view,
+        name="membership_reactivate",
+    ),
 ]

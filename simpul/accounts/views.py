@@ -113,14 +113,21 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
         return redirect(next_url)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ok, locked_until = services.two_factor_verify(device=device, token=form.cleaned_data["token"])
+        ok, locked_until = services.two_factor_verify(
+            device=device, token=form.cleaned_data["token"]
+        )
         if ok:
             otp_login(request, device)
             return redirect(next_url)
         if locked_until:
-            form.add_error(None, _("Too many wrong codes. Wait a few seconds, then try again with a new code."))
+            form.add_error(
+                None, _("Too many wrong codes. Wait a few seconds, then try again with a new code.")
+            )
         else:
-            form.add_error("token", _("That code is not right. Check the time on your phone and try the newest code."))
+            form.add_error(
+                "token",
+                _("That code is not right. Check the time on your phone and try the newest code."),
+            )
     return render(request, "accounts/two_factor.html", {"form": form, "next": next_url})
 
 
@@ -136,21 +143,30 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
     request.session[SESSION_ENROL_SECRET] = secret
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = services.totp_device_enrol(user=user, secret_b32=secret, token=form.cleaned_data["token"])  # type: ignore[arg-type]
+        device = services.totp_device_enrol(
+            user=user, secret_b32=secret, token=form.cleaned_data["token"]
+        )  # type: ignore[arg-type]
         if device is not None:
             del request.session[SESSION_ENROL_SECRET]
             otp_login(request, device)
             messages.success(request, _("Two-factor sign-in is on."))
             return redirect(next_url)
-        form.add_error("token", _("That code is not right. Scan the code again or check the time on your phone."))
+        form.add_error(
+            "token",
+            _("That code is not right. Scan the code again or check the time on your phone."),
+        )
     config_url = services.totp_config_url(user=user, secret_b32=secret)  # type: ignore[arg-type]
-    return render(request, "accounts/two_factor_setup.html", {
-        "form": form,
-        "next": next_url,
-        "secret": " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)),
-        "qr": qr_svg(config_url, label=str(_("QR code for your authenticator app"))),
-        "required": user.requires_two_factor,  # type: ignore[union-attr]
-    })
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "next": next_url,
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "qr": qr_svg(config_url, label=str(_("QR code for your authenticator app"))),
+            "required": user.requires_two_factor,  # type: ignore[union-attr]
+        },
+    )
 
 
 @require_POST
@@ -201,7 +217,9 @@ def profile_view(request: HttpRequest) -> HttpResponse:
 def password_change_view(request: HttpRequest) -> HttpResponse:
     form = ProfilePasswordChangeForm(request.user, request.POST)
     if form.is_valid():
-        user = services.user_password_change(user=request.user, new_password=form.cleaned_data["new_password1"])  # type: ignore[arg-type]
+        user = services.user_password_change(
+            user=request.user, new_password=form.cleaned_data["new_password1"]
+        )  # type: ignore[arg-type]
         update_session_auth_hash(request, user)  # stay signed in (and two-factor verified)
         messages.success(request, _("Your password is changed."))
         return redirect("accounts:profile")
@@ -237,30 +255,48 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None:
         return _invalid_invitation(request, "unknown", 404)
     if not invitation.is_pending:
-        reason = "accepted" if invitation.accepted_at else "revoked" if invitation.revoked_at else "expired"
+        reason = (
+            "accepted"
+            if invitation.accepted_at
+            else "revoked"
+            if invitation.revoked_at
+            else "expired"
+        )
         return _invalid_invitation(request, reason, 410)
     context: dict[str, Any] = {"invitation": invitation}
     user = request.user
     if user.is_authenticated:
         if user.email.lower() != invitation.email.lower():  # type: ignore[union-attr]
-            return render(request, "accounts/invitation_accept.html", {**context, "mode": "other_user"}, status=403)
+            return render(
+                request,
+                "accounts/invitation_accept.html",
+                {**context, "mode": "other_user"},
+                status=403,
+            )
         if request.method == "POST":
             try:
                 services.invitation_accept(invitation=invitation, user=user)  # type: ignore[arg-type]
             except ApplicationError as exc:
                 messages.error(request, exc.message)
                 return redirect(request.path)
-            messages.success(request, _("You have joined %(org)s.") % {"org": invitation.organization.name})
+            messages.success(
+                request, _("You have joined %(org)s.") % {"org": invitation.organization.name}
+            )
             return redirect(settings.LOGIN_REDIRECT_URL)
         return render(request, "accounts/invitation_accept.html", {**context, "mode": "confirm"})
     if selectors.user_exists_with_email(email=invitation.email):
         login_url = _with_next("accounts:login", request.path)
-        return render(request, "accounts/invitation_accept.html", {**context, "mode": "sign_in", "login_url": login_url})
+        return render(
+            request,
+            "accounts/invitation_accept.html",
+            {**context, "mode": "sign_in", "login_url": login_url},
+        )
     form = InvitationAcceptForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
         try:
             new_user = services.invitation_accept(
-                invitation=invitation, full_name=form.cleaned_data["full_name"],
+                invitation=invitation,
+                full_name=form.cleaned_data["full_name"],
                 password=form.cleaned_data["password1"],
             )
         except ApplicationError as exc:
@@ -269,7 +305,9 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             auth_login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome to Simpul. Your account is ready."))
             return redirect(settings.LOGIN_REDIRECT_URL)
-    return render(request, "accounts/invitation_accept.html", {**context, "mode": "register", "form": form})
+    return render(
+        request, "accounts/invitation_accept.html", {**context, "mode": "register", "form": form}
+    )
 
 
 # --- organisation user management ------------------------------------------------------------
@@ -281,9 +319,14 @@ def organization_users(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     if count == 1:
         return redirect("accounts:organization_user_list", organization_id=organizations.get().pk)
-    return render(request, "accounts/organization_list.html", {
-        "page": paginate(request, organizations), "qs": querystring_without_page(request),
-    })
+    return render(
+        request,
+        "accounts/organization_list.html",
+        {
+            "page": paginate(request, organizations),
+            "qs": querystring_without_page(request),
+        },
+    )
 
 
 def _org(request: HttpRequest, organization_id: Any) -> Any:
@@ -295,19 +338,31 @@ def organization_user_list(request: HttpRequest, organization_id: Any) -> HttpRe
     org = _org(request, organization_id)
     members = selectors.organization_member_list(user=request.user, organization=org)  # type: ignore[arg-type]
     pending = selectors.organization_invitation_list(user=request.user, organization=org)  # type: ignore[arg-type]
-    return render(request, "accounts/organization_users.html", {
-        "organization": org, "page": paginate(request, members), "qs": querystring_without_page(request),
-        "pending_count": pending.count(),
-    })
+    return render(
+        request,
+        "accounts/organization_users.html",
+        {
+            "organization": org,
+            "page": paginate(request, members),
+            "qs": querystring_without_page(request),
+            "pending_count": pending.count(),
+        },
+    )
 
 
 @require_GET
 def organization_invitations(request: HttpRequest, organization_id: Any) -> HttpResponse:
     org = _org(request, organization_id)
     pending = selectors.organization_invitation_list(user=request.user, organization=org)  # type: ignore[arg-type]
-    return render(request, "accounts/invitation_list.html", {
-        "organization": org, "page": paginate(request, pending), "qs": querystring_without_page(request),
-    })
+    return render(
+        request,
+        "accounts/invitation_list.html",
+        {
+            "organization": org,
+            "page": paginate(request, pending),
+            "qs": querystring_without_page(request),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -318,60 +373,84 @@ def invitation_create_view(request: HttpRequest, organization_id: Any) -> HttpRe
     if request.method == "POST" and form.is_valid():
         try:
             invitation, _token = services.invitation_create(
-                actor=request.user, organization=org,  # type: ignore[arg-type]
-                email=form.cleaned_data["email"], role=form.cleaned_data["role"],
+                actor=request.user,
+                organization=org,  # type: ignore[arg-type]
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
                 region_scope=form.cleaned_data.get("region_scope"),
             )
         except ApplicationError as exc:
             _form_error(form, exc)
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
             return redirect("accounts:organization_invitations", organization_id=org.pk)
     status = 400 if form.is_bound else 200
-    return render(request, "accounts/invitation_form.html", {"organization": org, "form": form}, status=status)
+    return render(
+        request, "accounts/invitation_form.html", {"organization": org, "form": form}, status=status
+    )
 
 
 @require_POST
-def invitation_resend_view(request: HttpRequest, organization_id: Any, invitation_id: Any) -> HttpResponse:
+def invitation_resend_view(
+    request: HttpRequest, organization_id: Any, invitation_id: Any
+) -> HttpResponse:
     org = _org(request, organization_id)
-    invitation = selectors.invitation_get_manageable(user=request.user, organization=org, invitation_id=invitation_id)  # type: ignore[arg-type]
+    invitation = selectors.invitation_get_manageable(
+        user=request.user, organization=org, invitation_id=invitation_id
+    )  # type: ignore[arg-type]
     try:
         services.invitation_resend(actor=request.user, invitation=invitation)  # type: ignore[arg-type]
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("A new link was sent to %(email)s.") % {"email": invitation.email})
+        messages.success(
+            request, _("A new link was sent to %(email)s.") % {"email": invitation.email}
+        )
     return redirect("accounts:organization_invitations", organization_id=org.pk)
 
 
 @require_POST
-def invitation_revoke_view(request: HttpRequest, organization_id: Any, invitation_id: Any) -> HttpResponse:
+def invitation_revoke_view(
+    request: HttpRequest, organization_id: Any, invitation_id: Any
+) -> HttpResponse:
     org = _org(request, organization_id)
-    invitation = selectors.invitation_get_manageable(user=request.user, organization=org, invitation_id=invitation_id)  # type: ignore[arg-type]
+    invitation = selectors.invitation_get_manageable(
+        user=request.user, organization=org, invitation_id=invitation_id
+    )  # type: ignore[arg-type]
     try:
         services.invitation_revoke(actor=request.user, invitation=invitation)  # type: ignore[arg-type]
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("The invitation for %(email)s is revoked.") % {"email": invitation.email})
+        messages.success(
+            request, _("The invitation for %(email)s is revoked.") % {"email": invitation.email}
+        )
     return redirect("accounts:organization_invitations", organization_id=org.pk)
 
 
 def _membership(request: HttpRequest, organization_id: Any, membership_id: Any) -> tuple[Any, Any]:
     org = _org(request, organization_id)
     membership = selectors.membership_get_manageable(
-        user=request.user, organization=org, membership_id=membership_id  # type: ignore[arg-type]
+        user=request.user,
+        organization=org,
+        membership_id=membership_id,  # type: ignore[arg-type]
     )
     return org, membership
 
 
 @require_http_methods(["GET", "POST"])
-def membership_detail(request: HttpRequest, organization_id: Any, membership_id: Any) -> HttpResponse:
+def membership_detail(
+    request: HttpRequest, organization_id: Any, membership_id: Any
+) -> HttpResponse:
     org, membership = _membership(request, organization_id, membership_id)
     roles = permissions.grantable_roles(request.user, org)  # type: ignore[arg-type]
     can_change = membership.role in roles
     form = MembershipRoleForm(
-        request.POST or None, organization=org, roles=roles,
+        request.POST or None,
+        organization=org,
+        roles=roles,
         initial={"role": membership.role, "region_scope": membership.region_scope_id},
     )
     if request.method == "POST":
@@ -380,22 +459,37 @@ def membership_detail(request: HttpRequest, organization_id: Any, membership_id:
         if form.is_valid():
             try:
                 services.membership_update_role(
-                    actor=request.user, membership=membership, role=form.cleaned_data["role"],  # type: ignore[arg-type]
+                    actor=request.user,
+                    membership=membership,
+                    role=form.cleaned_data["role"],  # type: ignore[arg-type]
                     region_scope=form.cleaned_data.get("region_scope"),
                 )
             except ApplicationError as exc:
                 _form_error(form, exc)
             else:
                 messages.success(request, _("The role is saved."))
-                return redirect("accounts:membership_detail", organization_id=org.pk, membership_id=membership.pk)
+                return redirect(
+                    "accounts:membership_detail",
+                    organization_id=org.pk,
+                    membership_id=membership.pk,
+                )
     status = 400 if form.is_bound else 200
-    return render(request, "accounts/membership_detail.html", {
-        "organization": org, "membership": membership, "form": form, "can_change": can_change,
-    }, status=status)
+    return render(
+        request,
+        "accounts/membership_detail.html",
+        {
+            "organization": org,
+            "membership": membership,
+            "form": form,
+            "can_change": can_change,
+        },
+        status=status,
+    )
 
 
-def _membership_action(request: HttpRequest, organization_id: Any, membership_id: Any, service: Any,
-                       done: Any) -> HttpResponseRedirect:
+def _membership_action(
+    request: HttpRequest, organization_id: Any, membership_id: Any, service: Any, done: Any
+) -> HttpResponseRedirect:
     org, membership = _membership(request, organization_id, membership_id)
     try:
         service(actor=request.user, membership=membership)
@@ -403,16 +497,32 @@ def _membership_action(request: HttpRequest, organization_id: Any, membership_id
         messages.error(request, exc.message)
     else:
         messages.success(request, done)
-    return redirect("accounts:membership_detail", organization_id=org.pk, membership_id=membership.pk)
+    return redirect(
+        "accounts:membership_detail", organization_id=org.pk, membership_id=membership.pk
+    )
 
 
 @require_POST
-def membership_deactivate_view(request: HttpRequest, organization_id: Any, membership_id: Any) -> HttpResponse:
-    return _membership_action(request, organization_id, membership_id, services.membership_deactivate,
-                              _("The membership is deactivated."))
+def membership_deactivate_view(
+    request: HttpRequest, organization_id: Any, membership_id: Any
+) -> HttpResponse:
+    return _membership_action(
+        request,
+        organization_id,
+        membership_id,
+        services.membership_deactivate,
+        _("The membership is deactivated."),
+    )
 
 
 @require_POST
-def membership_reactivate_view(request: HttpRequest, organization_id: Any, membership_id: Any) -> HttpResponse:
-    return _membership_action(request, organization_id, membership_id, services.membership_reactivate,
-                              _("The membership is active again."))
+def membership_reactivate_view(
+    request: HttpRequest, organization_id: Any, membership_id: Any
+) -> HttpResponse:
+    return _membership_action(
+        request,
+        organization_id,
+        membership_id,
+        services.membership_reactivate,
+        _("The membership is active again."),
+    )

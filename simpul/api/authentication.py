@@ -21,9 +21,7 @@ def session_needs_second_factor(request: Any, user: Any) -> bool:
     verified = bool(is_verified()) if callable(is_verified) else False
     if verified:
         return False
-    return bool(
-        user.requires_two_factor or user.totpdevice_set.filter(confirmed=True).exists()
-    )
+    return bool(user.requires_two_factor or user.totpdevice_set.filter(confirmed=True).exists())
 
 
 class VerifiedSessionAuthentication(SessionAuthentication):

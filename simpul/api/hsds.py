@@ -50,13 +50,17 @@ class HsdsListParams(serializers.Serializer):
     modified_after = serializers.DateTimeField(required=False)
 
 
-def _hsds_schema(operation_id: str, summary: str, *, is_list: bool = False,
-                 detail: bool = False) -> Any:
+def _hsds_schema(
+    operation_id: str, summary: str, *, is_list: bool = False, detail: bool = False
+) -> Any:
     responses: dict[int, OpenApiResponse] = {200: PAGE if is_list else DOCUMENT}
     if detail:
         responses[404] = NOT_FOUND
     return extend_schema(
-        operation_id=operation_id, summary=summary, tags=["hsds"], responses=responses,
+        operation_id=operation_id,
+        summary=summary,
+        tags=["hsds"],
+        responses=responses,
         parameters=[HsdsListParams] if is_list else None,
     )
 
@@ -74,33 +78,47 @@ def _list(request: Request, select: Any, mapper: Any) -> Response:
 class HsdsRootView(APIView):
     @_hsds_schema("getAPIMetaInformation", "HSDS: about this API")
     def get(self, request: Request) -> Response:
-        return Response({
-            "version": documents.HSDS_VERSION,
-            "profile": settings.SITE_URL + reverse("api:hsds-profile"),
-            "openapi_url": settings.SITE_URL + reverse("api:schema"),
-            "description": str(_("The Simpul stakeholder directory of Dinas Sosial DKI Jakarta "
-                                 "and its partners, as HSDS 3.0.")),
-            "publisher": {
-                "name": "Dinas Sosial Provinsi DKI Jakarta", "website": settings.SITE_URL,
-            },
-        })
+        return Response(
+            {
+                "version": documents.HSDS_VERSION,
+                "profile": settings.SITE_URL + reverse("api:hsds-profile"),
+                "openapi_url": settings.SITE_URL + reverse("api:schema"),
+                "description": str(
+                    _(
+                        "The Simpul stakeholder directory of Dinas Sosial DKI Jakarta "
+                        "and its partners, as HSDS 3.0."
+                    )
+                ),
+                "publisher": {
+                    "name": "Dinas Sosial Provinsi DKI Jakarta",
+                    "website": settings.SITE_URL,
+                },
+            }
+        )
 
 
 class HsdsProfileView(APIView):
     @_hsds_schema("getHsdsProfile", "HSDS: Simpul profile")
     def get(self, request: Request) -> Response:
-        return Response({
-            "name": "simpul",
-            "hsds_version": documents.HSDS_VERSION,
-            "description": str(_("HSDS 3.0 with one extension: a service's `capacities` "
-                                 "(places total, occupied and available), shaped like HSDS 3.1 "
-                                 "service_capacity. Addresses are in Indonesia (country ID, "
-                                 "state_province DKI Jakarta, city = kota, region = kecamatan).")),
-            "taxonomies": [
-                {"id": value, "name": str(label)} for value, label in TaxonomyTerm.Taxonomy.choices
-            ],
-            "extensions": {"service": ["capacities"]},
-        })
+        return Response(
+            {
+                "name": "simpul",
+                "hsds_version": documents.HSDS_VERSION,
+                "description": str(
+                    _(
+                        "HSDS 3.0 with one extension: a service's `capacities` "
+                        "(places total, occupied and available), shaped like HSDS 3.1 "
+                        "service_capacity. Addresses are in Indonesia (country ID, "
+                        "state_province DKI Jakarta, city = kota, region = kecamatan)."
+                    )
+                ),
+                "taxonomies": [
+                    {"id": value, "name": str(label)}
+                    for value, label in TaxonomyTerm.Taxonomy.choices
+                ],
+                "extensions": {"service": ["capacities"]},
+            }
+        )
 
 
 class HsdsOrganizationListView(APIView):
@@ -136,8 +154,9 @@ class HsdsServiceView(APIView):
 class HsdsServiceAtLocationListView(APIView):
     permission_classes = [IsAuthenticated, CanListDirectory]
 
-    @_hsds_schema("getPaginatedListOfServiceAtLocation", "HSDS: services at locations",
-                  is_list=True)
+    @_hsds_schema(
+        "getPaginatedListOfServiceAtLocation", "HSDS: services at locations", is_list=True
+    )
     def get(self, request: Request) -> Response:
         return _list(
             request, hsds.hsds_service_at_location_list, documents.service_at_location_shallow
@@ -145,8 +164,9 @@ class HsdsServiceAtLocationListView(APIView):
 
 
 class HsdsServiceAtLocationView(APIView):
-    @_hsds_schema("getFullyNestedServiceAtLocationById", "HSDS: a service at a location",
-                  detail=True)
+    @_hsds_schema(
+        "getFullyNestedServiceAtLocationById", "HSDS: a service at a location", detail=True
+    )
     def get(self, request: Request, id: Any) -> Response:
         link = hsds.hsds_service_at_location_get(user=request.user, pk=id)
         return Response(documents.service_at_location_full(link))

@@ -89,9 +89,22 @@ class ServiceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Service
         fields = [
-            "id", "organization", "name", "description", "service_type", "categories_served",
-            "min_age", "max_age", "eligibility", "is_free", "fees_description", "opening_hours",
-            "status", "capacity", "created_at", "updated_at",
+            "id",
+            "organization",
+            "name",
+            "description",
+            "service_type",
+            "categories_served",
+            "min_age",
+            "max_age",
+            "eligibility",
+            "is_free",
+            "fees_description",
+            "opening_hours",
+            "status",
+            "capacity",
+            "created_at",
+            "updated_at",
         ]
 
 
@@ -142,11 +155,29 @@ class OrganizationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
         fields = [
-            "id", "name", "org_type", "org_type_display", "parent", "description",
-            "legal_status", "registration_number", "accreditation", "address",
-            "kelurahan_code", "kecamatan_code", "kota_code", "postal_code", "latitude",
-            "longitude", "email", "website", "phones", "free_capacity", "is_active",
-            "created_at", "updated_at",
+            "id",
+            "name",
+            "org_type",
+            "org_type_display",
+            "parent",
+            "description",
+            "legal_status",
+            "registration_number",
+            "accreditation",
+            "address",
+            "kelurahan_code",
+            "kecamatan_code",
+            "kota_code",
+            "postal_code",
+            "latitude",
+            "longitude",
+            "email",
+            "website",
+            "phones",
+            "free_capacity",
+            "is_active",
+            "created_at",
+            "updated_at",
         ]
 
     @extend_schema_field(OpenApiTypes.INT)
@@ -204,7 +235,9 @@ class OrganizationUpdateSerializer(StrictInputSerializer):
     accreditation_valid_until = serializers.DateField(allow_null=True)
     address = serializers.CharField(max_length=255, allow_blank=True)
     kelurahan = serializers.SlugRelatedField(
-        slug_field="code", queryset=Region.objects.filter(level=4), allow_null=True,
+        slug_field="code",
+        queryset=Region.objects.filter(level=4),
+        allow_null=True,
         help_text=_("Kemendagri code of the kelurahan, e.g. 31.71.01.1001."),
     )
     postal_code = serializers.CharField(max_length=5, allow_blank=True)
@@ -214,7 +247,8 @@ class OrganizationUpdateSerializer(StrictInputSerializer):
     website = serializers.URLField(allow_blank=True)
     is_active = serializers.BooleanField()
     phones = serializers.ListField(
-        child=serializers.CharField(max_length=30), max_length=20,
+        child=serializers.CharField(max_length=30),
+        max_length=20,
         help_text=_("Replaces every phone number of the organisation."),
     )
 
@@ -227,7 +261,8 @@ class ServiceUpdateSerializer(StrictInputSerializer):
         queryset=TaxonomyTerm.objects.filter(taxonomy=TaxonomyTerm.Taxonomy.SERVICE_TYPE),
     )
     categories_served = serializers.SlugRelatedField(
-        slug_field="code", many=True,
+        slug_field="code",
+        many=True,
         queryset=TaxonomyTerm.objects.filter(taxonomy=TaxonomyTerm.Taxonomy.PMKS_CHILD),
     )
     min_age = serializers.IntegerField(min_value=0, max_value=25, allow_null=True)

@@ -41,8 +41,16 @@ urlpatterns = [
     ),
     # Children's registry (simpul.children.api)
     path("children/", ChildViewSet.as_view({"get": "list", "post": "create"}), name="child-list"),
-    path("children/<uuid:pk>/", ChildViewSet.as_view({"get": "retrieve", "patch": "partial_update"}), name="child-detail"),
-    path("children/<uuid:pk>/duplicates/", ChildViewSet.as_view({"get": "duplicates"}), name="child-duplicates"),
+    path(
+        "children/<uuid:pk>/",
+        ChildViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
+        name="child-detail",
+    ),
+    path(
+        "children/<uuid:pk>/duplicates/",
+        ChildViewSet.as_view({"get": "duplicates"}),
+        name="child-duplicates",
+    ),
     # Open Referral HSDS 3.0
     path("hsds/", hsds.HsdsRootView.as_view(), name="hsds-root"),
     path("hsds/profile", hsds.HsdsProfileView.as_view(), name="hsds-profile"),

@@ -61,8 +61,10 @@ class OrganizationViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(qs.prefetch_related("phones").select_related("kelurahan"))
         return self.get_paginated_response(s.OrganizationSerializer(page, many=True).data)
 
-    @extend_schema(responses={200: s.OrganizationDetailSerializer, 404: ERRORS[404]},
-                   summary="Retrieve an organisation")
+    @extend_schema(
+        responses={200: s.OrganizationDetailSerializer, 404: ERRORS[404]},
+        summary="Retrieve an organisation",
+    )
     def retrieve(self, request: Request, pk: Any) -> Response:
         organization = directory.organization_get(user=request.user, pk=pk)
         return Response(s.OrganizationDetailSerializer(organization).data)
@@ -99,8 +101,9 @@ class ServiceViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(directory.service_list(user=request.user, filters=filters))
         return self.get_paginated_response(s.ServiceSerializer(page, many=True).data)
 
-    @extend_schema(responses={200: s.ServiceDetailSerializer, 404: ERRORS[404]},
-                   summary="Retrieve a service")
+    @extend_schema(
+        responses={200: s.ServiceDetailSerializer, 404: ERRORS[404]}, summary="Retrieve a service"
+    )
     def retrieve(self, request: Request, pk: Any) -> Response:
         service = directory.service_get(user=request.user, pk=pk)
         return Response(s.ServiceDetailSerializer(service).data)
@@ -125,8 +128,10 @@ class ServiceCapacityView(GenericAPIView):
     queryset = CapacityRecord.objects.none()
     serializer_class = s.CapacityRecordSerializer
 
-    @extend_schema(responses={200: s.CapacityRecordSerializer(many=True), 404: ERRORS[404]},
-                   summary="Capacity history of a service")
+    @extend_schema(
+        responses={200: s.CapacityRecordSerializer(many=True), 404: ERRORS[404]},
+        summary="Capacity history of a service",
+    )
     def get(self, request: Request, pk: Any) -> Response:
         service = directory.service_get(user=request.user, pk=pk)
         history = directory.service_capacity_history(user=request.user, service=service)
@@ -164,13 +169,16 @@ class RegionViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(s.RegionSerializer(page, many=True).data)
 
-    @extend_schema(responses={200: s.RegionSerializer, 404: ERRORS[404]},
-                   summary="Retrieve a region by code")
+    @extend_schema(
+        responses={200: s.RegionSerializer, 404: ERRORS[404]}, summary="Retrieve a region by code"
+    )
     def retrieve(self, request: Request, code: str) -> Response:
         return Response(s.RegionSerializer(regions.region_get(code=code)).data)
 
-    @extend_schema(responses={200: s.RegionSerializer(many=True), 404: ERRORS[404]},
-                   summary="Children of a region")
+    @extend_schema(
+        responses={200: s.RegionSerializer(many=True), 404: ERRORS[404]},
+        summary="Children of a region",
+    )
     def children(self, request: Request, code: str) -> Response:
         region = regions.region_get(code=code)
         page = self.paginate_queryset(regions.region_list(parent_code=region.code))

@@ -113,10 +113,15 @@ def children_visible_to(user: User) -> QuerySet[Child]:
     q = Q(pk__in=visible_cases.values("child_id"))
     scope = None
     for m in _memberships(user):
-        if m.role in (*SCOPED_ROLES, Role.CASE_WORKER) and m.organization.org_type in GOVERNMENT_SOCIAL_TYPES:
+        if (
+            m.role in (*SCOPED_ROLES, Role.CASE_WORKER)
+            and m.organization.org_type in GOVERNMENT_SOCIAL_TYPES
+        ):
             region = m.effective_region_scope()
             if region is not None:
-                part = _scope_q("current_kota_code", region.code) | Q(cases__isnull=True, registered_by=user)
+                part = _scope_q("current_kota_code", region.code) | Q(
+                    cases__isnull=True, registered_by=user
+                )
                 scope = part if scope is None else scope | part
     if scope is not None:
         q |= scope
@@ -130,10 +135,10 @@ class CaseAccess:
     """What one user may do with one case."""
 
     visible: bool = False
-    full: bool = False            # every tab (assessments, notes, documents, identity numbers)
-    is_assigned: bool = False     # case worker, team member, the case's supervisor
-    is_partner: bool = False      # sees the case through an organisation assignment only
-    restricted: bool = False      # restricted case: masked unless assigned, reason to open
+    full: bool = False  # every tab (assessments, notes, documents, identity numbers)
+    is_assigned: bool = False  # case worker, team member, the case's supervisor
+    is_partner: bool = False  # sees the case through an organisation assignment only
+    restricted: bool = False  # restricted case: masked unless assigned, reason to open
     can_edit: bool = False
     can_approve: bool = False
 
@@ -147,14 +152,20 @@ def is_restricted(case: Case) -> bool:
         return True
     if case.primary_category_id and case.primary_category.is_restricted:
         return True
-    return case.child.classifications.filter(ended_at__isnull=True, category__is_restricted=True).exists()
+    return case.child.classifications.filter(
+        ended_at__isnull=True, category__is_restricted=True
+    ).exists()
 
 
 def case_access(user: User, case: Case) -> CaseAccess:
     if not cases_visible_to(user).filter(pk=case.pk).exists():
         return CaseAccess()
     restricted = is_restricted(case)
-    assigned = case.case_worker_id == user.pk or case.supervisor_id == user.pk or case.team.filter(pk=user.pk).exists()
+    assigned = (
+        case.case_worker_id == user.pk
+        or case.supervisor_id == user.pk
+        or case.team.filter(pk=user.pk).exists()
+    )
     scope = region_scope_q(user)
     in_scope = scope is not None and Case.objects.filter(scope, pk=case.pk).exists()
     supervisor = in_scope and user.has_role(Role.SUPERVISOR)

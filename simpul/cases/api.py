@@ -43,11 +43,15 @@ PlanActionStatus = PlanAction.Status
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input or a broken rule; `detail` says why."),
-    403: OpenApiResponse(description="Signed in, but not allowed to do this (or a restricted case without a reason)."),
+    403: OpenApiResponse(
+        description="Signed in, but not allowed to do this (or a restricted case without a reason)."
+    ),
     404: OpenApiResponse(description="Not found, or not visible to you."),
 }
 REASON = OpenApiParameter(
-    "reason", str, description="Why you open a restricted case you are not assigned to (logged; at least 10 characters).",
+    "reason",
+    str,
+    description="Why you open a restricted case you are not assigned to (logged; at least 10 characters).",
 )
 
 
@@ -59,8 +63,19 @@ class CaseListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        fields = ["id", "case_number", "child", "child_name", "status", "risk_level", "kota_code",
-                  "lead_organization", "reported_at", "next_due", "is_overdue"]
+        fields = [
+            "id",
+            "case_number",
+            "child",
+            "child_name",
+            "status",
+            "risk_level",
+            "kota_code",
+            "lead_organization",
+            "reported_at",
+            "next_due",
+            "is_overdue",
+        ]
 
     def get_child_name(self, obj: Case) -> str:
         return getattr(obj, "display_name", "")
@@ -81,9 +96,27 @@ class CaseDetailSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        fields = ["id", "case_number", "child", "child_name", "status", "risk_level", "intake_channel", "reported_at",
-                  "kota_code", "lead_organization", "case_worker", "supervisor", "is_sensitive", "outreach_method",
-                  "closure_reason", "closed_at", "partner_view", "next_statuses", "due"]
+        fields = [
+            "id",
+            "case_number",
+            "child",
+            "child_name",
+            "status",
+            "risk_level",
+            "intake_channel",
+            "reported_at",
+            "kota_code",
+            "lead_organization",
+            "case_worker",
+            "supervisor",
+            "is_sensitive",
+            "outreach_method",
+            "closure_reason",
+            "closed_at",
+            "partner_view",
+            "next_statuses",
+            "due",
+        ]
 
     def get_child_name(self, obj: Case) -> str:
         return selectors.case_display_name(obj)
@@ -97,12 +130,20 @@ class CaseDetailSerializer(serializers.ModelSerializer):
     @extend_schema(responses=DeadlineSerializer(many=True))
     def get_due(self, obj: Case) -> list[dict[str, Any]]:
         due = selectors.case_due(case=obj)
-        return [{"label": str(i.label), "due_at": str(i.due_at), "overdue": i.overdue, "kind": i.kind} for i in due["overdue"] + due["due"]]
+        return [
+            {"label": str(i.label), "due_at": str(i.due_at), "overdue": i.overdue, "kind": i.kind}
+            for i in due["overdue"] + due["due"]
+        ]
 
 
 class CaseFullSerializer(CaseDetailSerializer):
     class Meta(CaseDetailSerializer.Meta):
-        fields = [*CaseDetailSerializer.Meta.fields, "intake_details", "coercive_justification", "closure_note"]
+        fields = [
+            *CaseDetailSerializer.Meta.fields,
+            "intake_details",
+            "coercive_justification",
+            "closure_note",
+        ]
 
 
 class CaseCreateSerializer(serializers.Serializer):
@@ -110,10 +151,14 @@ class CaseCreateSerializer(serializers.Serializer):
     intake_channel = serializers.ChoiceField(choices=IntakeChannel.choices)
     intake_details = serializers.CharField()
     reported_at = serializers.DateTimeField()
-    outreach_method = serializers.ChoiceField(choices=OutreachMethod.choices, required=False, allow_blank=True, default="")
+    outreach_method = serializers.ChoiceField(
+        choices=OutreachMethod.choices, required=False, allow_blank=True, default=""
+    )
     coercive_justification = serializers.CharField(required=False, allow_blank=True, default="")
     risk_level = serializers.ChoiceField(choices=RiskLevel.choices)
-    lead_organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all(), required=False, allow_null=True, default=None)
+    lead_organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), required=False, allow_null=True, default=None
+    )
     is_sensitive = serializers.BooleanField(required=False, default=False)
 
 
@@ -133,7 +178,17 @@ class TransitionSerializer(serializers.Serializer):
 class AssessmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Assessment
-        fields = ["id", "kind", "version", "form_version", "status", "data", "submitted_at", "decided_at", "decision_note"]
+        fields = [
+            "id",
+            "kind",
+            "version",
+            "form_version",
+            "status",
+            "data",
+            "submitted_at",
+            "decided_at",
+            "decision_note",
+        ]
 
 
 class AssessmentInputSerializer(serializers.Serializer):
@@ -147,7 +202,14 @@ class PlanActionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PlanAction
-        fields = ["id", "description", "responsible_organization", "service_type", "due_date", "status"]
+        fields = [
+            "id",
+            "description",
+            "responsible_organization",
+            "service_type",
+            "due_date",
+            "status",
+        ]
 
 
 class PlanGoalSerializer(serializers.ModelSerializer):
@@ -163,7 +225,16 @@ class PlanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CasePlan
-        fields = ["id", "version", "status", "summary", "submitted_at", "decided_at", "decision_note", "goals"]
+        fields = [
+            "id",
+            "version",
+            "status",
+            "summary",
+            "submitted_at",
+            "decided_at",
+            "decision_note",
+            "goals",
+        ]
 
 
 class PlanInputSerializer(serializers.Serializer):
@@ -175,15 +246,26 @@ class ServiceDeliverySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ServiceDelivery
-        fields = ["id", "service_type", "organization", "plan_action", "delivered_on", "description"]
+        fields = [
+            "id",
+            "service_type",
+            "organization",
+            "plan_action",
+            "delivered_on",
+            "description",
+        ]
 
 
 class ServiceDeliveryInputSerializer(serializers.Serializer):
-    service_type = serializers.SlugRelatedField(slug_field="code", queryset=TaxonomyTerm.objects.filter(taxonomy="service-type"))
+    service_type = serializers.SlugRelatedField(
+        slug_field="code", queryset=TaxonomyTerm.objects.filter(taxonomy="service-type")
+    )
     organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
     delivered_on = serializers.DateField()
     description = serializers.CharField(required=False, allow_blank=True, default="")
-    plan_action = serializers.PrimaryKeyRelatedField(queryset=PlanAction.objects.all(), required=False, allow_null=True, default=None)
+    plan_action = serializers.PrimaryKeyRelatedField(
+        queryset=PlanAction.objects.all(), required=False, allow_null=True, default=None
+    )
 
 
 class GoalInputSerializer(serializers.Serializer):
@@ -192,10 +274,17 @@ class GoalInputSerializer(serializers.Serializer):
 
 class ActionInputSerializer(serializers.Serializer):
     description = serializers.CharField()
-    responsible_organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.filter(is_active=True))
+    responsible_organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.filter(is_active=True)
+    )
     due_date = serializers.DateField()
     service_type = serializers.SlugRelatedField(
-        slug_field="code", queryset=TaxonomyTerm.objects.filter(taxonomy="service-type"), required=False, allow_null=True, default=None)
+        slug_field="code",
+        queryset=TaxonomyTerm.objects.filter(taxonomy="service-type"),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
 
 
 class ActionStatusSerializer(serializers.Serializer):
@@ -219,7 +308,9 @@ def _case(request: Request, pk: Any, *, write: bool = False, part: str = "api") 
     if access.restricted and not access.is_assigned:
         reason = request.query_params.get("reason", "")
         if not reason:
-            raise PermissionDenied(_("This case is restricted: give the reason for opening it (parameter “reason”)."))
+            raise PermissionDenied(
+                _("This case is restricted: give the reason for opening it (parameter “reason”).")
+            )
         services.case_restricted_open(user=request.user, case=case, reason=reason)
     services.case_view_log(user=request.user, case=case, part=part)
     return case
@@ -243,7 +334,9 @@ class CaseListView(GenericAPIView):
     queryset = Case.objects.none()
     serializer_class = CaseListSerializer
 
-    @extend_schema(parameters=[CaseFilterSerializer], summary="List cases", operation_id="cases_list")
+    @extend_schema(
+        parameters=[CaseFilterSerializer], summary="List cases", operation_id="cases_list"
+    )
     def get(self, request: Request) -> Response:
         # Same rule as the case list page (issue 3, permission matrix): roles without case work
         # (system admin, analyst, donor, no membership) are refused, not given an empty list.
@@ -255,7 +348,11 @@ class CaseListView(GenericAPIView):
         selectors.with_display_names(page, request.user)
         return self.get_paginated_response(CaseListSerializer(page, many=True).data)
 
-    @extend_schema(request=CaseCreateSerializer, responses={201: CaseFullSerializer, **ERRORS}, summary="Open a case")
+    @extend_schema(
+        request=CaseCreateSerializer,
+        responses={201: CaseFullSerializer, **ERRORS},
+        summary="Open a case",
+    )
     def post(self, request: Request) -> Response:
         data = _valid(CaseCreateSerializer, request.data)
         child = selectors.child_for_case_open(user=request.user, pk=data.pop("child"))
@@ -268,8 +365,12 @@ class CaseDetailView(GenericAPIView):
     queryset = Case.objects.none()
     serializer_class = CaseFullSerializer
 
-    @extend_schema(parameters=[REASON], responses={200: CaseFullSerializer, 403: ERRORS[403], 404: ERRORS[404]},
-                   summary="Retrieve a case", description="Partners get the summary fields only.")
+    @extend_schema(
+        parameters=[REASON],
+        responses={200: CaseFullSerializer, 403: ERRORS[403], 404: ERRORS[404]},
+        summary="Retrieve a case",
+        description="Partners get the summary fields only.",
+    )
     def get(self, request: Request, pk: Any) -> Response:
         return Response(_detail(_case(request, pk, part="summary")))
 
@@ -278,14 +379,20 @@ class CaseTransitionView(GenericAPIView):
     queryset = Case.objects.none()
     serializer_class = TransitionSerializer
 
-    @extend_schema(parameters=[REASON], request=TransitionSerializer, responses={200: CaseFullSerializer, **ERRORS},
-                   summary="Move a case to its next status",
-                   description="Illegal steps are refused with 400 and `allowed` (the legal next statuses). Plan approval and "
-                   "closure are taken by their own actions (supervisor approval, closure request).")
+    @extend_schema(
+        parameters=[REASON],
+        request=TransitionSerializer,
+        responses={200: CaseFullSerializer, **ERRORS},
+        summary="Move a case to its next status",
+        description="Illegal steps are refused with 400 and `allowed` (the legal next statuses). Plan approval and "
+        "closure are taken by their own actions (supervisor approval, closure request).",
+    )
     def post(self, request: Request, pk: Any) -> Response:
         case = _case(request, pk, write=True, part="transition")
         data = _valid(TransitionSerializer, request.data)
-        services.case_transition(actor=request.user, case=case, to_status=data["to_status"], reason=data["reason"])
+        services.case_transition(
+            actor=request.user, case=case, to_status=data["to_status"], reason=data["reason"]
+        )
         return Response(_detail(selectors.case_get(user=request.user, pk=case.pk)))
 
 
@@ -293,21 +400,30 @@ class CaseAssessmentsView(GenericAPIView):
     queryset = Assessment.objects.none()
     serializer_class = AssessmentSerializer
 
-    @extend_schema(parameters=[REASON], responses={200: AssessmentSerializer(many=True), 403: ERRORS[403], 404: ERRORS[404]},
-                   summary="Assessments of a case")
+    @extend_schema(
+        parameters=[REASON],
+        responses={200: AssessmentSerializer(many=True), 403: ERRORS[403], 404: ERRORS[404]},
+        summary="Assessments of a case",
+    )
     def get(self, request: Request, pk: Any) -> Response:
         case = _case(request, pk, part="assessments")
         page = self.paginate_queryset(selectors.case_assessments(case=case))
         return self.get_paginated_response(AssessmentSerializer(page, many=True).data)
 
-    @extend_schema(parameters=[REASON], request=AssessmentInputSerializer, responses={201: AssessmentSerializer, **ERRORS},
-                   summary="Save (and optionally submit) an assessment",
-                   description="`data` follows the current form of the kind (see assessment_forms). A draft or returned "
-                   "assessment is updated; otherwise a new version is created.")
+    @extend_schema(
+        parameters=[REASON],
+        request=AssessmentInputSerializer,
+        responses={201: AssessmentSerializer, **ERRORS},
+        summary="Save (and optionally submit) an assessment",
+        description="`data` follows the current form of the kind (see assessment_forms). A draft or returned "
+        "assessment is updated; otherwise a new version is created.",
+    )
     def post(self, request: Request, pk: Any) -> Response:
         case = _case(request, pk, write=True, part="assessments")
         data = _valid(AssessmentInputSerializer, request.data)
-        assessment = services.assessment_save(actor=request.user, case=case, kind=data["kind"], data=data["data"])
+        assessment = services.assessment_save(
+            actor=request.user, case=case, kind=data["kind"], data=data["data"]
+        )
         if data["submit"]:
             assessment = services.assessment_submit(actor=request.user, assessment=assessment)
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
@@ -317,15 +433,23 @@ class CasePlansView(GenericAPIView):
     queryset = CasePlan.objects.none()
     serializer_class = PlanSerializer
 
-    @extend_schema(parameters=[REASON], responses={200: PlanSerializer(many=True), 403: ERRORS[403], 404: ERRORS[404]},
-                   summary="Plan versions of a case", description="Partners: 403 (their actions are in the plan-actions list).")
+    @extend_schema(
+        parameters=[REASON],
+        responses={200: PlanSerializer(many=True), 403: ERRORS[403], 404: ERRORS[404]},
+        summary="Plan versions of a case",
+        description="Partners: 403 (their actions are in the plan-actions list).",
+    )
     def get(self, request: Request, pk: Any) -> Response:
         case = _case(request, pk, part="plan")
         page = self.paginate_queryset(selectors.case_plans(user=request.user, case=case))
         return self.get_paginated_response(PlanSerializer(page, many=True).data)
 
-    @extend_schema(parameters=[REASON], request=PlanInputSerializer, responses={201: PlanSerializer, **ERRORS},
-                   summary="Start a new plan version (draft)")
+    @extend_schema(
+        parameters=[REASON],
+        request=PlanInputSerializer,
+        responses={201: PlanSerializer, **ERRORS},
+        summary="Start a new plan version (draft)",
+    )
     def post(self, request: Request, pk: Any) -> Response:
         case = _case(request, pk, write=True, part="plan")
         data = _valid(PlanInputSerializer, request.data)
@@ -337,8 +461,11 @@ class CasePlanActionsView(GenericAPIView):
     queryset = PlanAction.objects.none()
     serializer_class = PlanActionSerializer
 
-    @extend_schema(parameters=[REASON], responses={200: PlanActionSerializer(many=True), 404: ERRORS[404]},
-                   summary="Your organisation's actions in the approved plan")
+    @extend_schema(
+        parameters=[REASON],
+        responses={200: PlanActionSerializer(many=True), 404: ERRORS[404]},
+        summary="Your organisation's actions in the approved plan",
+    )
     def get(self, request: Request, pk: Any) -> Response:
         case = _case(request, pk, part="plan")
         page = self.paginate_queryset(selectors.case_partner_actions(user=request.user, case=case))
@@ -349,15 +476,23 @@ class CaseServicesView(GenericAPIView):
     queryset = ServiceDelivery.objects.none()
     serializer_class = ServiceDeliverySerializer
 
-    @extend_schema(parameters=[REASON], responses={200: ServiceDeliverySerializer(many=True), 404: ERRORS[404]},
-                   summary="Services delivered", description="Partners see the services their organisation delivered.")
+    @extend_schema(
+        parameters=[REASON],
+        responses={200: ServiceDeliverySerializer(many=True), 404: ERRORS[404]},
+        summary="Services delivered",
+        description="Partners see the services their organisation delivered.",
+    )
     def get(self, request: Request, pk: Any) -> Response:
         case = _case(request, pk, part="services")
         page = self.paginate_queryset(selectors.case_services(user=request.user, case=case))
         return self.get_paginated_response(ServiceDeliverySerializer(page, many=True).data)
 
-    @extend_schema(parameters=[REASON], request=ServiceDeliveryInputSerializer, responses={201: ServiceDeliverySerializer, **ERRORS},
-                   summary="Record a service delivered")
+    @extend_schema(
+        parameters=[REASON],
+        request=ServiceDeliveryInputSerializer,
+        responses={201: ServiceDeliverySerializer, **ERRORS},
+        summary="Record a service delivered",
+    )
     def post(self, request: Request, pk: Any) -> Response:
         case = _case(request, pk, part="services")
         data = _valid(ServiceDeliveryInputSerializer, request.data)
@@ -369,13 +504,19 @@ class PlanGoalCreateView(GenericAPIView):
     queryset = PlanGoal.objects.none()
     serializer_class = PlanGoalSerializer
 
-    @extend_schema(parameters=[REASON], request=GoalInputSerializer, responses={201: PlanGoalSerializer, **ERRORS},
-                   summary="Add a goal to a draft or returned plan")
+    @extend_schema(
+        parameters=[REASON],
+        request=GoalInputSerializer,
+        responses={201: PlanGoalSerializer, **ERRORS},
+        summary="Add a goal to a draft or returned plan",
+    )
     def post(self, request: Request, pk: Any, plan_pk: Any) -> Response:
         case = _case(request, pk, write=True, part="plan")
         plan = get_object_or_404(case.plans.all(), pk=plan_pk)
         data = _valid(GoalInputSerializer, request.data)
-        goal = services.plan_goal_add(actor=request.user, plan=plan, description=data["description"])
+        goal = services.plan_goal_add(
+            actor=request.user, plan=plan, description=data["description"]
+        )
         return Response(PlanGoalSerializer(goal).data, status=status.HTTP_201_CREATED)
 
 
@@ -383,10 +524,14 @@ class PlanActionCreateView(GenericAPIView):
     queryset = PlanAction.objects.none()
     serializer_class = PlanActionSerializer
 
-    @extend_schema(parameters=[REASON], request=ActionInputSerializer, responses={201: PlanActionSerializer, **ERRORS},
-                   summary="Add an action to a goal",
-                   description="A partner organisation responsible for the action is given access to the case (summary "
-                   "and its own actions) only if the child's consent or a legal basis allows sharing with it; else 400.")
+    @extend_schema(
+        parameters=[REASON],
+        request=ActionInputSerializer,
+        responses={201: PlanActionSerializer, **ERRORS},
+        summary="Add an action to a goal",
+        description="A partner organisation responsible for the action is given access to the case (summary "
+        "and its own actions) only if the child's consent or a legal basis allows sharing with it; else 400.",
+    )
     def post(self, request: Request, pk: Any, goal_pk: Any) -> Response:
         case = _case(request, pk, write=True, part="plan")
         goal = get_object_or_404(PlanGoal.objects.filter(plan__case=case), pk=goal_pk)
@@ -399,11 +544,17 @@ class PlanSubmitView(GenericAPIView):
     queryset = CasePlan.objects.none()
     serializer_class = PlanSerializer
 
-    @extend_schema(parameters=[REASON], request=None, responses={200: PlanSerializer, **ERRORS},
-                   summary="Submit a plan for the supervisor's approval")
+    @extend_schema(
+        parameters=[REASON],
+        request=None,
+        responses={200: PlanSerializer, **ERRORS},
+        summary="Submit a plan for the supervisor's approval",
+    )
     def post(self, request: Request, pk: Any, plan_pk: Any) -> Response:
         case = _case(request, pk, write=True, part="plan")
-        plan = services.plan_submit(actor=request.user, plan=get_object_or_404(case.plans.all(), pk=plan_pk))
+        plan = services.plan_submit(
+            actor=request.user, plan=get_object_or_404(case.plans.all(), pk=plan_pk)
+        )
         return Response(PlanSerializer(plan).data)
 
 
@@ -411,9 +562,13 @@ class PlanDecisionView(GenericAPIView):
     queryset = CasePlan.objects.none()
     serializer_class = PlanSerializer
 
-    @extend_schema(parameters=[REASON], request=DecisionSerializer, responses={200: PlanSerializer, **ERRORS},
-                   summary="Approve or return a submitted plan (supervisor)",
-                   description="Returning needs a `note` saying what must change.")
+    @extend_schema(
+        parameters=[REASON],
+        request=DecisionSerializer,
+        responses={200: PlanSerializer, **ERRORS},
+        summary="Approve or return a submitted plan (supervisor)",
+        description="Returning needs a `note` saying what must change.",
+    )
     def post(self, request: Request, pk: Any, plan_pk: Any) -> Response:
         case = _case(request, pk, part="plan")
         plan = get_object_or_404(case.plans.all(), pk=plan_pk)
@@ -427,14 +582,23 @@ class PlanActionStatusView(GenericAPIView):
     queryset = PlanAction.objects.none()
     serializer_class = PlanActionSerializer
 
-    @extend_schema(parameters=[REASON], request=ActionStatusSerializer, responses={200: PlanActionSerializer, **ERRORS},
-                   summary="Report progress on an action of the approved plan",
-                   description="The case team, or staff of the organisation responsible for the action (who cannot cancel it).")
+    @extend_schema(
+        parameters=[REASON],
+        request=ActionStatusSerializer,
+        responses={200: PlanActionSerializer, **ERRORS},
+        summary="Report progress on an action of the approved plan",
+        description="The case team, or staff of the organisation responsible for the action (who cannot cancel it).",
+    )
     def patch(self, request: Request, pk: Any, action_pk: Any) -> Response:
         case = _case(request, pk, part="plan")
-        action = get_object_or_404(PlanAction.objects.filter(goal__plan__case=case).select_related("goal__plan"), pk=action_pk)
+        action = get_object_or_404(
+            PlanAction.objects.filter(goal__plan__case=case).select_related("goal__plan"),
+            pk=action_pk,
+        )
         data = _valid(ActionStatusSerializer, request.data)
-        action = services.plan_action_set_status(actor=request.user, action=action, status=data["status"])
+        action = services.plan_action_set_status(
+            actor=request.user, action=action, status=data["status"]
+        )
         return Response(PlanActionSerializer(action).data)
 
 
@@ -442,14 +606,22 @@ class AssessmentDecisionView(GenericAPIView):
     queryset = Assessment.objects.none()
     serializer_class = AssessmentSerializer
 
-    @extend_schema(parameters=[REASON], request=DecisionSerializer, responses={200: AssessmentSerializer, **ERRORS},
-                   summary="Approve or return a submitted full assessment (supervisor)")
+    @extend_schema(
+        parameters=[REASON],
+        request=DecisionSerializer,
+        responses={200: AssessmentSerializer, **ERRORS},
+        summary="Approve or return a submitted full assessment (supervisor)",
+    )
     def post(self, request: Request, pk: Any, assessment_pk: Any) -> Response:
         case = _case(request, pk, part="assessments")
         selectors.case_require_full(case)
         assessment = get_object_or_404(case.assessments.all(), pk=assessment_pk)
         data = _valid(DecisionSerializer, request.data)
-        decide = services.assessment_approve if data["decision"] == "approve" else services.assessment_return
+        decide = (
+            services.assessment_approve
+            if data["decision"] == "approve"
+            else services.assessment_return
+        )
         assessment = decide(actor=request.user, assessment=assessment, note=data["note"])
         return Response(AssessmentSerializer(assessment).data)
 
@@ -458,14 +630,20 @@ class CaseClosureView(GenericAPIView):
     queryset = Case.objects.none()
     serializer_class = CaseFullSerializer
 
-    @extend_schema(parameters=[REASON], request=ClosureRequestSerializer, responses={200: CaseFullSerializer, **ERRORS},
-                   summary="Ask the supervisor to close the case, with the reason",
-                   description="`other` needs a note; `turned_18` needs the transition review done; `transferred` is refused "
-                   "(transfer the case instead).")
+    @extend_schema(
+        parameters=[REASON],
+        request=ClosureRequestSerializer,
+        responses={200: CaseFullSerializer, **ERRORS},
+        summary="Ask the supervisor to close the case, with the reason",
+        description="`other` needs a note; `turned_18` needs the transition review done; `transferred` is refused "
+        "(transfer the case instead).",
+    )
     def post(self, request: Request, pk: Any) -> Response:
         case = _case(request, pk, write=True, part="closure")
         data = _valid(ClosureRequestSerializer, request.data)
-        services.case_close_request(actor=request.user, case=case, reason=data["reason"], note=data["note"])
+        services.case_close_request(
+            actor=request.user, case=case, reason=data["reason"], note=data["note"]
+        )
         return Response(_detail(selectors.case_get(user=request.user, pk=case.pk)))
 
 
@@ -473,8 +651,12 @@ class CaseClosureDecisionView(GenericAPIView):
     queryset = Case.objects.none()
     serializer_class = CaseFullSerializer
 
-    @extend_schema(parameters=[REASON], request=DecisionSerializer, responses={200: CaseFullSerializer, **ERRORS},
-                   summary="Approve or return a closure request (supervisor)")
+    @extend_schema(
+        parameters=[REASON],
+        request=DecisionSerializer,
+        responses={200: CaseFullSerializer, **ERRORS},
+        summary="Approve or return a closure request (supervisor)",
+    )
     def post(self, request: Request, pk: Any) -> Response:
         case = _case(request, pk, part="closure")
         data = _valid(DecisionSerializer, request.data)
@@ -493,12 +675,40 @@ urlpatterns = [
     path("cases/<uuid:pk>/plans/", CasePlansView.as_view(), name="case-plans"),
     path("cases/<uuid:pk>/plan-actions/", CasePlanActionsView.as_view(), name="case-plan-actions"),
     path("cases/<uuid:pk>/services/", CaseServicesView.as_view(), name="case-services"),
-    path("cases/<uuid:pk>/plans/<uuid:plan_pk>/goals/", PlanGoalCreateView.as_view(), name="case-plan-goals"),
-    path("cases/<uuid:pk>/plans/<uuid:plan_pk>/submit/", PlanSubmitView.as_view(), name="case-plan-submit"),
-    path("cases/<uuid:pk>/plans/<uuid:plan_pk>/decision/", PlanDecisionView.as_view(), name="case-plan-decision"),
-    path("cases/<uuid:pk>/goals/<uuid:goal_pk>/actions/", PlanActionCreateView.as_view(), name="case-goal-actions"),
-    path("cases/<uuid:pk>/plan-actions/<uuid:action_pk>/", PlanActionStatusView.as_view(), name="case-plan-action"),
-    path("cases/<uuid:pk>/assessments/<uuid:assessment_pk>/decision/", AssessmentDecisionView.as_view(), name="case-assessment-decision"),
+    path(
+        "cases/<uuid:pk>/plans/<uuid:plan_pk>/goals/",
+        PlanGoalCreateView.as_view(),
+        name="case-plan-goals",
+    ),
+    path(
+        "cases/<uuid:pk>/plans/<uuid:plan_pk>/submit/",
+        PlanSubmitView.as_view(),
+        name="case-plan-submit",
+    ),
+    path(
+        "cases/<uuid:pk>/plans/<uuid:plan_pk>/decision/",
+        PlanDecisionView.as_view(),
+        name="case-plan-decision",
+    ),
+    path(
+        "cases/<uuid:pk>/goals/<uuid:goal_pk>/actions/",
+        PlanActionCreateView.as_view(),
+        name="case-goal-actions",
+    ),
+    path(
+        "cases/<uuid:pk>/plan-actions/<uuid:action_pk>/",
+        PlanActionStatusView.as_view(),
+        name="case-plan-action",
+    ),
+    path(
+        "cases/<uuid:pk>/assessments/<uuid:assessment_pk>/decision/",
+        AssessmentDecisionView.as_view(),
+        name="case-assessment-decision",
+    ),
     path("cases/<uuid:pk>/closure/", CaseClosureView.as_view(), name="case-closure"),
-    path("cases/<uuid:pk>/closure/decision/", CaseClosureDecisionView.as_view(), name="case-closure-decision"),
+    path(
+        "cases/<uuid:pk>/closure/decision/",
+        CaseClosureDecisionView.as_view(),
+        name="case-closure-decision",
+    ),
 ]

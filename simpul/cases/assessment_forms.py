@@ -20,7 +20,12 @@ YES_NO_UNKNOWN = [("yes", _("Yes")), ("no", _("No")), ("unknown", _("Unknown"))]
 
 
 def _text(label: Any, required: bool = False, help_text: Any = "") -> forms.CharField:
-    return forms.CharField(label=label, required=required, help_text=help_text, widget=forms.Textarea(attrs={"rows": 3}))
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class AssessmentForm(forms.Form):
@@ -61,14 +66,20 @@ class InitialAssessmentV1(AssessmentForm):
     form_version = "initial-v1"
     title = _("Initial assessment")
 
-    safety_concerns = _text(_("Safety concerns"), required=True, help_text=_("What puts the child at risk now?"))
-    immediate_danger = forms.ChoiceField(label=_("Is the child in immediate danger?"), choices=YES_NO_UNKNOWN)
+    safety_concerns = _text(
+        _("Safety concerns"), required=True, help_text=_("What puts the child at risk now?")
+    )
+    immediate_danger = forms.ChoiceField(
+        label=_("Is the child in immediate danger?"), choices=YES_NO_UNKNOWN
+    )
     immediate_needs = _text(_("Immediate needs (food, shelter, medical care, clothing)"))
     family_contact = forms.ChoiceField(
         label=_("Family contact"),
         choices=[
-            ("contacted", _("Family contacted")), ("known_not_contacted", _("Family known, not yet contacted")),
-            ("unknown", _("Family unknown")), ("not_safe", _("Contacting the family is not safe")),
+            ("contacted", _("Family contacted")),
+            ("known_not_contacted", _("Family known, not yet contacted")),
+            ("unknown", _("Family unknown")),
+            ("not_safe", _("Contacting the family is not safe")),
         ],
     )
     family_contact_notes = _text(_("Notes on the family"))
@@ -76,13 +87,18 @@ class InitialAssessmentV1(AssessmentForm):
     recommendation = forms.ChoiceField(
         label=_("Recommendation"),
         choices=[
-            ("family_return", _("Return to family")), ("health_referral", _("Refer to puskesmas / hospital")),
-            ("panti", _("Temporary placement in a panti / LKSA")), ("full_assessment", _("Full assessment, child stays where they are")),
-            ("other_region", _("Return to the region of origin")), ("other", _("Other")),
+            ("family_return", _("Return to family")),
+            ("health_referral", _("Refer to puskesmas / hospital")),
+            ("panti", _("Temporary placement in a panti / LKSA")),
+            ("full_assessment", _("Full assessment, child stays where they are")),
+            ("other_region", _("Return to the region of origin")),
+            ("other", _("Other")),
         ],
     )
     recommendation_notes = _text(_("Recommendation details"))
-    risk_level_proposed = forms.ChoiceField(label=_("Risk level proposed"), choices=RiskLevel.choices)
+    risk_level_proposed = forms.ChoiceField(
+        label=_("Risk level proposed"), choices=RiskLevel.choices
+    )
 
     sections = [
         (_("Safety"), ["safety_concerns", "immediate_danger", "immediate_needs"]),
@@ -92,7 +108,10 @@ class InitialAssessmentV1(AssessmentForm):
 
 
 DOMAIN_RATING = [
-    ("good", _("No concern")), ("some", _("Some concern")), ("serious", _("Serious concern")), ("unknown", _("Not assessed")),
+    ("good", _("No concern")),
+    ("some", _("Some concern")),
+    ("serious", _("Serious concern")),
+    ("unknown", _("Not assessed")),
 ]
 
 
@@ -109,14 +128,19 @@ class FullAssessmentV1(AssessmentForm):
     education = _text(_("Education: findings"))
     family_rating = forms.ChoiceField(label=_("Family and care"), choices=DOMAIN_RATING)
     family = _text(_("Family and care: findings"), required=True)
-    psychosocial_rating = forms.ChoiceField(label=_("Psychosocial well-being"), choices=DOMAIN_RATING)
+    psychosocial_rating = forms.ChoiceField(
+        label=_("Psychosocial well-being"), choices=DOMAIN_RATING
+    )
     psychosocial = _text(_("Psychosocial: findings"))
     identity_rating = forms.ChoiceField(label=_("Identity documents"), choices=DOMAIN_RATING)
     identity_documents = _text(_("Identity documents: findings (akta, KK, KIA)"))
     strengths = _text(_("Strengths (of the child, family and community)"), required=True)
     needs = _text(_("Needs"), required=True)
-    child_views = _text(_("The child's own views and wishes"), required=True,
-                        help_text=_("In the child's words where possible."))
+    child_views = _text(
+        _("The child's own views and wishes"),
+        required=True,
+        help_text=_("In the child's words where possible."),
+    )
 
     sections = [
         (_("Safety"), ["safety_rating", "safety"]),
@@ -140,11 +164,14 @@ class ReviewAssessmentV1(AssessmentForm):
     plan_change_needed = forms.BooleanField(label=_("The plan needs to change"), required=False)
     next_steps = _text(_("Next steps"))
 
-    sections = [(_("Review"), ["progress", "safety_now", "child_views", "plan_change_needed", "next_steps"])]
+    sections = [
+        (_("Review"), ["progress", "safety_now", "child_views", "plan_change_needed", "next_steps"])
+    ]
 
 
 FORMS: dict[tuple[str, str], type[AssessmentForm]] = {
-    (cls.kind, cls.form_version): cls for cls in (InitialAssessmentV1, FullAssessmentV1, ReviewAssessmentV1)
+    (cls.kind, cls.form_version): cls
+    for cls in (InitialAssessmentV1, FullAssessmentV1, ReviewAssessmentV1)
 }
 CURRENT: dict[str, str] = {
     Assessment.Kind.INITIAL: InitialAssessmentV1.form_version,

@@ -72,35 +72,60 @@ def _text(rows: int = 3) -> forms.Textarea:
 
 # --- opening a case -------------------------------------------------------------------------
 class CaseOpenForm(forms.Form):
-    intake_channel = forms.ChoiceField(label=_("How did the case come in?"), choices=IntakeChannel.choices)
-    reported_at = forms.DateTimeField(label=_("Reported at"), widget=DateTimeInput(), initial=lambda: timezone.localtime().replace(second=0, microsecond=0))
+    intake_channel = forms.ChoiceField(
+        label=_("How did the case come in?"), choices=IntakeChannel.choices
+    )
+    reported_at = forms.DateTimeField(
+        label=_("Reported at"),
+        widget=DateTimeInput(),
+        initial=lambda: timezone.localtime().replace(second=0, microsecond=0),
+    )
     intake_details = forms.CharField(label=_("What was reported"), widget=_text(4))
     outreach_method = forms.ChoiceField(
-        label=_("Outreach method"), required=False, choices=[("", _("No outreach")), *OutreachMethod.choices]
+        label=_("Outreach method"),
+        required=False,
+        choices=[("", _("No outreach")), *OutreachMethod.choices],
     )
     coercive_justification = forms.CharField(
-        label=_("Justification of coercive outreach"), required=False, widget=_text(),
+        label=_("Justification of coercive outreach"),
+        required=False,
+        widget=_text(),
         help_text=_("Required for coercive outreach. The supervisor sees it."),
     )
-    risk_level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices, initial=RiskLevel.MEDIUM)
-    lead_organization = forms.ModelChoiceField(label=_("Lead organisation"), queryset=Organization.objects.none())
-    primary_category = forms.ModelChoiceField(label=_("Main category"), queryset=None, required=False)  # type: ignore[arg-type]
-    supervisor = UserChoiceField(label=_("Supervisor"), queryset=User.objects.none(), required=False)
+    risk_level = forms.ChoiceField(
+        label=_("Risk level"), choices=RiskLevel.choices, initial=RiskLevel.MEDIUM
+    )
+    lead_organization = forms.ModelChoiceField(
+        label=_("Lead organisation"), queryset=Organization.objects.none()
+    )
+    primary_category = forms.ModelChoiceField(
+        label=_("Main category"), queryset=None, required=False
+    )  # type: ignore[arg-type]
+    supervisor = UserChoiceField(
+        label=_("Supervisor"), queryset=User.objects.none(), required=False
+    )
     is_sensitive = forms.BooleanField(
-        label=_("Sensitive case (names masked for anyone not assigned)"), required=False,
+        label=_("Sensitive case (names masked for anyone not assigned)"),
+        required=False,
     )
 
     def __init__(self, *args: Any, user: User, child: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from simpul.children.models import Category
 
-        orgs = Organization.objects.filter(memberships__user=user, memberships__is_active=True).distinct()
+        orgs = Organization.objects.filter(
+            memberships__user=user, memberships__is_active=True
+        ).distinct()
         self.fields["lead_organization"].queryset = orgs
         primary = user.primary_membership()
         if primary:
             self.fields["lead_organization"].initial = primary.organization_id
         active = child.classifications.filter(ended_at__isnull=True).values("category_id")
-        self.fields["primary_category"].queryset = Category.objects.filter(pk__in=active) if active.exists() else Category.objects.filter(scheme="pmks")
+        self.fields["primary_category"].queryset = (
+            Category.objects.filter(pk__in=active)
+            if active.exists()
+            else Category.objects.filter(scheme="pmks")
+        )
         self.fields["supervisor"].queryset = _users_with_role(Role.SUPERVISOR)
 
     def service_data(self) -> dict[str, Any]:
@@ -120,27 +145,40 @@ class RiskForm(forms.Form):
 
 class CloseRequestForm(forms.Form):
     reason = forms.ChoiceField(
-        label=_("Closure reason"), choices=[c for c in ClosureReason.choices if c[0] != ClosureReason.TRANSFERRED],
+        label=_("Closure reason"),
+        choices=[c for c in ClosureReason.choices if c[0] != ClosureReason.TRANSFERRED],
         help_text=_("A transfer to another office is not a closure: use Transfer."),
     )
-    note = forms.CharField(label=_("Explanation"), required=False, widget=_text(), help_text=_("Required for “Other”."))
+    note = forms.CharField(
+        label=_("Explanation"), required=False, widget=_text(), help_text=_("Required for “Other”.")
+    )
 
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=[("approve", _("Approve")), ("return", _("Return for changes"))], widget=forms.RadioSelect,
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("return", _("Return for changes"))],
+        widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=_text(), help_text=_("Required when returning."))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=_text(), help_text=_("Required when returning.")
+    )
 
 
 class TransferForm(forms.Form):
-    to_organization = forms.ModelChoiceField(label=_("Transfer to"), queryset=Organization.objects.none())
-    to_worker = UserChoiceField(label=_("New case worker (optional)"), queryset=User.objects.none(), required=False)
+    to_organization = forms.ModelChoiceField(
+        label=_("Transfer to"), queryset=Organization.objects.none()
+    )
+    to_worker = UserChoiceField(
+        label=_("New case worker (optional)"), queryset=User.objects.none(), required=False
+    )
     reason = forms.CharField(label=_("Reason of the transfer"), widget=_text())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_organization"].queryset = Organization.objects.active().order_by("org_type", "name")
+        self.fields["to_organization"].queryset = Organization.objects.active().order_by(
+            "org_type", "name"
+        )
         self.fields["to_worker"].queryset = _users_with_role(Role.CASE_WORKER)
 
 
@@ -150,28 +188,52 @@ class ReasonForm(forms.Form):
 
 class RestrictedOpenForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why do you need to open this case?"), min_length=10, max_length=255, widget=_text(2),
-        help_text=_("This case is restricted. Your reason is recorded in the access log that supervisors review."),
+        label=_("Why do you need to open this case?"),
+        min_length=10,
+        max_length=255,
+        widget=_text(2),
+        help_text=_(
+            "This case is restricted. Your reason is recorded in the access log that supervisors review."
+        ),
     )
 
 
 class TeamForm(forms.Form):
-    case_worker = UserChoiceField(label=_("Case worker"), queryset=User.objects.none(), required=False)
-    supervisor = UserChoiceField(label=_("Supervisor"), queryset=User.objects.none(), required=False)
-    team = UserMultipleChoiceField(label=_("Team"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple)
+    case_worker = UserChoiceField(
+        label=_("Case worker"), queryset=User.objects.none(), required=False
+    )
+    supervisor = UserChoiceField(
+        label=_("Supervisor"), queryset=User.objects.none(), required=False
+    )
+    team = UserMultipleChoiceField(
+        label=_("Team"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["case_worker"].queryset = _users_with_role(Role.CASE_WORKER, case.lead_organization)
+        self.fields["case_worker"].queryset = _users_with_role(
+            Role.CASE_WORKER, case.lead_organization
+        )
         self.fields["supervisor"].queryset = _users_with_role(Role.SUPERVISOR)
-        self.fields["team"].queryset = User.objects.filter(
-            is_active=True, memberships__organization=case.lead_organization, memberships__is_active=True
-        ).distinct().order_by("full_name")
+        self.fields["team"].queryset = (
+            User.objects.filter(
+                is_active=True,
+                memberships__organization=case.lead_organization,
+                memberships__is_active=True,
+            )
+            .distinct()
+            .order_by("full_name")
+        )
 
 
 # --- plan, services, notes, conferences, placements -------------------------------------------
 def _service_types() -> Any:
-    return TaxonomyTerm.objects.filter(taxonomy=TaxonomyTerm.Taxonomy.SERVICE_TYPE).order_by("sort_order", "code")
+    return TaxonomyTerm.objects.filter(taxonomy=TaxonomyTerm.Taxonomy.SERVICE_TYPE).order_by(
+        "sort_order", "code"
+    )
 
 
 class PlanSummaryForm(forms.Form):
@@ -184,28 +246,40 @@ class GoalForm(forms.Form):
 
 class ActionForm(forms.Form):
     description = forms.CharField(label=_("Action"), widget=_text(2))
-    responsible_organization = forms.ModelChoiceField(label=_("Responsible organisation"), queryset=Organization.objects.none())
-    service_type = forms.ModelChoiceField(label=_("Service type"), queryset=TaxonomyTerm.objects.none(), required=False)
+    responsible_organization = forms.ModelChoiceField(
+        label=_("Responsible organisation"), queryset=Organization.objects.none()
+    )
+    service_type = forms.ModelChoiceField(
+        label=_("Service type"), queryset=TaxonomyTerm.objects.none(), required=False
+    )
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible_organization"].queryset = Organization.objects.active().order_by("name")
+        self.fields["responsible_organization"].queryset = Organization.objects.active().order_by(
+            "name"
+        )
         self.fields["service_type"].queryset = _service_types()
 
 
 class ServiceDeliveryForm(forms.Form):
-    service_type = forms.ModelChoiceField(label=_("Service type"), queryset=TaxonomyTerm.objects.none())
+    service_type = forms.ModelChoiceField(
+        label=_("Service type"), queryset=TaxonomyTerm.objects.none()
+    )
     organization = forms.ModelChoiceField(label=_("Given by"), queryset=Organization.objects.none())
     delivered_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
-    plan_action = forms.ModelChoiceField(label=_("Plan action"), queryset=PlanAction.objects.none(), required=False)
+    plan_action = forms.ModelChoiceField(
+        label=_("Plan action"), queryset=PlanAction.objects.none(), required=False
+    )
     description = forms.CharField(label=_("What was done"), required=False, widget=_text())
 
     def __init__(self, *args: Any, case: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["service_type"].queryset = _service_types()
         self.fields["organization"].queryset = organizations
-        self.fields["plan_action"].queryset = PlanAction.objects.filter(goal__plan__case=case, goal__plan__status="approved")
+        self.fields["plan_action"].queryset = PlanAction.objects.filter(
+            goal__plan__case=case, goal__plan__status="approved"
+        )
 
 
 class NoteForm(forms.Form):
@@ -215,7 +289,9 @@ class NoteForm(forms.Form):
 class ConferenceForm(forms.Form):
     held_on = forms.DateField(label=_("Held on"), widget=DateInput(), initial=timezone.localdate)
     participants = forms.CharField(label=_("Participants"), widget=_text())
-    organizations = forms.ModelMultipleChoiceField(label=_("Organisations taking part"), queryset=Organization.objects.none(), required=False)
+    organizations = forms.ModelMultipleChoiceField(
+        label=_("Organisations taking part"), queryset=Organization.objects.none(), required=False
+    )
     decisions = forms.CharField(label=_("Decisions"), widget=_text(4))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -226,7 +302,9 @@ class ConferenceForm(forms.Form):
 class ServiceChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Service) -> str:  # type: ignore[override]
         free = obj.capacity_free
-        places = _("%(free)s free") % {"free": free} if free is not None else _("no capacity recorded")
+        places = (
+            _("%(free)s free") % {"free": free} if free is not None else _("no capacity recorded")
+        )
         return f"{obj.name} — {obj.organization.name} ({places})"
 
 
@@ -235,13 +313,20 @@ class PlacementStartForm(forms.Form):
     start_date = forms.DateField(label=_("From"), widget=DateInput(), initial=timezone.localdate)
     review_due = forms.DateField(label=_("Review due"), widget=DateInput())
     gatekeeping_note = forms.CharField(
-        label=_("Family-based options considered"), widget=_text(4),
-        help_text=_("SNPA: a placement is the last resort. Which family or kinship options were considered, and why not?"),
+        label=_("Family-based options considered"),
+        widget=_text(4),
+        help_text=_(
+            "SNPA: a placement is the last resort. Which family or kinship options were considered, and why not?"
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = Service.objects.filter(status="active").select_related("organization").order_by("organization__name", "name")
+        self.fields["service"].queryset = (
+            Service.objects.filter(status="active")
+            .select_related("organization")
+            .order_by("organization__name", "name")
+        )
 
 
 class PlacementEndForm(forms.Form):
@@ -252,29 +337,50 @@ class PlacementEndForm(forms.Form):
 # --- lists ----------------------------------------------------------------------------------
 class CaseFilterForm(forms.Form):
     scope = forms.ChoiceField(
-        label=_("Show"), required=False,
-        choices=[("mine", _("My cases")), ("team", _("My cases and my team's")), ("all", _("All cases I can see"))],
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("mine", _("My cases")),
+            ("team", _("My cases and my team's")),
+            ("all", _("All cases I can see")),
+        ],
     )
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status")), *CaseStatus.choices])
-    risk = forms.ChoiceField(label=_("Risk"), required=False, choices=[("", _("Any risk")), *RiskLevel.choices])
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *CaseStatus.choices]
+    )
+    risk = forms.ChoiceField(
+        label=_("Risk"), required=False, choices=[("", _("Any risk")), *RiskLevel.choices]
+    )
     q = forms.CharField(label=_("Case number"), required=False, max_length=30)
     overdue = forms.BooleanField(label=_("Only with overdue deadlines"), required=False)
     sort = forms.ChoiceField(
-        label=_("Sort by"), required=False,
-        choices=[("due", _("Next due date")), ("-reported", _("Newest report")), ("reported", _("Oldest report")), ("number", _("Case number"))],
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("due", _("Next due date")),
+            ("-reported", _("Newest report")),
+            ("reported", _("Oldest report")),
+            ("number", _("Case number")),
+        ],
     )
 
     def filters(self, default_scope: str) -> dict[str, Any]:
         data = self.cleaned_data if self.is_valid() else {}
         return {
-            "scope": data.get("scope") or default_scope, "status": data.get("status"), "risk": data.get("risk"),
-            "q": data.get("q"), "overdue": data.get("overdue"), "sort": data.get("sort") or "due",
+            "scope": data.get("scope") or default_scope,
+            "status": data.get("status"),
+            "risk": data.get("risk"),
+            "q": data.get("q"),
+            "overdue": data.get("overdue"),
+            "sort": data.get("sort") or "due",
             "open_only": not data.get("status"),
         }
 
 
 class SlaHoursForm(forms.Form):
-    notes = forms.CharField(label=_("Notes (source, SOP reference)"), required=False, widget=_text())
+    notes = forms.CharField(
+        label=_("Notes (source, SOP reference)"), required=False, widget=_text()
+    )
 
     def __init__(self, *args: Any, policy: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -284,7 +390,9 @@ class SlaHoursForm(forms.Form):
             for milestone, m_label in Milestone.choices:
                 key = f"{level}:{milestone}"
                 self.fields[key] = forms.IntegerField(
-                    label=f"{level_label} · {m_label}", min_value=1, initial=hours.get(key),
+                    label=f"{level_label} · {m_label}",
+                    min_value=1,
+                    initial=hours.get(key),
                     widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
                 )
 

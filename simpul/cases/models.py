@@ -70,15 +70,21 @@ class SlaPolicy(BaseModel):
 
     version = models.PositiveIntegerField(unique=True)
     notes = models.TextField(blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-version"]
         constraints = [
-            models.UniqueConstraint(fields=["is_active"], condition=Q(is_active=True), name="sla_policy_one_active")
+            models.UniqueConstraint(
+                fields=["is_active"], condition=Q(is_active=True), name="sla_policy_one_active"
+            )
         ]
 
     def __str__(self) -> str:
@@ -95,7 +101,9 @@ class SlaRule(BaseModel):
     class Meta:
         ordering = ["policy", "risk_level", "milestone"]
         constraints = [
-            models.UniqueConstraint(fields=["policy", "risk_level", "milestone"], name="sla_rule_unique")
+            models.UniqueConstraint(
+                fields=["policy", "risk_level", "milestone"], name="sla_rule_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -110,26 +118,56 @@ class CaseQuerySet(models.QuerySet["Case"]):
 class Case(BaseModel):
     case_number = models.CharField(_("case number"), max_length=20, unique=True)
     child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="cases")
-    status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.REPORTED)
-    intake_channel = models.CharField(_("intake channel"), max_length=12, choices=IntakeChannel.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.REPORTED
+    )
+    intake_channel = models.CharField(
+        _("intake channel"), max_length=12, choices=IntakeChannel.choices
+    )
     intake_details = models.TextField(_("intake details"), blank=True)
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
-    outreach_method = models.CharField(_("outreach method"), max_length=10, choices=OutreachMethod.choices, blank=True)
+    outreach_method = models.CharField(
+        _("outreach method"), max_length=10, choices=OutreachMethod.choices, blank=True
+    )
     coercive_justification = models.TextField(_("justification of coercive outreach"), blank=True)
-    risk_level = models.CharField(_("risk level"), max_length=10, choices=RiskLevel.choices, default=RiskLevel.MEDIUM)
-    primary_category = models.ForeignKey("children.Category", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    risk_level = models.CharField(
+        _("risk level"), max_length=10, choices=RiskLevel.choices, default=RiskLevel.MEDIUM
+    )
+    primary_category = models.ForeignKey(
+        "children.Category", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # The responsible office (Suku Dinas / Dinas / partner) and its region (scope of supervisors).
-    lead_organization = models.ForeignKey("directory.Organization", on_delete=models.PROTECT, related_name="lead_cases")
+    lead_organization = models.ForeignKey(
+        "directory.Organization", on_delete=models.PROTECT, related_name="lead_cases"
+    )
     kota_code = models.CharField(max_length=5, db_index=True)
-    case_worker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="cases_as_worker")
-    team = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="cases_as_team")
-    supervisor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="cases_as_supervisor")
+    case_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases_as_worker",
+    )
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="cases_as_team"
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases_as_supervisor",
+    )
     is_sensitive = models.BooleanField(_("sensitive"), default=False)
     sla_policy = models.ForeignKey(SlaPolicy, null=True, on_delete=models.PROTECT, related_name="+")
-    closure_reason = models.CharField(_("closure reason"), max_length=20, choices=ClosureReason.choices, blank=True)
+    closure_reason = models.CharField(
+        _("closure reason"), max_length=20, choices=ClosureReason.choices, blank=True
+    )
     closure_note = models.TextField(_("closure note"), blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -154,7 +192,9 @@ class CaseTransition(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=20, choices=CaseStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=CaseStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reason = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
 
@@ -169,7 +209,9 @@ class RiskRating(BaseModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="risk_ratings")
     level = models.CharField(max_length=10, choices=RiskLevel.choices)
     reason = models.TextField(blank=True)
-    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -189,7 +231,9 @@ class CaseAssignment(BaseModel):
         PLACEMENT = "placement", _("Placement")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
-    organization = models.ForeignKey("directory.Organization", on_delete=models.PROTECT, related_name="case_assignments")
+    organization = models.ForeignKey(
+        "directory.Organization", on_delete=models.PROTECT, related_name="case_assignments"
+    )
     kind = models.CharField(max_length=12, choices=Kind.choices)
     started_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -231,12 +275,18 @@ class CaseTask(BaseModel):
     title = models.CharField(max_length=255)
     due_on = models.DateField()
     done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["due_on"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "kind"], condition=Q(kind="transition_review"), name="case_one_transition_review")
+            models.UniqueConstraint(
+                fields=["case", "kind"],
+                condition=Q(kind="transition_review"),
+                name="case_one_transition_review",
+            )
         ]
 
     def __str__(self) -> str:
@@ -261,15 +311,23 @@ class Assessment(BaseModel):
     form_version = models.CharField(max_length=20)
     data = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["case", "kind", "-version"]
-        constraints = [models.UniqueConstraint(fields=["case", "kind", "version"], name="assessment_unique_version")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind", "version"], name="assessment_unique_version"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.version}"
@@ -287,15 +345,21 @@ class CasePlan(BaseModel):
     version = models.PositiveIntegerField(default=1)
     summary = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["case", "-version"]
-        constraints = [models.UniqueConstraint(fields=["case", "version"], name="case_plan_unique_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="case_plan_unique_version")
+        ]
 
     def __str__(self) -> str:
         return f"Plan v{self.version}"
@@ -322,8 +386,12 @@ class PlanAction(BaseModel):
 
     goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField(_("action"))
-    service_type = models.ForeignKey("directory.TaxonomyTerm", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    responsible_organization = models.ForeignKey("directory.Organization", on_delete=models.PROTECT, related_name="+")
+    service_type = models.ForeignKey(
+        "directory.TaxonomyTerm", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    responsible_organization = models.ForeignKey(
+        "directory.Organization", on_delete=models.PROTECT, related_name="+"
+    )
     due_date = models.DateField(_("due date"))
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
 
@@ -336,12 +404,20 @@ class PlanAction(BaseModel):
 
 class ServiceDelivery(BaseModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="services")
-    plan_action = models.ForeignKey(PlanAction, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries")
-    service_type = models.ForeignKey("directory.TaxonomyTerm", on_delete=models.PROTECT, related_name="+")
-    organization = models.ForeignKey("directory.Organization", on_delete=models.PROTECT, related_name="+")
+    plan_action = models.ForeignKey(
+        PlanAction, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
+    )
+    service_type = models.ForeignKey(
+        "directory.TaxonomyTerm", on_delete=models.PROTECT, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "directory.Organization", on_delete=models.PROTECT, related_name="+"
+    )
     delivered_on = models.DateField()
     description = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-delivered_on"]
@@ -353,8 +429,12 @@ class ServiceDelivery(BaseModel):
 class CaseNote(BaseModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     text = models.TextField()
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    organization = models.ForeignKey("directory.Organization", null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organization = models.ForeignKey(
+        "directory.Organization", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -367,13 +447,19 @@ class Placement(BaseModel):
     """A stay in a panti/LKSA (SNPA: last resort, gatekeeping assessment, periodic review)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="placements")
-    organization = models.ForeignKey("directory.Organization", on_delete=models.PROTECT, related_name="+")
-    service = models.ForeignKey("directory.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        "directory.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    service = models.ForeignKey(
+        "directory.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     review_due = models.DateField()
     gatekeeping_note = models.TextField(_("family-based options considered"))
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     end_reason = models.CharField(max_length=255, blank=True)
 
     class Meta:
@@ -391,7 +477,9 @@ class CaseConference(BaseModel):
     organizations = models.ManyToManyField("directory.Organization", blank=True, related_name="+")
     participants = models.TextField(_("participants"))
     decisions = models.TextField(_("decisions"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-held_on"]
@@ -402,12 +490,22 @@ class CaseConference(BaseModel):
 
 class CaseTransfer(BaseModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfers")
-    from_organization = models.ForeignKey("directory.Organization", on_delete=models.PROTECT, related_name="+")
-    to_organization = models.ForeignKey("directory.Organization", on_delete=models.PROTECT, related_name="+")
-    from_worker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    to_worker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    from_organization = models.ForeignKey(
+        "directory.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    to_organization = models.ForeignKey(
+        "directory.Organization", on_delete=models.PROTECT, related_name="+"
+    )
+    from_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reason = models.TextField()
-    transferred_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    transferred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]

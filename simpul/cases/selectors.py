@@ -46,7 +46,12 @@ def case_get(*, user: User, pk: Any, write: bool = False) -> Case:
     The decision is attached as ``case.access`` (a CaseAccess)."""
     try:
         case = Case.objects.select_related(
-            "child", "lead_organization", "case_worker", "supervisor", "primary_category", "sla_policy"
+            "child",
+            "lead_organization",
+            "case_worker",
+            "supervisor",
+            "primary_category",
+            "sla_policy",
         ).get(pk=pk)
     except (Case.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
@@ -78,14 +83,20 @@ def _restricted_child() -> Exists:
     from simpul.children.models import ChildCategory
 
     return Exists(
-        ChildCategory.objects.filter(child=OuterRef("child_id"), ended_at__isnull=True, category__is_restricted=True)
+        ChildCategory.objects.filter(
+            child=OuterRef("child_id"), ended_at__isnull=True, category__is_restricted=True
+        )
     )
 
 
-def _annotate_list(qs: QuerySet[Case], user: User, now: dt.datetime | None = None) -> QuerySet[Case]:
+def _annotate_list(
+    qs: QuerySet[Case], user: User, now: dt.datetime | None = None
+) -> QuerySet[Case]:
     now = now or timezone.now()
     open_deadlines = CaseDeadline.objects.filter(case=OuterRef("pk"), met_at__isnull=True)
-    return qs.select_related("child", "primary_category", "lead_organization", "case_worker").annotate(
+    return qs.select_related(
+        "child", "primary_category", "lead_organization", "case_worker"
+    ).annotate(
         next_due=Subquery(open_deadlines.order_by("due_at").values("due_at")[:1]),
         is_overdue=Exists(open_deadlines.filter(due_at__lt=now)),
         restricted_child=_restricted_child(),
@@ -96,10 +107,20 @@ def _annotate_list(qs: QuerySet[Case], user: User, now: dt.datetime | None = Non
 def with_display_names(cases: Any, user: User) -> Any:
     """Set ``display_name`` on each case of a page: masked for restricted cases unless assigned."""
     for case in cases:
-        restricted = case.is_sensitive or bool(case.primary_category_id and case.primary_category.is_restricted) or getattr(case, "restricted_child", False)
-        assigned = case.case_worker_id == user.pk or case.supervisor_id == user.pk or getattr(case, "in_team", False)
+        restricted = (
+            case.is_sensitive
+            or bool(case.primary_category_id and case.primary_category.is_restricted)
+            or getattr(case, "restricted_child", False)
+        )
+        assigned = (
+            case.case_worker_id == user.pk
+            or case.supervisor_id == user.pk
+            or getattr(case, "in_team", False)
+        )
         case.is_restricted_case = restricted
-        case.display_name = mask_name(case.child.full_name) if restricted and not assigned else case.child.full_name
+        case.display_name = (
+            mask_name(case.child.full_name) if restricted and not assigned else case.child.full_name
+        )
     return cases
 
 
@@ -112,7 +133,9 @@ SORTS = {
 }
 
 
-def case_list(*, user: User, filters: dict[str, Any] | None = None, now: dt.datetime | None = None) -> QuerySet[Case]:
+def case_list(
+    *, user: User, filters: dict[str, Any] | None = None, now: dt.datetime | None = None
+) -> QuerySet[Case]:
     """Cases the user may see. ``filters``: scope ("mine": their own cases, "team": also those
     where they are on the team, "all"), status, risk, kota, q (case number), child (uuid),
     open_only, overdue, sort (see SORTS)."""
@@ -148,7 +171,9 @@ def case_list(*, user: User, filters: dict[str, Any] | None = None, now: dt.date
 
 def caseload(*, user: User, team: bool = False, sort: str = "due") -> QuerySet[Case]:
     """A case worker's open cases (``team``: also those where they are on the team)."""
-    return case_list(user=user, filters={"open_only": True, "sort": sort, "scope": "team" if team else "mine"})
+    return case_list(
+        user=user, filters={"open_only": True, "sort": sort, "scope": "team" if team else "mine"}
+    )
 
 
 def _supervised(user: User) -> QuerySet[Case]:
@@ -169,19 +194,30 @@ def approval_queue(*, user: User, section: str) -> QuerySet[Any]:
     requests, and recent coercive outreach (flagged for review)."""
     cases = _supervised(user).values("pk")
     if section == "assessments":
-        return Assessment.objects.filter(
-            case__in=cases, kind=Assessment.Kind.FULL, status=Assessment.Status.SUBMITTED
-        ).select_related("case", "case__child", "case__primary_category", "author").order_by("submitted_at")
+        return (
+            Assessment.objects.filter(
+                case__in=cases, kind=Assessment.Kind.FULL, status=Assessment.Status.SUBMITTED
+            )
+            .select_related("case", "case__child", "case__primary_category", "author")
+            .order_by("submitted_at")
+        )
     if section == "plans":
-        return CasePlan.objects.filter(case__in=cases, status=CasePlan.Status.SUBMITTED).select_related(
-            "case", "case__child", "case__primary_category", "author"
-        ).order_by("submitted_at")
+        return (
+            CasePlan.objects.filter(case__in=cases, status=CasePlan.Status.SUBMITTED)
+            .select_related("case", "case__child", "case__primary_category", "author")
+            .order_by("submitted_at")
+        )
     if section == "closures":
-        return _annotate_list(Case.objects.filter(pk__in=cases, status=CaseStatus.CLOSURE_PENDING), user).order_by("updated_at")
+        return _annotate_list(
+            Case.objects.filter(pk__in=cases, status=CaseStatus.CLOSURE_PENDING), user
+        ).order_by("updated_at")
     if section == "coercive":
         since = timezone.now() - dt.timedelta(days=30)
         return _annotate_list(
-            Case.objects.filter(pk__in=cases, outreach_method=OutreachMethod.COERCIVE, reported_at__gte=since), user
+            Case.objects.filter(
+                pk__in=cases, outreach_method=OutreachMethod.COERCIVE, reported_at__gte=since
+            ),
+            user,
         ).order_by("-reported_at")
     raise Http404
 
@@ -194,18 +230,32 @@ def overdue_cases(*, user: User, now: dt.datetime | None = None) -> QuerySet[Cas
     """Cases in the supervisor's scope with a deadline not met in time, the oldest first."""
     now = now or timezone.now()
     cases = _supervised(user).values("pk")
-    return _annotate_list(Case.objects.filter(pk__in=cases).exclude(status=CaseStatus.CLOSED), user, now).filter(
-        is_overdue=True
-    ).order_by("next_due")
+    return (
+        _annotate_list(
+            Case.objects.filter(pk__in=cases).exclude(status=CaseStatus.CLOSED), user, now
+        )
+        .filter(is_overdue=True)
+        .order_by("next_due")
+    )
 
 
 def case_row_name(item: Any, user: User) -> str:
     """Display name of the child for a queue row (assessment/plan → its case)."""
     case = item if isinstance(item, Case) else item.case
-    restricted = case.is_sensitive or bool(case.primary_category_id and case.primary_category.is_restricted) or (
-        case.child.classifications.filter(ended_at__isnull=True, category__is_restricted=True).exists()
+    restricted = (
+        case.is_sensitive
+        or bool(case.primary_category_id and case.primary_category.is_restricted)
+        or (
+            case.child.classifications.filter(
+                ended_at__isnull=True, category__is_restricted=True
+            ).exists()
+        )
     )
-    assigned = case.case_worker_id == user.pk or case.supervisor_id == user.pk or case.team.filter(pk=user.pk).exists()
+    assigned = (
+        case.case_worker_id == user.pk
+        or case.supervisor_id == user.pk
+        or case.team.filter(pk=user.pk).exists()
+    )
     return mask_name(case.child.full_name) if restricted and not assigned else case.child.full_name
 
 
@@ -248,15 +298,20 @@ def case_assessments(*, case: Case) -> QuerySet[Assessment]:
 
 def case_plans(*, user: User, case: Case) -> QuerySet[CasePlan]:
     case_require_full(case)
-    return case.plans.select_related("author", "decided_by").prefetch_related(
-        "goals__actions__responsible_organization", "goals__actions__service_type"
-    ).order_by("-version")
+    return (
+        case.plans.select_related("author", "decided_by")
+        .prefetch_related(
+            "goals__actions__responsible_organization", "goals__actions__service_type"
+        )
+        .order_by("-version")
+    )
 
 
 def case_partner_actions(*, user: User, case: Case) -> QuerySet[PlanAction]:
     """Plan actions of the current approved plan that the user's organisation is responsible for."""
     return PlanAction.objects.filter(
-        goal__plan__case=case, goal__plan__status=CasePlan.Status.APPROVED,
+        goal__plan__case=case,
+        goal__plan__status=CasePlan.Status.APPROVED,
         responsible_organization_id__in=_own_org_ids(user),
     ).select_related("goal", "service_type", "responsible_organization")
 
@@ -290,15 +345,23 @@ def case_team(*, case: Case) -> dict[str, Any]:
         "case_worker": case.case_worker,
         "supervisor": case.supervisor,
         "team": list(case.team.all()),
-        "assignments": list(case.assignments.filter(ended_at__isnull=True).select_related("organization").order_by("started_at")),
+        "assignments": list(
+            case.assignments.filter(ended_at__isnull=True)
+            .select_related("organization")
+            .order_by("started_at")
+        ),
     }
 
 
 def case_history(*, case: Case) -> dict[str, Any]:
     return {
         "risk_ratings": list(case.risk_ratings.select_related("rated_by")[:10]),
-        "transfers": list(case.transfers.select_related("from_organization", "to_organization", "transferred_by")),
-        "past_assignments": list(case.assignments.filter(ended_at__isnull=False).select_related("organization")),
+        "transfers": list(
+            case.transfers.select_related("from_organization", "to_organization", "transferred_by")
+        ),
+        "past_assignments": list(
+            case.assignments.filter(ended_at__isnull=False).select_related("organization")
+        ),
     }
 
 
@@ -358,11 +421,13 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
     )
     entries = [
         TimelineEntry(
-            at=e.created_at, action=e.action, label=str(ACTION_LABELS.get(e.action, e.action)),
-            actor=e.actor_email, organization=e.organization_name,
-            details={k: v for k, v in (e.data or {}).items() if k != "case_id"} | (
-                {"changes": e.changes} if e.changes else {}
-            ),
+            at=e.created_at,
+            action=e.action,
+            label=str(ACTION_LABELS.get(e.action, e.action)),
+            actor=e.actor_email,
+            organization=e.organization_name,
+            details={k: v for k, v in (e.data or {}).items() if k != "case_id"}
+            | ({"changes": e.changes} if e.changes else {}),
             target=e.target_repr,
         )
         for e in events
@@ -371,9 +436,11 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
         frm = CaseStatus(t.from_status).label if t.from_status else "—"
         entries.append(
             TimelineEntry(
-                at=t.at, action="cases.case.transitioned",
+                at=t.at,
+                action="cases.case.transitioned",
                 label=f"{ACTION_LABELS['cases.case.transitioned']}: {frm} → {CaseStatus(t.to_status).label}",
-                actor=t.actor.email if t.actor else "", details={"reason": t.reason} if t.reason else {},
+                actor=t.actor.email if t.actor else "",
+                details={"reason": t.reason} if t.reason else {},
             )
         )
     entries.sort(key=lambda e: e.at)
@@ -413,9 +480,11 @@ def sla_table(*, policy: SlaPolicy) -> list[dict[str, Any]]:
     hours = {(r.risk_level, r.milestone): r.hours for r in policy.rules.all()}
     return [
         {
-            "level": level, "label": label,
-            "cells": [(f"{level}:{m}", mlabel, hours.get((level, m))) for m, mlabel in Milestone.choices],
+            "level": level,
+            "label": label,
+            "cells": [
+                (f"{level}:{m}", mlabel, hours.get((level, m))) for m, mlabel in Milestone.choices
+            ],
         }
         for level, label in RiskLevel.choices
     ]
-

@@ -63,7 +63,9 @@ def _granted(request: HttpRequest, case: Any) -> bool:
     at = grants.get(str(case.pk))
     if not at:
         return False
-    return dt.datetime.fromisoformat(at) > timezone.now() - dt.timedelta(hours=RESTRICTED_GRANT_HOURS)
+    return dt.datetime.fromisoformat(at) > timezone.now() - dt.timedelta(
+        hours=RESTRICTED_GRANT_HOURS
+    )
 
 
 def _needs_reason(request: HttpRequest, case: Any) -> bool:
@@ -83,7 +85,9 @@ def _workspace(request: HttpRequest, pk: Any, tab: str) -> Any:
     """The case for a tab page, or a redirect to the reason form for a restricted case."""
     case = selectors.case_get(user=request.user, pk=pk)  # type: ignore[arg-type]
     if _needs_reason(request, case):
-        return redirect(f"{reverse('cases:restricted_open', args=[case.pk])}?next={request.get_full_path()}")
+        return redirect(
+            f"{reverse('cases:restricted_open', args=[case.pk])}?next={request.get_full_path()}"
+        )
     if case.access.is_partner and tab not in PARTNER_TABS:
         raise PermissionDenied
     services.case_view_log(user=request.user, case=case, part=tab)  # type: ignore[arg-type]
@@ -98,19 +102,39 @@ def _context(request: HttpRequest, case: Any, tab: str, **extra: Any) -> dict[st
         if not access.is_partner or key in PARTNER_TABS
     ]
     return {
-        "case": case, "access": access, "tab": tab, "tabs": tabs,
-        "child_name": selectors.case_display_name(case), **extra,
+        "case": case,
+        "access": access,
+        "tab": tab,
+        "tabs": tabs,
+        "child_name": selectors.case_display_name(case),
+        **extra,
     }
 
 
 def _form_page(
-    request: HttpRequest, case: Any, form: Any, *, title: str, submit: str, intro: str = "",
-    template: str = "cases/form.html", **extra: Any,
+    request: HttpRequest,
+    case: Any,
+    form: Any,
+    *,
+    title: str,
+    submit: str,
+    intro: str = "",
+    template: str = "cases/form.html",
+    **extra: Any,
 ) -> HttpResponse:
-    return render(request, template, {
-        "case": case, "form": form, "title": title, "submit": submit, "intro": intro,
-        "child_name": selectors.case_display_name(case) if case is not None else "", **extra,
-    })
+    return render(
+        request,
+        template,
+        {
+            "case": case,
+            "form": form,
+            "title": title,
+            "submit": submit,
+            "intro": intro,
+            "child_name": selectors.case_display_name(case) if case is not None else "",
+            **extra,
+        },
+    )
 
 
 def _run(request: HttpRequest, form: Any, call: Callable[[], Any], success: str) -> bool:
@@ -123,7 +147,9 @@ def _run(request: HttpRequest, form: Any, call: Callable[[], Any], success: str)
     return True
 
 
-def _post_action(request: HttpRequest, case: Any, call: Callable[[], Any], success: str, back: str) -> HttpResponse:
+def _post_action(
+    request: HttpRequest, case: Any, call: Callable[[], Any], success: str, back: str
+) -> HttpResponse:
     """A POST-only action: run the service, then back to the page with a message."""
     try:
         call()
@@ -141,15 +167,26 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_use_caseload(user):  # type: ignore[arg-type]
         raise PermissionDenied
     # Government case workers start on their own caseload; supervisors and partners on all they see.
-    default_scope = "mine" if is_government_case_worker(user) and not user.has_role(Role.SUPERVISOR) else "all"  # type: ignore[arg-type, union-attr]
-    form = forms.CaseFilterForm(request.GET or None, initial={"scope": default_scope, "sort": "due"})
+    default_scope = (
+        "mine" if is_government_case_worker(user) and not user.has_role(Role.SUPERVISOR) else "all"
+    )  # type: ignore[arg-type, union-attr]
+    form = forms.CaseFilterForm(
+        request.GET or None, initial={"scope": default_scope, "sort": "due"}
+    )
     qs = selectors.case_list(user=user, filters=form.filters(default_scope))  # type: ignore[arg-type]
     page = paginate(request, qs)
     selectors.with_display_names(page.object_list, user)  # type: ignore[arg-type]
-    return render(request, "cases/case_list.html", {
-        "form": form, "page": page, "qs": querystring_without_page(request), "now": timezone.now(),
-        "can_supervise": permissions.can_supervise_cases(user),  # type: ignore[arg-type]
-    })
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "qs": querystring_without_page(request),
+            "now": timezone.now(),
+            "can_supervise": permissions.can_supervise_cases(user),  # type: ignore[arg-type]
+        },
+    )
 
 
 @require_GET
@@ -159,21 +196,42 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
         section = "assessments"
     qs = selectors.approval_queue(user=request.user, section=section)  # type: ignore[arg-type]
     page = paginate(request, qs)
-    rows = [{"item": item, "case": item if section in ("closures", "coercive") else item.case,
-             "name": selectors.case_row_name(item, request.user)} for item in page.object_list]  # type: ignore[arg-type]
-    return render(request, "cases/queue.html", {
-        "section": section, "page": page, "rows": rows, "qs": querystring_without_page(request),
-        "counts": selectors.approval_queue_counts(user=request.user),  # type: ignore[arg-type]
-        "sections": [("assessments", _("Full assessments")), ("plans", _("Case plans")),
-                     ("closures", _("Closure requests")), ("coercive", _("Coercive outreach"))],
-    })
+    rows = [
+        {
+            "item": item,
+            "case": item if section in ("closures", "coercive") else item.case,
+            "name": selectors.case_row_name(item, request.user),
+        }
+        for item in page.object_list
+    ]  # type: ignore[arg-type]
+    return render(
+        request,
+        "cases/queue.html",
+        {
+            "section": section,
+            "page": page,
+            "rows": rows,
+            "qs": querystring_without_page(request),
+            "counts": selectors.approval_queue_counts(user=request.user),  # type: ignore[arg-type]
+            "sections": [
+                ("assessments", _("Full assessments")),
+                ("plans", _("Case plans")),
+                ("closures", _("Closure requests")),
+                ("coercive", _("Coercive outreach")),
+            ],
+        },
+    )
 
 
 @require_GET
 def overdue_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.overdue_cases(user=request.user))  # type: ignore[arg-type]
     selectors.with_display_names(page.object_list, request.user)  # type: ignore[arg-type]
-    return render(request, "cases/overdue.html", {"page": page, "qs": querystring_without_page(request), "now": timezone.now()})
+    return render(
+        request,
+        "cases/overdue.html",
+        {"page": page, "qs": querystring_without_page(request), "now": timezone.now()},
+    )
 
 
 # --- opening ----------------------------------------------------------------------------------
@@ -187,22 +245,36 @@ def case_open(request: HttpRequest, child_pk: Any) -> HttpResponse:
         except ApplicationError as exc:
             forms.apply_application_error(form, exc)
         else:
-            messages.success(request, _("Case %(number)s was opened.") % {"number": case.case_number})
+            messages.success(
+                request, _("Case %(number)s was opened.") % {"number": case.case_number}
+            )
             return redirect("cases:detail", pk=case.pk)
-    return _form_page(request, None, form, title=_("Open a case for %(name)s") % {"name": child.full_name},
-                      submit=_("Open the case"), child=child)
+    return _form_page(
+        request,
+        None,
+        form,
+        title=_("Open a case for %(name)s") % {"name": child.full_name},
+        submit=_("Open the case"),
+        child=child,
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def restricted_open(request: HttpRequest, pk: Any) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)  # type: ignore[arg-type]
-    next_url = request.POST.get("next") or request.GET.get("next") or reverse("cases:detail", args=[case.pk])
+    next_url = (
+        request.POST.get("next")
+        or request.GET.get("next")
+        or reverse("cases:detail", args=[case.pk])
+    )
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("cases:detail", args=[case.pk])
     form = forms.RestrictedOpenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_restricted_open(user=request.user, case=case, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            services.case_restricted_open(
+                user=request.user, case=case, reason=form.cleaned_data["reason"]
+            )  # type: ignore[arg-type]
         except ApplicationError as exc:
             forms.apply_application_error(form, exc)
         else:
@@ -210,12 +282,21 @@ def restricted_open(request: HttpRequest, pk: Any) -> HttpResponse:
             grants[str(case.pk)] = timezone.now().isoformat()
             request.session[RESTRICTED_SESSION_KEY] = grants
             return HttpResponseRedirect(next_url)
-    return render(request, "cases/form.html", {
-        "form": form, "title": _("Restricted case %(number)s") % {"number": case.case_number},
-        "submit": _("Open the case"), "next": next_url, "case": None,
-        "intro": _("This case is restricted (a child victim of violence, a child in conflict with the law, or marked sensitive). "
-                   "Opening it is recorded with your reason."),
-    })
+    return render(
+        request,
+        "cases/form.html",
+        {
+            "form": form,
+            "title": _("Restricted case %(number)s") % {"number": case.case_number},
+            "submit": _("Open the case"),
+            "next": next_url,
+            "case": None,
+            "intro": _(
+                "This case is restricted (a child victim of violence, a child in conflict with the law, or marked sensitive). "
+                "Opening it is recorded with your reason."
+            ),
+        },
+    )
 
 
 # --- workspace tabs ---------------------------------------------------------------------------
@@ -229,11 +310,21 @@ def case_detail(request: HttpRequest, pk: Any) -> HttpResponse:
         for status in services.next_statuses(case):
             route = route_of(case.status, status)
             steps.append({"status": status, "label": CaseStatus(status).label, "route": route})
-    return render(request, "cases/tab_summary.html", _context(
-        request, case, "summary", steps=steps, due=selectors.case_due(case=case), team=selectors.case_team(case=case),
-        history=selectors.case_history(case=case) if case.access.full else None,
-        tasks=selectors.case_open_tasks(case=case), now=timezone.now(),
-    ))
+    return render(
+        request,
+        "cases/tab_summary.html",
+        _context(
+            request,
+            case,
+            "summary",
+            steps=steps,
+            due=selectors.case_due(case=case),
+            team=selectors.case_team(case=case),
+            history=selectors.case_history(case=case) if case.access.full else None,
+            tasks=selectors.case_open_tasks(case=case),
+            now=timezone.now(),
+        ),
+    )
 
 
 @require_GET
@@ -242,9 +333,18 @@ def case_assessments(request: HttpRequest, pk: Any) -> HttpResponse:
     if isinstance(case, HttpResponse):
         return case
     page = paginate(request, selectors.case_assessments(case=case))
-    return render(request, "cases/tab_assessments.html", _context(
-        request, case, "assessments", page=page, qs=querystring_without_page(request), kinds=Assessment.Kind.choices,
-    ))
+    return render(
+        request,
+        "cases/tab_assessments.html",
+        _context(
+            request,
+            case,
+            "assessments",
+            page=page,
+            qs=querystring_without_page(request),
+            kinds=Assessment.Kind.choices,
+        ),
+    )
 
 
 @require_GET
@@ -254,10 +354,18 @@ def assessment_detail(request: HttpRequest, pk: Any, assessment_pk: Any) -> Http
         return case
     assessment = _get_or_404(selectors.case_assessments(case=case), assessment_pk)
     form_cls = assessment_forms.form_class(assessment.kind, assessment.form_version)
-    return render(request, "cases/assessment_detail.html", _context(
-        request, case, "assessments", assessment=assessment, sections=form_cls().display(assessment.data),
-        decision_form=forms.DecisionForm(),
-    ))
+    return render(
+        request,
+        "cases/assessment_detail.html",
+        _context(
+            request,
+            case,
+            "assessments",
+            assessment=assessment,
+            sections=form_cls().display(assessment.data),
+            decision_form=forms.DecisionForm(),
+        ),
+    )
 
 
 def _get_or_404(qs: Any, pk: Any) -> Any:
@@ -270,7 +378,9 @@ def _get_or_404(qs: Any, pk: Any) -> Any:
 
 
 @require_http_methods(["GET", "POST"])
-def assessment_edit(request: HttpRequest, pk: Any, kind: str, assessment_pk: Any = None) -> HttpResponse:
+def assessment_edit(
+    request: HttpRequest, pk: Any, kind: str, assessment_pk: Any = None
+) -> HttpResponse:
     case = _case(request, pk, write=True)
     if kind not in Assessment.Kind.values:
         from django.http import Http404
@@ -278,7 +388,11 @@ def assessment_edit(request: HttpRequest, pk: Any, kind: str, assessment_pk: Any
         raise Http404
     assessment = _get_or_404(case.assessments.all(), assessment_pk) if assessment_pk else None
     if assessment is None:
-        assessment = case.assessments.filter(kind=kind, status__in=["draft", "returned"]).order_by("-version").first()
+        assessment = (
+            case.assessments.filter(kind=kind, status__in=["draft", "returned"])
+            .order_by("-version")
+            .first()
+        )
     form_cls = assessment_forms.form_class(kind, assessment.form_version if assessment else None)
     initial = assessment.data if assessment else None
     if initial is None:
@@ -286,34 +400,73 @@ def assessment_edit(request: HttpRequest, pk: Any, kind: str, assessment_pk: Any
         initial = latest.data if latest else None
     form = form_cls(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+
         def call() -> None:
-            saved = services.assessment_save(actor=request.user, case=case, kind=kind, data=form.json_data(), assessment=assessment)  # type: ignore[arg-type]
+            saved = services.assessment_save(
+                actor=request.user,
+                case=case,
+                kind=kind,
+                data=form.json_data(),
+                assessment=assessment,
+            )  # type: ignore[arg-type]
             if "submit" in request.POST:
                 services.assessment_submit(actor=request.user, assessment=saved)  # type: ignore[arg-type]
 
         if _run(request, form, call, _("The assessment was saved.")):
             return redirect("cases:assessments", pk=case.pk)
-    return _form_page(request, case, form, title=str(form_cls.title), submit=_("Save draft"),
-                      template="cases/assessment_form.html", sections=form_cls.sections, assessment=assessment)
+    return _form_page(
+        request,
+        case,
+        form,
+        title=str(form_cls.title),
+        submit=_("Save draft"),
+        template="cases/assessment_form.html",
+        sections=form_cls.sections,
+        assessment=assessment,
+    )
 
 
 @require_POST
 def assessment_submit(request: HttpRequest, pk: Any, assessment_pk: Any) -> HttpResponse:
     case = _case(request, pk, write=True)
     assessment = _get_or_404(case.assessments.all(), assessment_pk)
-    return _post_action(request, case, lambda: services.assessment_submit(actor=request.user, assessment=assessment),  # type: ignore[arg-type]
-                        _("The assessment was submitted."), "cases:assessments")
+    return _post_action(
+        request,
+        case,
+        lambda: services.assessment_submit(actor=request.user, assessment=assessment),  # type: ignore[arg-type]
+        _("The assessment was submitted."),
+        "cases:assessments",
+    )
 
 
-def _decide(request: HttpRequest, approve: Callable[..., Any], give_back: Callable[..., Any], obj: Any, case: Any, back: str) -> HttpResponse:
+def _decide(
+    request: HttpRequest,
+    approve: Callable[..., Any],
+    give_back: Callable[..., Any],
+    obj: Any,
+    case: Any,
+    back: str,
+) -> HttpResponse:
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose approve or return."))
         return redirect(back, pk=case.pk)
     note = form.cleaned_data["note"]
     if form.cleaned_data["decision"] == "approve":
-        return _post_action(request, case, lambda: approve(actor=request.user, note=note, **obj), _("Approved."), back)
-    return _post_action(request, case, lambda: give_back(actor=request.user, note=note, **obj), _("Returned with your note."), back)
+        return _post_action(
+            request,
+            case,
+            lambda: approve(actor=request.user, note=note, **obj),
+            _("Approved."),
+            back,
+        )
+    return _post_action(
+        request,
+        case,
+        lambda: give_back(actor=request.user, note=note, **obj),
+        _("Returned with your note."),
+        back,
+    )
 
 
 @require_POST
@@ -322,7 +475,14 @@ def assessment_decide(request: HttpRequest, pk: Any, assessment_pk: Any) -> Http
     if not case.access.can_approve:
         raise PermissionDenied
     assessment = _get_or_404(case.assessments.all(), assessment_pk)
-    return _decide(request, services.assessment_approve, services.assessment_return, {"assessment": assessment}, case, "cases:assessments")
+    return _decide(
+        request,
+        services.assessment_approve,
+        services.assessment_return,
+        {"assessment": assessment},
+        case,
+        "cases:assessments",
+    )
 
 
 @require_GET
@@ -333,20 +493,45 @@ def case_plan(request: HttpRequest, pk: Any) -> HttpResponse:
     if case.access.is_partner:
         actions = selectors.case_partner_actions(user=request.user, case=case)  # type: ignore[arg-type]
         statuses = [c for c in PlanAction.Status.choices if c[0] in PARTNER_ACTION_STATUSES]
-        return render(request, "cases/tab_plan_partner.html", _context(
-            request, case, "plan", page=paginate(request, actions), qs=querystring_without_page(request), partner_statuses=statuses))
+        return render(
+            request,
+            "cases/tab_plan_partner.html",
+            _context(
+                request,
+                case,
+                "plan",
+                page=paginate(request, actions),
+                qs=querystring_without_page(request),
+                partner_statuses=statuses,
+            ),
+        )
     page = paginate(request, selectors.case_plans(user=request.user, case=case), per_page=5)  # type: ignore[arg-type]
-    return render(request, "cases/tab_plan.html", _context(
-        request, case, "plan", page=page, qs=querystring_without_page(request), goal_form=forms.GoalForm(),
-        decision_form=forms.DecisionForm(), action_statuses=PlanAction.Status.choices,
-    ))
+    return render(
+        request,
+        "cases/tab_plan.html",
+        _context(
+            request,
+            case,
+            "plan",
+            page=page,
+            qs=querystring_without_page(request),
+            goal_form=forms.GoalForm(),
+            decision_form=forms.DecisionForm(),
+            action_statuses=PlanAction.Status.choices,
+        ),
+    )
 
 
 @require_POST
 def plan_create(request: HttpRequest, pk: Any) -> HttpResponse:
     case = _case(request, pk, write=True)
-    return _post_action(request, case, lambda: services.plan_create(actor=request.user, case=case),  # type: ignore[arg-type]
-                        _("A new plan version was started."), "cases:plan")
+    return _post_action(
+        request,
+        case,
+        lambda: services.plan_create(actor=request.user, case=case),  # type: ignore[arg-type]
+        _("A new plan version was started."),
+        "cases:plan",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -354,9 +539,22 @@ def plan_edit(request: HttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
     case = _case(request, pk, write=True)
     plan = _get_or_404(case.plans.all(), plan_pk)
     form = forms.PlanSummaryForm(request.POST or None, initial={"summary": plan.summary})
-    if request.method == "POST" and form.is_valid() and _run(request, form, lambda: services.plan_update(actor=request.user, plan=plan, summary=form.cleaned_data["summary"]), _("The plan was saved.")):  # type: ignore[arg-type]
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            request,
+            form,
+            lambda: services.plan_update(
+                actor=request.user, plan=plan, summary=form.cleaned_data["summary"]
+            ),
+            _("The plan was saved."),
+        )
+    ):  # type: ignore[arg-type]
         return redirect("cases:plan", pk=case.pk)
-    return _form_page(request, case, form, title=_("Plan version %(v)s") % {"v": plan.version}, submit=_("Save"))
+    return _form_page(
+        request, case, form, title=_("Plan version %(v)s") % {"v": plan.version}, submit=_("Save")
+    )
 
 
 @require_POST
@@ -367,36 +565,75 @@ def plan_goal_add(request: HttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Describe the goal."))
         return redirect("cases:plan", pk=case.pk)
-    return _post_action(request, case, lambda: services.plan_goal_add(actor=request.user, plan=plan, description=form.cleaned_data["description"]),  # type: ignore[arg-type]
-                        _("The goal was added."), "cases:plan")
+    return _post_action(
+        request,
+        case,
+        lambda: services.plan_goal_add(
+            actor=request.user, plan=plan, description=form.cleaned_data["description"]
+        ),  # type: ignore[arg-type]
+        _("The goal was added."),
+        "cases:plan",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def plan_action_add(request: HttpRequest, pk: Any, goal_pk: Any) -> HttpResponse:
     case = _case(request, pk, write=True)
     goal = _get_or_404(PlanGoal.objects.filter(plan__case=case), goal_pk)
-    form = forms.ActionForm(request.POST or None, initial={"responsible_organization": case.lead_organization_id})
-    if request.method == "POST" and form.is_valid() and _run(request, form, lambda: services.plan_action_add(actor=request.user, goal=goal, **form.cleaned_data), _("The action was added.")):  # type: ignore[arg-type]
+    form = forms.ActionForm(
+        request.POST or None, initial={"responsible_organization": case.lead_organization_id}
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            request,
+            form,
+            lambda: services.plan_action_add(actor=request.user, goal=goal, **form.cleaned_data),
+            _("The action was added."),
+        )
+    ):  # type: ignore[arg-type]
         return redirect("cases:plan", pk=case.pk)
-    return _form_page(request, case, form, title=_("New action for: %(goal)s") % {"goal": goal.description[:80]}, submit=_("Add the action"),
-                      intro=_("A partner organisation responsible for an action is given access to the case summary and its own actions, if the child's consent (or a legal basis) allows sharing with it."))
+    return _form_page(
+        request,
+        case,
+        form,
+        title=_("New action for: %(goal)s") % {"goal": goal.description[:80]},
+        submit=_("Add the action"),
+        intro=_(
+            "A partner organisation responsible for an action is given access to the case summary and its own actions, if the child's consent (or a legal basis) allows sharing with it."
+        ),
+    )
 
 
 @require_POST
 def plan_action_status(request: HttpRequest, pk: Any, action_pk: Any) -> HttpResponse:
     """The case team, or staff of the organisation responsible, report an action's progress."""
     case = _case(request, pk)
-    action = _get_or_404(PlanAction.objects.filter(goal__plan__case=case).select_related("goal__plan"), action_pk)
+    action = _get_or_404(
+        PlanAction.objects.filter(goal__plan__case=case).select_related("goal__plan"), action_pk
+    )
     status = request.POST.get("status", "")
-    return _post_action(request, case, lambda: services.plan_action_set_status(actor=request.user, action=action, status=status),  # type: ignore[arg-type]
-                        _("The action's status was updated."), "cases:plan")
+    return _post_action(
+        request,
+        case,
+        lambda: services.plan_action_set_status(actor=request.user, action=action, status=status),  # type: ignore[arg-type]
+        _("The action's status was updated."),
+        "cases:plan",
+    )
 
 
 @require_POST
 def plan_submit(request: HttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
     case = _case(request, pk, write=True)
     plan = _get_or_404(case.plans.all(), plan_pk)
-    return _post_action(request, case, lambda: services.plan_submit(actor=request.user, plan=plan), _("The plan was submitted for approval."), "cases:plan")  # type: ignore[arg-type]
+    return _post_action(
+        request,
+        case,
+        lambda: services.plan_submit(actor=request.user, plan=plan),
+        _("The plan was submitted for approval."),
+        "cases:plan",
+    )  # type: ignore[arg-type]
 
 
 @require_POST
@@ -405,7 +642,9 @@ def plan_decide(request: HttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
     if not case.access.can_approve:
         raise PermissionDenied
     plan = _get_or_404(case.plans.filter(status=CasePlan.Status.SUBMITTED), plan_pk)
-    return _decide(request, services.plan_approve, services.plan_return, {"plan": plan}, case, "cases:plan")
+    return _decide(
+        request, services.plan_approve, services.plan_return, {"plan": plan}, case, "cases:plan"
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -414,7 +653,14 @@ def case_services(request: HttpRequest, pk: Any) -> HttpResponse:
         case = _case(request, pk)
         orgs = _recording_orgs(request, case)
         form = forms.ServiceDeliveryForm(request.POST, case=case, organizations=orgs)
-        if form.is_valid() and _run(request, form, lambda: services.service_delivery_record(actor=request.user, case=case, **form.cleaned_data), _("The service was recorded.")):  # type: ignore[arg-type]
+        if form.is_valid() and _run(
+            request,
+            form,
+            lambda: services.service_delivery_record(
+                actor=request.user, case=case, **form.cleaned_data
+            ),
+            _("The service was recorded."),
+        ):  # type: ignore[arg-type]
             return redirect("cases:services", pk=case.pk)
     else:
         case = _workspace(request, pk, "services")
@@ -423,13 +669,26 @@ def case_services(request: HttpRequest, pk: Any) -> HttpResponse:
         form = forms.ServiceDeliveryForm(case=case, organizations=_recording_orgs(request, case))
     page = paginate(request, selectors.case_services(user=request.user, case=case))  # type: ignore[arg-type]
     can_record = case.access.can_edit or case.access.is_partner
-    return render(request, "cases/tab_services.html", _context(request, case, "services", page=page, form=form if can_record else None, qs=querystring_without_page(request)))
+    return render(
+        request,
+        "cases/tab_services.html",
+        _context(
+            request,
+            case,
+            "services",
+            page=page,
+            form=form if can_record else None,
+            qs=querystring_without_page(request),
+        ),
+    )
 
 
 def _recording_orgs(request: HttpRequest, case: Any) -> Any:
     if case.access.can_edit:
         return Organization.objects.active().order_by("name")
-    return Organization.objects.filter(memberships__user=request.user, memberships__is_active=True).distinct()
+    return Organization.objects.filter(
+        memberships__user=request.user, memberships__is_active=True
+    ).distinct()
 
 
 @require_http_methods(["GET", "POST"])
@@ -437,7 +696,14 @@ def case_notes(request: HttpRequest, pk: Any) -> HttpResponse:
     if request.method == "POST":
         case = _case(request, pk, write=True)
         form = forms.NoteForm(request.POST)
-        if form.is_valid() and _run(request, form, lambda: services.case_note_add(actor=request.user, case=case, text=form.cleaned_data["text"]), _("The note was added.")):  # type: ignore[arg-type]
+        if form.is_valid() and _run(
+            request,
+            form,
+            lambda: services.case_note_add(
+                actor=request.user, case=case, text=form.cleaned_data["text"]
+            ),
+            _("The note was added."),
+        ):  # type: ignore[arg-type]
             return redirect("cases:notes", pk=case.pk)
     else:
         case = _workspace(request, pk, "notes")
@@ -445,19 +711,41 @@ def case_notes(request: HttpRequest, pk: Any) -> HttpResponse:
             return case
         form = forms.NoteForm()
     page = paginate(request, selectors.case_notes(case=case))
-    return render(request, "cases/tab_notes.html", _context(
-        request, case, "notes", page=page, form=form, qs=querystring_without_page(request),
-        conferences=selectors.case_conferences(case=case)[:20],
-    ))
+    return render(
+        request,
+        "cases/tab_notes.html",
+        _context(
+            request,
+            case,
+            "notes",
+            page=page,
+            form=form,
+            qs=querystring_without_page(request),
+            conferences=selectors.case_conferences(case=case)[:20],
+        ),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def conference_add(request: HttpRequest, pk: Any) -> HttpResponse:
     case = _case(request, pk, write=True)
     form = forms.ConferenceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and _run(request, form, lambda: services.case_conference_record(actor=request.user, case=case, **form.cleaned_data), _("The case conference was recorded.")):  # type: ignore[arg-type]
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            request,
+            form,
+            lambda: services.case_conference_record(
+                actor=request.user, case=case, **form.cleaned_data
+            ),
+            _("The case conference was recorded."),
+        )
+    ):  # type: ignore[arg-type]
         return redirect("cases:notes", pk=case.pk)
-    return _form_page(request, case, form, title=_("Case conference (temu bahas kasus)"), submit=_("Save"))
+    return _form_page(
+        request, case, form, title=_("Case conference (temu bahas kasus)"), submit=_("Save")
+    )
 
 
 @require_GET
@@ -466,30 +754,66 @@ def case_placements(request: HttpRequest, pk: Any) -> HttpResponse:
     if isinstance(case, HttpResponse):
         return case
     page = paginate(request, selectors.case_placements(user=request.user, case=case))  # type: ignore[arg-type]
-    return render(request, "cases/tab_placements.html", _context(request, case, "placements", page=page, qs=querystring_without_page(request)))
+    return render(
+        request,
+        "cases/tab_placements.html",
+        _context(request, case, "placements", page=page, qs=querystring_without_page(request)),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def placement_start(request: HttpRequest, pk: Any) -> HttpResponse:
     case = _case(request, pk, write=True)
-    form = forms.PlacementStartForm(request.POST or None, initial={"review_due": timezone.localdate() + dt.timedelta(days=90)})
+    form = forms.PlacementStartForm(
+        request.POST or None, initial={"review_due": timezone.localdate() + dt.timedelta(days=90)}
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["organization"] = data["service"].organization
-        if _run(request, form, lambda: services.placement_start(actor=request.user, case=case, **data), _("The placement was recorded.")):  # type: ignore[arg-type]
+        if _run(
+            request,
+            form,
+            lambda: services.placement_start(actor=request.user, case=case, **data),
+            _("The placement was recorded."),
+        ):  # type: ignore[arg-type]
             return redirect("cases:placements", pk=case.pk)
-    return _form_page(request, case, form, title=_("Place the child in a panti / LKSA"), submit=_("Record the placement"),
-                      intro=_("A placement is the last resort (SNPA). It takes one of the service's places."))
+    return _form_page(
+        request,
+        case,
+        form,
+        title=_("Place the child in a panti / LKSA"),
+        submit=_("Record the placement"),
+        intro=_("A placement is the last resort (SNPA). It takes one of the service's places."),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def placement_end(request: HttpRequest, pk: Any, placement_pk: Any) -> HttpResponse:
     case = _case(request, pk, write=True)
-    placement = _get_or_404(Placement.objects.filter(case=case, end_date__isnull=True), placement_pk)
+    placement = _get_or_404(
+        Placement.objects.filter(case=case, end_date__isnull=True), placement_pk
+    )
     form = forms.PlacementEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and _run(request, form, lambda: services.placement_end(actor=request.user, placement=placement, **form.cleaned_data), _("The placement ended.")):  # type: ignore[arg-type]
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            request,
+            form,
+            lambda: services.placement_end(
+                actor=request.user, placement=placement, **form.cleaned_data
+            ),
+            _("The placement ended."),
+        )
+    ):  # type: ignore[arg-type]
         return redirect("cases:placements", pk=case.pk)
-    return _form_page(request, case, form, title=_("End the placement at %(org)s") % {"org": placement.organization.name}, submit=_("End the placement"))
+    return _form_page(
+        request,
+        case,
+        form,
+        title=_("End the placement at %(org)s") % {"org": placement.organization.name},
+        submit=_("End the placement"),
+    )
 
 
 @require_GET
@@ -503,7 +827,9 @@ def case_documents(request: HttpRequest, pk: Any) -> HttpResponse:
             links[key] = reverse(name, args=[case.child_id])
         except NoReverseMatch:
             links[key] = ""
-    return render(request, "cases/tab_documents.html", _context(request, case, "documents", links=links))
+    return render(
+        request, "cases/tab_documents.html", _context(request, case, "documents", links=links)
+    )
 
 
 @require_GET
@@ -512,7 +838,11 @@ def case_timeline(request: HttpRequest, pk: Any) -> HttpResponse:
     if isinstance(case, HttpResponse):
         return case
     page = paginate(request, selectors.case_timeline(case=case), per_page=50)
-    return render(request, "cases/tab_timeline.html", _context(request, case, "timeline", page=page, qs=querystring_without_page(request)))
+    return render(
+        request,
+        "cases/tab_timeline.html",
+        _context(request, case, "timeline", page=page, qs=querystring_without_page(request)),
+    )
 
 
 # --- workflow actions -------------------------------------------------------------------------
@@ -524,31 +854,71 @@ def case_transition(request: HttpRequest, pk: Any) -> HttpResponse:
         messages.error(request, _("Choose a valid next step."))
         return redirect("cases:detail", pk=case.pk)
     data = form.cleaned_data
-    return _post_action(request, case, lambda: services.case_transition(actor=request.user, case=case, to_status=data["to_status"], reason=data["reason"]),  # type: ignore[arg-type]
-                        _("The case moved to “%(status)s”.") % {"status": CaseStatus(data["to_status"]).label}, "cases:detail")
+    return _post_action(
+        request,
+        case,
+        lambda: services.case_transition(
+            actor=request.user, case=case, to_status=data["to_status"], reason=data["reason"]
+        ),  # type: ignore[arg-type]
+        _("The case moved to “%(status)s”.") % {"status": CaseStatus(data["to_status"]).label},
+        "cases:detail",
+    )
 
 
-def _simple_form(request: HttpRequest, pk: Any, form_cls: Any, call: Callable[[Any, dict[str, Any]], Any], *, title: str, submit: str,
-                 success: str, write: bool = True, approve: bool = False, intro: str = "", form_kwargs: dict[str, Any] | None = None) -> HttpResponse:
+def _simple_form(
+    request: HttpRequest,
+    pk: Any,
+    form_cls: Any,
+    call: Callable[[Any, dict[str, Any]], Any],
+    *,
+    title: str,
+    submit: str,
+    success: str,
+    write: bool = True,
+    approve: bool = False,
+    intro: str = "",
+    form_kwargs: dict[str, Any] | None = None,
+) -> HttpResponse:
     case = _case(request, pk, write=write)
     if approve and not case.access.can_approve:
         raise PermissionDenied
-    form = form_cls(request.POST or None, **(form_kwargs(case) if callable(form_kwargs) else (form_kwargs or {})))
-    if request.method == "POST" and form.is_valid() and _run(request, form, lambda: call(case, form.cleaned_data), success):
+    form = form_cls(
+        request.POST or None,
+        **(form_kwargs(case) if callable(form_kwargs) else (form_kwargs or {})),
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(request, form, lambda: call(case, form.cleaned_data), success)
+    ):
         return redirect("cases:detail", pk=case.pk)
     return _form_page(request, case, form, title=title, submit=submit, intro=intro)
 
 
 @require_http_methods(["GET", "POST"])
 def case_risk(request: HttpRequest, pk: Any) -> HttpResponse:
-    return _simple_form(request, pk, forms.RiskForm, lambda case, d: services.case_set_risk(actor=request.user, case=case, **d),  # type: ignore[arg-type]
-                        title=_("Change the risk level"), submit=_("Save"), success=_("The risk level was changed; open deadlines moved."))
+    return _simple_form(
+        request,
+        pk,
+        forms.RiskForm,
+        lambda case, d: services.case_set_risk(actor=request.user, case=case, **d),  # type: ignore[arg-type]
+        title=_("Change the risk level"),
+        submit=_("Save"),
+        success=_("The risk level was changed; open deadlines moved."),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def close_request(request: HttpRequest, pk: Any) -> HttpResponse:
-    return _simple_form(request, pk, forms.CloseRequestForm, lambda case, d: services.case_close_request(actor=request.user, case=case, **d),  # type: ignore[arg-type]
-                        title=_("Request closure"), submit=_("Send to the supervisor"), success=_("The closure request was sent to the supervisor."))
+    return _simple_form(
+        request,
+        pk,
+        forms.CloseRequestForm,
+        lambda case, d: services.case_close_request(actor=request.user, case=case, **d),  # type: ignore[arg-type]
+        title=_("Request closure"),
+        submit=_("Send to the supervisor"),
+        success=_("The closure request was sent to the supervisor."),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -558,43 +928,87 @@ def close_decide(request: HttpRequest, pk: Any) -> HttpResponse:
             return services.case_close_approve(actor=request.user, case=case)  # type: ignore[arg-type]
         return services.case_close_return(actor=request.user, case=case, note=d["note"])  # type: ignore[arg-type]
 
-    return _simple_form(request, pk, forms.DecisionForm, call, approve=True, write=False,
-                        title=_("Decide on the closure request"), submit=_("Save the decision"), success=_("The decision was saved."))
+    return _simple_form(
+        request,
+        pk,
+        forms.DecisionForm,
+        call,
+        approve=True,
+        write=False,
+        title=_("Decide on the closure request"),
+        submit=_("Save the decision"),
+        success=_("The decision was saved."),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def case_transfer(request: HttpRequest, pk: Any) -> HttpResponse:
-    return _simple_form(request, pk, forms.TransferForm, lambda case, d: services.case_transfer(actor=request.user, case=case, **d),  # type: ignore[arg-type]
-                        title=_("Transfer the case"), submit=_("Transfer"), success=_("The case was transferred."),
-                        intro=_("The case keeps its history. The receiving office assigns its own supervisor."))
+    return _simple_form(
+        request,
+        pk,
+        forms.TransferForm,
+        lambda case, d: services.case_transfer(actor=request.user, case=case, **d),  # type: ignore[arg-type]
+        title=_("Transfer the case"),
+        submit=_("Transfer"),
+        success=_("The case was transferred."),
+        intro=_("The case keeps its history. The receiving office assigns its own supervisor."),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def case_reopen(request: HttpRequest, pk: Any) -> HttpResponse:
-    return _simple_form(request, pk, forms.ReasonForm, lambda case, d: services.case_reopen(actor=request.user, case=case, reason=d["reason"]),  # type: ignore[arg-type]
-                        title=_("Reopen the case"), submit=_("Reopen"), success=_("The case was reopened."))
+    return _simple_form(
+        request,
+        pk,
+        forms.ReasonForm,
+        lambda case, d: services.case_reopen(actor=request.user, case=case, reason=d["reason"]),  # type: ignore[arg-type]
+        title=_("Reopen the case"),
+        submit=_("Reopen"),
+        success=_("The case was reopened."),
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def case_team(request: HttpRequest, pk: Any) -> HttpResponse:
-    return _simple_form(request, pk, forms.TeamForm, lambda case, d: services.case_team_update(actor=request.user, case=case, **d),  # type: ignore[arg-type]
-                        title=_("Case team"), submit=_("Save"), success=_("The team was saved."),
-                        form_kwargs=lambda case: {"case": case,  # type: ignore[arg-type]
-                                                  "initial": {"case_worker": case.case_worker_id, "supervisor": case.supervisor_id, "team": list(case.team.all())}})
+    return _simple_form(
+        request,
+        pk,
+        forms.TeamForm,
+        lambda case, d: services.case_team_update(actor=request.user, case=case, **d),  # type: ignore[arg-type]
+        title=_("Case team"),
+        submit=_("Save"),
+        success=_("The team was saved."),
+        form_kwargs=lambda case: {
+            "case": case,  # type: ignore[arg-type]
+            "initial": {
+                "case_worker": case.case_worker_id,
+                "supervisor": case.supervisor_id,
+                "team": list(case.team.all()),
+            },
+        },
+    )
 
 
 @require_POST
 def task_done(request: HttpRequest, pk: Any, task_pk: Any) -> HttpResponse:
     case = _case(request, pk, write=True)
     task = _get_or_404(CaseTask.objects.filter(case=case), task_pk)
-    return _post_action(request, case, lambda: services.case_task_complete(actor=request.user, task=task), _("The task is done."), "cases:detail")  # type: ignore[arg-type]
+    return _post_action(
+        request,
+        case,
+        lambda: services.case_task_complete(actor=request.user, task=task),
+        _("The task is done."),
+        "cases:detail",
+    )  # type: ignore[arg-type]
 
 
 # --- SLA table --------------------------------------------------------------------------------
 @require_GET
 def sla_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, selectors.sla_policy_list(user=request.user))  # type: ignore[arg-type]
-    return render(request, "cases/sla_list.html", {"page": page, "qs": querystring_without_page(request)})
+    return render(
+        request, "cases/sla_list.html", {"page": page, "qs": querystring_without_page(request)}
+    )
 
 
 @require_POST
@@ -612,12 +1026,33 @@ def sla_create(request: HttpRequest) -> HttpResponse:
 def sla_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     policy = selectors.sla_policy_get(user=request.user, pk=pk)  # type: ignore[arg-type]
     form = forms.SlaHoursForm(request.POST or None, policy=policy)
-    if request.method == "POST" and form.is_valid() and _run(request, form, lambda: services.sla_policy_update(actor=request.user, policy=policy, hours=form.hours(), notes=form.cleaned_data["notes"]), _("The hours were saved.")):  # type: ignore[arg-type]
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            request,
+            form,
+            lambda: services.sla_policy_update(
+                actor=request.user,
+                policy=policy,
+                hours=form.hours(),
+                notes=form.cleaned_data["notes"],
+            ),
+            _("The hours were saved."),
+        )
+    ):  # type: ignore[arg-type]
         return redirect("cases:sla_detail", pk=policy.pk)
-    return render(request, "cases/sla_detail.html", {
-        "policy": policy, "form": form, "table": selectors.sla_table(policy=policy),
-        "can_approve": permissions.can_approve_sla(request.user) and policy.created_by_id != request.user.pk,  # type: ignore[arg-type]
-    })
+    return render(
+        request,
+        "cases/sla_detail.html",
+        {
+            "policy": policy,
+            "form": form,
+            "table": selectors.sla_table(policy=policy),
+            "can_approve": permissions.can_approve_sla(request.user)
+            and policy.created_by_id != request.user.pk,  # type: ignore[arg-type]
+        },
+    )
 
 
 @require_POST
@@ -628,5 +1063,8 @@ def sla_approve(request: HttpRequest, pk: Any) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
     else:
-        messages.success(request, _("Version %(v)s is approved and now in force for new cases.") % {"v": policy.version})
+        messages.success(
+            request,
+            _("Version %(v)s is approved and now in force for new cases.") % {"v": policy.version},
+        )
     return redirect("cases:sla_detail", pk=policy.pk)

@@ -52,18 +52,37 @@ class CategoryRefSerializer(serializers.Serializer):
 class GuardianOutSerializer(serializers.ModelSerializer):
     class Meta:
         model = Guardian
-        fields = ["id", "relationship", "full_name", "phone", "is_primary_contact", "lives_with_child", "is_alleged_perpetrator"]
+        fields = [
+            "id",
+            "relationship",
+            "full_name",
+            "phone",
+            "is_primary_contact",
+            "lives_with_child",
+            "is_alleged_perpetrator",
+        ]
 
 
 class ChildListSerializer(serializers.ModelSerializer):
-    name = serializers.SerializerMethodField(help_text="Masked (\"S••• N•••\") for restricted records you are not assigned to.")
+    name = serializers.SerializerMethodField(
+        help_text='Masked ("S••• N•••") for restricted records you are not assigned to.'
+    )
     age = serializers.IntegerField(allow_null=True, read_only=True)
     age_is_estimated = serializers.BooleanField(read_only=True)
     restricted = serializers.SerializerMethodField()
 
     class Meta:
         model = Child
-        fields = ["id", "registration_number", "name", "sex", "age", "age_is_estimated", "current_kota_code", "restricted"]
+        fields = [
+            "id",
+            "registration_number",
+            "name",
+            "sex",
+            "age",
+            "age_is_estimated",
+            "current_kota_code",
+            "restricted",
+        ]
 
     def get_name(self, obj: Child) -> str:
         return selectors.display_name(obj)
@@ -74,9 +93,14 @@ class ChildListSerializer(serializers.ModelSerializer):
 
 def _categories(child: Child) -> list[dict[str, Any]]:
     return [
-        {"scheme": r["obj"].category.scheme, "code": r["obj"].category.code, "name": str(r["obj"].category),
-         "subtype": r["obj"].subtype.code if r["obj"].subtype_id else None, "is_primary": r["obj"].is_primary,
-         "age_rule_met": r["age_ok"]}
+        {
+            "scheme": r["obj"].category.scheme,
+            "code": r["obj"].category.code,
+            "name": str(r["obj"].category),
+            "subtype": r["obj"].subtype.code if r["obj"].subtype_id else None,
+            "is_primary": r["obj"].is_primary,
+            "age_rule_met": r["age_ok"],
+        }
         for r in selectors.classification_rows(child)
     ]
 
@@ -93,9 +117,13 @@ class ChildPartnerSerializer(serializers.Serializer):
     age_is_estimated = serializers.BooleanField()
     categories = CategoryRefSerializer(many=True)
     has_disability = serializers.BooleanField()
-    disability_types = serializers.ListField(child=serializers.ChoiceField(choices=DisabilityType.choices))
+    disability_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=DisabilityType.choices)
+    )
     functional_needs = serializers.CharField()
-    guardians = GuardianOutSerializer(many=True, help_text="Only with consent to share with your organisation (or a legal basis).")
+    guardians = GuardianOutSerializer(
+        many=True, help_text="Only with consent to share with your organisation (or a legal basis)."
+    )
 
 
 class ChildDetailSerializer(ChildPartnerSerializer):
@@ -123,29 +151,51 @@ class ChildDetailSerializer(ChildPartnerSerializer):
     school_name = serializers.CharField()
 
 
-def _serialize(child: Child, access: selectors.ChildAccess, profile: dict[str, Any]) -> dict[str, Any]:
+def _serialize(
+    child: Child, access: selectors.ChildAccess, profile: dict[str, Any]
+) -> dict[str, Any]:
     base = {
-        "id": child.pk, "registration_number": child.registration_number,
+        "id": child.pk,
+        "registration_number": child.registration_number,
         "name": profile["name"],
-        "sex": child.sex, "age": child.age, "age_is_estimated": child.age_is_estimated,
-        "categories": _categories(child), "has_disability": child.has_disability,
-        "disability_types": child.disability_types, "functional_needs": child.functional_needs,
+        "sex": child.sex,
+        "age": child.age,
+        "age_is_estimated": child.age_is_estimated,
+        "categories": _categories(child),
+        "has_disability": child.has_disability,
+        "disability_types": child.disability_types,
+        "functional_needs": child.functional_needs,
         "guardians": profile.get("guardians", []),
     }
     if not access.full:
         return ChildPartnerSerializer({**base, "view": "partner"}).data
-    return ChildDetailSerializer({
-        **base, "view": "full", "birth_date": child.birth_date, "estimated_age": child.estimated_age,
-        "age_estimated_on": child.age_estimated_on, "age_estimate_reason": child.age_estimate_reason,
-        "eighteenth_birthday": child.eighteenth_birthday(), "nik_masked": mask_number(child.nik),
-        "no_kk_masked": mask_number(child.no_kk), "identity_warnings": [warning_text(w) for w in child.identity_warnings],
-        "birth_certificate_status": child.birth_certificate_status, "religion": child.religion,
-        "mother_name": child.mother_name, "aliases": [a.name for a in child.aliases.all()],
-        "current_kelurahan": child.current_kelurahan.code if child.current_kelurahan_id else None,
-        "current_address": child.current_address, "current_spot": child.current_spot,
-        "origin_region_code": child.origin_region_code, "origin_region_name": child.origin_region_name,
-        "school_status": child.school_status, "school_name": child.school_name,
-    }).data
+    return ChildDetailSerializer(
+        {
+            **base,
+            "view": "full",
+            "birth_date": child.birth_date,
+            "estimated_age": child.estimated_age,
+            "age_estimated_on": child.age_estimated_on,
+            "age_estimate_reason": child.age_estimate_reason,
+            "eighteenth_birthday": child.eighteenth_birthday(),
+            "nik_masked": mask_number(child.nik),
+            "no_kk_masked": mask_number(child.no_kk),
+            "identity_warnings": [warning_text(w) for w in child.identity_warnings],
+            "birth_certificate_status": child.birth_certificate_status,
+            "religion": child.religion,
+            "mother_name": child.mother_name,
+            "aliases": [a.name for a in child.aliases.all()],
+            "current_kelurahan": child.current_kelurahan.code
+            if child.current_kelurahan_id
+            else None,
+            "current_address": child.current_address,
+            "current_spot": child.current_spot,
+            "origin_region_code": child.origin_region_code,
+            "origin_region_name": child.origin_region_name,
+            "school_status": child.school_status,
+            "school_name": child.school_name,
+        }
+    ).data
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -156,7 +206,9 @@ class ReasonSerializer(serializers.Serializer):
 class CandidateSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=["likely", "possible"])
     score = serializers.FloatField()
-    visible = serializers.BooleanField(help_text="False: a record you may not see; only a masked summary is given.")
+    visible = serializers.BooleanField(
+        help_text="False: a record you may not see; only a masked summary is given."
+    )
     child_id = serializers.UUIDField(allow_null=True)
     name = serializers.CharField()
     registration_number = serializers.CharField()
@@ -166,12 +218,22 @@ class CandidateSerializer(serializers.Serializer):
 
 # --- input ------------------------------------------------------------------------------------
 class ChildSearchSerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, allow_blank=True, help_text="Name (spelling variants are found).")
-    nik = serializers.CharField(required=False, allow_blank=True, help_text="Full NIK, a prefix, or masked (3171••••••••0001).")
-    category = serializers.CharField(required=False, allow_blank=True, help_text="Category code, e.g. AJ or ampk:4.")
+    q = serializers.CharField(
+        required=False, allow_blank=True, help_text="Name (spelling variants are found)."
+    )
+    nik = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Full NIK, a prefix, or masked (3171••••••••0001).",
+    )
+    category = serializers.CharField(
+        required=False, allow_blank=True, help_text="Category code, e.g. AJ or ampk:4."
+    )
     kota = serializers.CharField(required=False, allow_blank=True)
     kecamatan = serializers.CharField(required=False, allow_blank=True)
-    case_status = serializers.ChoiceField(required=False, allow_blank=True, choices=CaseStatus.choices)
+    case_status = serializers.ChoiceField(
+        required=False, allow_blank=True, choices=CaseStatus.choices
+    )
 
     def to_filters(self) -> selectors.SearchFilters:
         d = self.validated_data
@@ -181,13 +243,21 @@ class ChildSearchSerializer(serializers.Serializer):
             category = Category.objects.filter(scheme=scheme or "pmks", code=code).first()
             if category is None:
                 raise serializers.ValidationError({"category": _("Unknown category.")})
-        return selectors.SearchFilters(q=d.get("q", ""), nik=d.get("nik", ""), category=category, kota=d.get("kota", ""),
-                                       kecamatan=d.get("kecamatan", ""), case_status=d.get("case_status", ""))
+        return selectors.SearchFilters(
+            q=d.get("q", ""),
+            nik=d.get("nik", ""),
+            category=category,
+            kota=d.get("kota", ""),
+            kecamatan=d.get("kecamatan", ""),
+            case_status=d.get("case_status", ""),
+        )
 
 
 class AliasInSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=150)
-    kind = serializers.ChoiceField(choices=ChildAlias.Kind.choices, default=ChildAlias.Kind.NICKNAME)
+    kind = serializers.ChoiceField(
+        choices=ChildAlias.Kind.choices, default=ChildAlias.Kind.NICKNAME
+    )
 
 
 class GuardianInSerializer(serializers.Serializer):
@@ -204,29 +274,43 @@ class ChildCreateSerializer(serializers.Serializer):
     full_name = serializers.CharField(max_length=150)
     sex = serializers.ChoiceField(choices=Sex.choices)
     birth_date = serializers.DateField(required=False, allow_null=True)
-    estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=25)
-    age_estimate_reason = serializers.ChoiceField(choices=AgeEstimateReason.choices, required=False, allow_blank=True)
+    estimated_age = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=25
+    )
+    age_estimate_reason = serializers.ChoiceField(
+        choices=AgeEstimateReason.choices, required=False, allow_blank=True
+    )
     age_estimate_note = serializers.CharField(required=False, allow_blank=True)
     nik = serializers.CharField(required=False, allow_blank=True)
     no_kk = serializers.CharField(required=False, allow_blank=True)
-    birth_certificate_status = serializers.ChoiceField(choices=BirthCertificateStatus.choices, required=False)
+    birth_certificate_status = serializers.ChoiceField(
+        choices=BirthCertificateStatus.choices, required=False
+    )
     birth_certificate_number = serializers.CharField(required=False, allow_blank=True)
     religion = serializers.ChoiceField(choices=Religion.choices, required=False)
     mother_name = serializers.CharField(required=False, allow_blank=True)
-    current_kelurahan = serializers.CharField(required=False, allow_blank=True, help_text="Kemendagri code, e.g. 31.75.01.1001")
+    current_kelurahan = serializers.CharField(
+        required=False, allow_blank=True, help_text="Kemendagri code, e.g. 31.75.01.1001"
+    )
     current_address = serializers.CharField(required=False, allow_blank=True)
     current_spot = serializers.CharField(required=False, allow_blank=True)
     origin_region_code = serializers.CharField(required=False, allow_blank=True)
     school_status = serializers.ChoiceField(choices=SchoolStatus.choices, required=False)
     school_name = serializers.CharField(required=False, allow_blank=True)
     has_disability = serializers.BooleanField(required=False)
-    disability_types = serializers.ListField(child=serializers.ChoiceField(choices=DisabilityType.choices), required=False)
+    disability_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=DisabilityType.choices), required=False
+    )
     functional_needs = serializers.CharField(required=False, allow_blank=True)
-    conditions = serializers.ListField(child=serializers.CharField(), required=False, help_text="Condition codes.")
+    conditions = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Condition codes."
+    )
     aliases = AliasInSerializer(many=True, required=False)
     guardians = GuardianInSerializer(many=True, required=False)
     confirm_not_duplicate = serializers.BooleanField(
-        default=False, help_text="true: register even though probable duplicates were found (this choice is audited).")
+        default=False,
+        help_text="true: register even though probable duplicates were found (this choice is audited).",
+    )
 
 
 class ChildUpdateSerializer(ChildCreateSerializer):
@@ -245,7 +329,11 @@ class ChildViewSet(viewsets.GenericViewSet):
     queryset = Child.objects.none()  # reads go through the selectors
     serializer_class = ChildListSerializer
 
-    @extend_schema(parameters=[ChildSearchSerializer], summary="Search children", responses={200: ChildListSerializer(many=True)})
+    @extend_schema(
+        parameters=[ChildSearchSerializer],
+        summary="Search children",
+        responses={200: ChildListSerializer(many=True)},
+    )
     def list(self, request: Request) -> Response:
         if not permissions.can_view_children(request.user):
             raise PermissionDenied
@@ -254,14 +342,26 @@ class ChildViewSet(viewsets.GenericViewSet):
         filters = query.to_filters()
         qs = selectors.child_search(user=request.user, filters=filters)
         if not filters.is_empty():
-            selectors.access_log(user=request.user, action=AccessLog.Action.SEARCH, target_repr=filters.loggable())
+            selectors.access_log(
+                user=request.user, action=AccessLog.Action.SEARCH, target_repr=filters.loggable()
+            )
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(ChildListSerializer(page, many=True).data)
 
     @extend_schema(
         summary="Retrieve a child",
-        parameters=[OpenApiParameter("reason", OpenApiTypes.STR, description="Required to open a restricted record you are not assigned to (logged).")],
-        responses={200: ChildDetailSerializer, 403: OpenApiResponse(description="A reason is needed."), 404: OpenApiResponse(description="Not found or not visible.")},
+        parameters=[
+            OpenApiParameter(
+                "reason",
+                OpenApiTypes.STR,
+                description="Required to open a restricted record you are not assigned to (logged).",
+            )
+        ],
+        responses={
+            200: ChildDetailSerializer,
+            403: OpenApiResponse(description="A reason is needed."),
+            404: OpenApiResponse(description="Not found or not visible."),
+        },
         description="Government staff get the full record (identity numbers masked); partners the limited view. Every call is written to the access log.",
     )
     def retrieve(self, request: Request, pk: Any) -> Response:
@@ -269,11 +369,25 @@ class ChildViewSet(viewsets.GenericViewSet):
         if access.needs_reason:
             reason = (request.query_params.get("reason") or "").strip()
             if not reason:
-                return Response({"detail": _("This record is restricted: give a reason (?reason=…) to open it; it is logged."),
-                                 "code": "reason_required"}, status=status.HTTP_403_FORBIDDEN)
-            selectors.access_log(user=request.user, action=AccessLog.Action.OPEN_RESTRICTED, child=child, reason=reason)
+                return Response(
+                    {
+                        "detail": _(
+                            "This record is restricted: give a reason (?reason=…) to open it; it is logged."
+                        ),
+                        "code": "reason_required",
+                    },
+                    status=status.HTTP_403_FORBIDDEN,
+                )
+            selectors.access_log(
+                user=request.user,
+                action=AccessLog.Action.OPEN_RESTRICTED,
+                child=child,
+                reason=reason,
+            )
         selectors.access_log(user=request.user, action=AccessLog.Action.VIEW, child=child)
-        profile = selectors.child_profile(user=request.user, child=child, access=access, opened=access.needs_reason)
+        profile = selectors.child_profile(
+            user=request.user, child=child, access=access, opened=access.needs_reason
+        )
         return Response(_serialize(child, access, profile))
 
     @extend_schema(
@@ -281,7 +395,10 @@ class ChildViewSet(viewsets.GenericViewSet):
         responses={
             201: ChildDetailSerializer,
             400: OpenApiResponse(description="Invalid input; `fields` says which."),
-            409: inline_serializer("DuplicateConflict", {"detail": serializers.CharField(), "candidates": CandidateSerializer(many=True)}),
+            409: inline_serializer(
+                "DuplicateConflict",
+                {"detail": serializers.CharField(), "candidates": CandidateSerializer(many=True)},
+            ),
         },
         summary="Register a child",
         description="Runs the duplicate check first. If probable duplicates exist, nothing is saved and the answer is 409 "
@@ -297,20 +414,33 @@ class ChildViewSet(viewsets.GenericViewSet):
         aliases = [dict(a) for a in data.pop("aliases", [])]
         guardians = [dict(g) for g in data.pop("guardians", [])]
         try:
-            child = services.child_register(actor=request.user, data=data, aliases=aliases, guardians=guardians,
-                                            confirm_not_duplicate_of=[] if confirm else None)
+            child = services.child_register(
+                actor=request.user,
+                data=data,
+                aliases=aliases,
+                guardians=guardians,
+                confirm_not_duplicate_of=[] if confirm else None,
+            )
         except services.DuplicateSuspected as exc:
-            return Response({"detail": str(exc.message), "candidates": CandidateSerializer(exc.extra["candidates"], many=True).data},
-                            status=status.HTTP_409_CONFLICT)
+            return Response(
+                {
+                    "detail": str(exc.message),
+                    "candidates": CandidateSerializer(exc.extra["candidates"], many=True).data,
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
         child, access = selectors.child_get(user=request.user, pk=child.pk)
         profile = selectors.child_profile(user=request.user, child=child, access=access)
         return Response(_serialize(child, access, profile), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=ChildUpdateSerializer,
-        responses={200: ChildDetailSerializer, 400: OpenApiResponse(description="Invalid input; `fields` says which."),
-                   403: OpenApiResponse(description="You may see but not change this record."),
-                   404: OpenApiResponse(description="Not found or not visible.")},
+        responses={
+            200: ChildDetailSerializer,
+            400: OpenApiResponse(description="Invalid input; `fields` says which."),
+            403: OpenApiResponse(description="You may see but not change this record."),
+            404: OpenApiResponse(description="Not found or not visible."),
+        },
         summary="Change a child's identity fields",
         description="Only the fields sent change. The same checks as on the edit page (a NIK that disagrees with the "
         "date of birth or sex is a warning, never a silent fix); blocking keys and name counts follow.",
@@ -321,20 +451,35 @@ class ChildViewSet(viewsets.GenericViewSet):
             raise PermissionDenied
         ser = ChildUpdateSerializer(data=request.data, partial=True)
         ser.is_valid(raise_exception=True)
-        services.child_update_identity(actor=request.user, child=child, data=dict(ser.validated_data))
+        services.child_update_identity(
+            actor=request.user, child=child, data=dict(ser.validated_data)
+        )
         child, access = selectors.child_get(user=request.user, pk=pk)
         profile = selectors.child_profile(user=request.user, child=child, access=access)
         return Response(_serialize(child, access, profile))
 
-    @extend_schema(summary="Probable duplicates of a child", responses={200: CandidateSerializer(many=True), 404: OpenApiResponse(description="Not found or not visible.")})
+    @extend_schema(
+        summary="Probable duplicates of a child",
+        responses={
+            200: CandidateSerializer(many=True),
+            404: OpenApiResponse(description="Not found or not visible."),
+        },
+    )
     @action(detail=True, methods=["get"], pagination_class=None)
     def duplicates(self, request: Request, pk: Any) -> Response:
         child, access = selectors.child_get(user=request.user, pk=pk)
         if not access.full:
             raise PermissionDenied
         if access.needs_reason:
-            return Response({"detail": _("This record is restricted: open it with a reason first."), "code": "reason_required"},
-                            status=status.HTTP_403_FORBIDDEN)
-        selectors.access_log(user=request.user, action=AccessLog.Action.VIEW, child=child, reason="duplicate check")
+            return Response(
+                {
+                    "detail": _("This record is restricted: open it with a reason first."),
+                    "code": "reason_required",
+                },
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        selectors.access_log(
+            user=request.user, action=AccessLog.Action.VIEW, child=child, reason="duplicate check"
+        )
         views = selectors.child_duplicates_of(user=request.user, child=child)
         return Response(CandidateSerializer([v.__dict__ for v in views], many=True).data)

@@ -51,58 +51,121 @@ class ChildForm(forms.Form):
 
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, widget=forms.RadioSelect)
-    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=DATE,
-                                 help_text=_("Leave empty when unknown and give an estimated age instead."))
-    estimated_age = forms.IntegerField(label=_("Estimated age (years)"), required=False, min_value=0, max_value=25)
-    age_estimate_reason = forms.ChoiceField(label=_("How was the age estimated?"), required=False,
-                                            choices=[("", "—"), *AgeEstimateReason.choices])
-    age_estimate_note = forms.CharField(label=_("Note on the estimate"), required=False, max_length=255)
-    nik = forms.CharField(label=_("NIK"), required=False, max_length=20,
-                          widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-                          help_text=_("16 digits, if the child has one. Never guess it."))
-    no_kk = forms.CharField(label=_("No. KK (family card)"), required=False, max_length=20,
-                            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
-    birth_certificate_status = forms.ChoiceField(label=_("Birth certificate"), choices=BirthCertificateStatus.choices,
-                                                 initial=BirthCertificateStatus.UNKNOWN)
-    birth_certificate_number = forms.CharField(label=_("Birth certificate number"), required=False, max_length=60)
-    religion = forms.ChoiceField(label=_("Religion"), choices=Religion.choices, initial=Religion.UNKNOWN)
+    birth_date = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=DATE,
+        help_text=_("Leave empty when unknown and give an estimated age instead."),
+    )
+    estimated_age = forms.IntegerField(
+        label=_("Estimated age (years)"), required=False, min_value=0, max_value=25
+    )
+    age_estimate_reason = forms.ChoiceField(
+        label=_("How was the age estimated?"),
+        required=False,
+        choices=[("", "—"), *AgeEstimateReason.choices],
+    )
+    age_estimate_note = forms.CharField(
+        label=_("Note on the estimate"), required=False, max_length=255
+    )
+    nik = forms.CharField(
+        label=_("NIK"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("16 digits, if the child has one. Never guess it."),
+    )
+    no_kk = forms.CharField(
+        label=_("No. KK (family card)"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    birth_certificate_status = forms.ChoiceField(
+        label=_("Birth certificate"),
+        choices=BirthCertificateStatus.choices,
+        initial=BirthCertificateStatus.UNKNOWN,
+    )
+    birth_certificate_number = forms.CharField(
+        label=_("Birth certificate number"), required=False, max_length=60
+    )
+    religion = forms.ChoiceField(
+        label=_("Religion"), choices=Religion.choices, initial=Religion.UNKNOWN
+    )
     mother_name = forms.CharField(label=_("Mother's name"), required=False, max_length=150)
-    current_kelurahan = KelurahanField(label=_("Where the child is now (kelurahan)"), required=False)
+    current_kelurahan = KelurahanField(
+        label=_("Where the child is now (kelurahan)"), required=False
+    )
     current_address = forms.CharField(label=_("Current address"), required=False, max_length=255)
-    current_spot = forms.CharField(label=_("Spot (for street children)"), required=False, max_length=255,
-                                   help_text=_("Where the child is usually found, e.g. a junction or a market."))
-    origin_region_code = forms.CharField(label=_("Region of origin (Kemendagri code)"), required=False, max_length=13,
-                                         help_text=_("Also outside Jakarta, e.g. 32.01 (Kab. Bogor) or 33.74."))
-    school_status = forms.ChoiceField(label=_("School"), choices=SchoolStatus.choices, initial=SchoolStatus.UNKNOWN)
+    current_spot = forms.CharField(
+        label=_("Spot (for street children)"),
+        required=False,
+        max_length=255,
+        help_text=_("Where the child is usually found, e.g. a junction or a market."),
+    )
+    origin_region_code = forms.CharField(
+        label=_("Region of origin (Kemendagri code)"),
+        required=False,
+        max_length=13,
+        help_text=_("Also outside Jakarta, e.g. 32.01 (Kab. Bogor) or 33.74."),
+    )
+    school_status = forms.ChoiceField(
+        label=_("School"), choices=SchoolStatus.choices, initial=SchoolStatus.UNKNOWN
+    )
     school_name = forms.CharField(label=_("School name"), required=False, max_length=150)
     has_disability = forms.BooleanField(label=_("The child has a disability"), required=False)
-    disability_types = forms.MultipleChoiceField(label=_("Disability type"), required=False, choices=DisabilityType.choices,
-                                                 widget=forms.CheckboxSelectMultiple)
-    functional_needs = forms.CharField(label=_("Functional needs"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    conditions = forms.ModelMultipleChoiceField(label=_("Conditions observed"), required=False,
-                                                queryset=Condition.objects.all(), widget=forms.CheckboxSelectMultiple)
+    disability_types = forms.MultipleChoiceField(
+        label=_("Disability type"),
+        required=False,
+        choices=DisabilityType.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    functional_needs = forms.CharField(
+        label=_("Functional needs"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    conditions = forms.ModelMultipleChoiceField(
+        label=_("Conditions observed"),
+        required=False,
+        queryset=Condition.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     @classmethod
     def initial_from(cls, child: Child) -> dict[str, Any]:
         data = {f: getattr(child, f) for f in IDENTITY_FIELDS}
-        data["current_kelurahan"] = child.current_kelurahan.code if child.current_kelurahan_id else ""
+        data["current_kelurahan"] = (
+            child.current_kelurahan.code if child.current_kelurahan_id else ""
+        )
         data["conditions"] = list(child.conditions.all())
         return data
 
     def service_data(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.cleaned_data.items() if k in IDENTITY_FIELDS or k == "conditions"}
+        data = {
+            k: v for k, v in self.cleaned_data.items() if k in IDENTITY_FIELDS or k == "conditions"
+        }
         data["conditions"] = list(data.get("conditions") or [])
         return data
 
 
 class RegisterForm(ChildForm):
-    aliases = forms.CharField(label=_("Nicknames and other names"), required=False, max_length=500,
-                              help_text=_("Separate several names with commas."))
-    guardian_name = forms.CharField(label=_("Parent or guardian: name"), required=False, max_length=150)
-    guardian_relationship = forms.ChoiceField(label=_("Relationship"), required=False,
-                                              choices=[("", "—"), *Guardian.Relationship.choices])
-    guardian_phone = forms.CharField(label=_("Phone"), required=False, max_length=20,
-                                     widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    aliases = forms.CharField(
+        label=_("Nicknames and other names"),
+        required=False,
+        max_length=500,
+        help_text=_("Separate several names with commas."),
+    )
+    guardian_name = forms.CharField(
+        label=_("Parent or guardian: name"), required=False, max_length=150
+    )
+    guardian_relationship = forms.ChoiceField(
+        label=_("Relationship"), required=False, choices=[("", "—"), *Guardian.Relationship.choices]
+    )
+    guardian_phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
 
     def alias_list(self) -> list[str]:
         return [a.strip() for a in (self.cleaned_data.get("aliases") or "").split(",") if a.strip()]
@@ -111,13 +174,23 @@ class RegisterForm(ChildForm):
         name = self.cleaned_data.get("guardian_name")
         if not name:
             return []
-        return [{"full_name": name, "relationship": self.cleaned_data.get("guardian_relationship") or Guardian.Relationship.OTHER,
-                 "phone": self.cleaned_data.get("guardian_phone") or "", "is_primary_contact": True}]
+        return [
+            {
+                "full_name": name,
+                "relationship": self.cleaned_data.get("guardian_relationship")
+                or Guardian.Relationship.OTHER,
+                "phone": self.cleaned_data.get("guardian_phone") or "",
+                "is_primary_contact": True,
+            }
+        ]
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Why do you need to open this record?"), max_length=255,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Why do you need to open this record?"),
+        max_length=255,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class AliasForm(forms.ModelForm):
@@ -129,17 +202,31 @@ class AliasForm(forms.ModelForm):
 class GuardianForm(forms.ModelForm):
     class Meta:
         model = Guardian
-        fields = ["relationship", "full_name", "phone", "address", "is_primary_contact", "lives_with_child",
-                  "is_alleged_perpetrator", "notes"]
+        fields = [
+            "relationship",
+            "full_name",
+            "phone",
+            "address",
+            "is_primary_contact",
+            "lives_with_child",
+            "is_alleged_perpetrator",
+            "notes",
+        ]
 
 
 class ClassifyForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all())
-    subtype = forms.ModelChoiceField(label=_("Subtype"), queryset=CategorySubtype.objects.select_related("category"),
-                                     required=False)
+    subtype = forms.ModelChoiceField(
+        label=_("Subtype"),
+        queryset=CategorySubtype.objects.select_related("category"),
+        required=False,
+    )
     is_primary = forms.BooleanField(label=_("Primary category"), required=False)
     age_rule_override_reason = forms.CharField(
-        label=_("Reason, if the child's age does not meet the category's age rule"), required=False, max_length=255)
+        label=_("Reason, if the child's age does not meet the category's age rule"),
+        required=False,
+        max_length=255,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -160,8 +247,12 @@ class ClassifyForm(forms.Form):
 
 
 class ConditionsForm(forms.Form):
-    conditions = forms.ModelMultipleChoiceField(label=_("Conditions observed"), required=False,
-                                                queryset=Condition.objects.all(), widget=forms.CheckboxSelectMultiple)
+    conditions = forms.ModelMultipleChoiceField(
+        label=_("Conditions observed"),
+        required=False,
+        queryset=Condition.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 def _organizations() -> Any:
@@ -171,16 +262,32 @@ def _organizations() -> Any:
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Consent.Purpose.choices)
     organizations = forms.ModelMultipleChoiceField(
-        label=_("Shared with (for sharing)"), required=False, queryset=Organization.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 6}))
+        label=_("Shared with (for sharing)"),
+        required=False,
+        queryset=Organization.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
     given_by_name = forms.CharField(label=_("Given by"), max_length=150)
-    given_by_relationship = forms.ChoiceField(label=_("Relationship to the child"), choices=Guardian.Relationship.choices)
-    child_view = forms.CharField(label=_("The child's own view"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    child_agrees = forms.NullBooleanField(label=_("The child agrees"), required=False, widget=forms.Select(
-        choices=[("unknown", _("Not asked / unclear")), ("true", _("Yes")), ("false", _("No"))]))
+    given_by_relationship = forms.ChoiceField(
+        label=_("Relationship to the child"), choices=Guardian.Relationship.choices
+    )
+    child_view = forms.CharField(
+        label=_("The child's own view"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    child_agrees = forms.NullBooleanField(
+        label=_("The child agrees"),
+        required=False,
+        widget=forms.Select(
+            choices=[("unknown", _("Not asked / unclear")), ("true", _("Yes")), ("false", _("No"))]
+        ),
+    )
     method = forms.ChoiceField(label=_("Method"), choices=Consent.Method.choices)
-    notice_version = forms.CharField(label=_("Notice shown (version)"), required=False, max_length=30)
-    evidence_file = forms.FileField(label=_("Evidence (JPG, PNG or PDF, at most 5 MB)"), required=False)
+    notice_version = forms.CharField(
+        label=_("Notice shown (version)"), required=False, max_length=30
+    )
+    evidence_file = forms.FileField(
+        label=_("Evidence (JPG, PNG or PDF, at most 5 MB)"), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -192,12 +299,19 @@ class WithdrawForm(forms.Form):
 
 
 class LegalBasisForm(forms.Form):
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=Consent.Purpose.choices, initial=Consent.Purpose.SHARING)
+    purpose = forms.ChoiceField(
+        label=_("Purpose"), choices=Consent.Purpose.choices, initial=Consent.Purpose.SHARING
+    )
     basis = forms.ChoiceField(label=_("Legal basis"), choices=LegalBasis.Basis.choices)
-    organizations = forms.ModelMultipleChoiceField(label=_("Organisations covered"), required=False,
-                                                   queryset=Organization.objects.none(),
-                                                   widget=forms.SelectMultiple(attrs={"size": 6}))
-    justification = forms.CharField(label=_("Justification"), widget=forms.Textarea(attrs={"rows": 3}))
+    organizations = forms.ModelMultipleChoiceField(
+        label=_("Organisations covered"),
+        required=False,
+        queryset=Organization.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    justification = forms.CharField(
+        label=_("Justification"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -206,30 +320,49 @@ class LegalBasisForm(forms.Form):
 
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ChildDocument.Kind.choices)
-    file = forms.FileField(label=_("File (JPG, PNG or PDF, at most 5 MB)"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}))
+    file = forms.FileField(
+        label=_("File (JPG, PNG or PDF, at most 5 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
+    )
     description = forms.CharField(label=_("Description"), required=False, max_length=255)
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Name"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"type": "search"}),
-                        help_text=_("Spelling variants are found too (Djoko = Joko)."))
-    nik = forms.CharField(label=_("NIK"), required=False, max_length=20,
-                          help_text=_("The full NIK, or its beginning, or a masked NIK like 3171••••••••0001."))
-    category = forms.ModelChoiceField(label=_("Category"), required=False, queryset=Category.objects.all())
+    q = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+        help_text=_("Spelling variants are found too (Djoko = Joko)."),
+    )
+    nik = forms.CharField(
+        label=_("NIK"),
+        required=False,
+        max_length=20,
+        help_text=_("The full NIK, or its beginning, or a masked NIK like 3171••••••••0001."),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), required=False, queryset=Category.objects.all()
+    )
     kota = forms.ChoiceField(label=_("Kota"), required=False)
     kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
-    case_status = forms.ChoiceField(label=_("Case status"), required=False, choices=[("", _("All")), *CaseStatus.choices])
+    case_status = forms.ChoiceField(
+        label=_("Case status"), required=False, choices=[("", _("All")), *CaseStatus.choices]
+    )
 
     def __init__(self, *args: Any, nik_allowed: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         any_ = [("", _("All"))]
         self.fields["kota"].choices = any_ + [  # type: ignore[attr-defined]
-            (r.code, r.name) for r in Region.objects.filter(level=2, parent__code=DKI_JAKARTA).order_by("name")]
+            (r.code, r.name)
+            for r in Region.objects.filter(level=2, parent__code=DKI_JAKARTA).order_by("name")
+        ]
         self.fields["kecamatan"].choices = any_ + [  # type: ignore[attr-defined]
             (r.code, f"{r.name} ({r.parent.name})")
-            for r in Region.objects.filter(level=3, code__startswith=DKI_JAKARTA + ".").select_related("parent").order_by("name")]
+            for r in Region.objects.filter(level=3, code__startswith=DKI_JAKARTA + ".")
+            .select_related("parent")
+            .order_by("name")
+        ]
         self.fields["category"].empty_label = _("All")  # type: ignore[attr-defined]
         if not nik_allowed:
             del self.fields["nik"]
@@ -241,21 +374,30 @@ class SearchForm(forms.Form):
             return SearchFilters()
         self.is_valid()
         d = getattr(self, "cleaned_data", {})
-        return SearchFilters(q=d.get("q") or "", nik=d.get("nik") or "", category=d.get("category"),
-                             kota=d.get("kota") or "", kecamatan=d.get("kecamatan") or "",
-                             case_status=d.get("case_status") or "")
+        return SearchFilters(
+            q=d.get("q") or "",
+            nik=d.get("nik") or "",
+            category=d.get("category"),
+            kota=d.get("kota") or "",
+            kecamatan=d.get("kecamatan") or "",
+            case_status=d.get("case_status") or "",
+        )
 
 
 class MergeForm(forms.Form):
     survivor = forms.ChoiceField(label=_("Which record stays?"), widget=forms.RadioSelect)
-    reason = forms.CharField(label=_("Why are these the same child?"), max_length=255,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Why are these the same child?"),
+        max_length=255,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args: Any, children: tuple[Child, Child], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.children = children
         self.fields["survivor"].choices = [  # type: ignore[attr-defined]
-            (str(c.pk), f"{c.registration_number} · {c.full_name}") for c in children]
+            (str(c.pk), f"{c.registration_number} · {c.full_name}") for c in children
+        ]
 
     def survivor_and_merged(self) -> tuple[Child, Child]:
         a, b = self.children
@@ -265,6 +407,12 @@ class MergeForm(forms.Form):
 class ChildImportForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet (.xlsx, at most 10 MB)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
-        help_text=_("One row per child, with the template's columns. Nothing is saved before you accept the preview."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+        help_text=_(
+            "One row per child, with the template's columns. Nothing is saved before you accept the preview."
+        ),
     )

@@ -32,10 +32,27 @@ from simpul.core.exceptions import ApplicationError
 from simpul.regions.models import Region
 
 IDENTITY_FIELDS = (
-    "full_name", "sex", "birth_date", "estimated_age", "age_estimated_on", "age_estimate_reason",
-    "age_estimate_note", "nik", "no_kk", "birth_certificate_status", "birth_certificate_number",
-    "religion", "has_disability", "disability_types", "functional_needs", "mother_name",
-    "current_kelurahan", "current_address", "current_spot", "origin_region_code", "school_status",
+    "full_name",
+    "sex",
+    "birth_date",
+    "estimated_age",
+    "age_estimated_on",
+    "age_estimate_reason",
+    "age_estimate_note",
+    "nik",
+    "no_kk",
+    "birth_certificate_status",
+    "birth_certificate_number",
+    "religion",
+    "has_disability",
+    "disability_types",
+    "functional_needs",
+    "mother_name",
+    "current_kelurahan",
+    "current_address",
+    "current_spot",
+    "origin_region_code",
+    "school_status",
     "school_name",
 )
 MAX_ESTIMATED_AGE = 25
@@ -76,7 +93,9 @@ def mask_number(value: str | None) -> str:
 
 def _fail(fields: dict[str, list[Any]]) -> ApplicationError:
     message = " ".join(str(m) for msgs in fields.values() for m in msgs)
-    return ApplicationError(message, extra={"fields": {k: [str(m) for m in v] for k, v in fields.items()}})
+    return ApplicationError(
+        message, extra={"fields": {k: [str(m) for m in v] for k, v in fields.items()}}
+    )
 
 
 def _as_date(value: Any) -> dt.date | None:
@@ -97,7 +116,10 @@ def _region(value: Any) -> Region | None:
         return None
     if isinstance(value, Region):
         return value
-    return Region.objects.filter(code=str(value)).first() or Region.objects.filter(pk=_uuid_or_none(value)).first()
+    return (
+        Region.objects.filter(code=str(value)).first()
+        or Region.objects.filter(pk=_uuid_or_none(value)).first()
+    )
 
 
 def _uuid_or_none(value: Any) -> Any:
@@ -109,7 +131,9 @@ def _uuid_or_none(value: Any) -> Any:
         return None
 
 
-def nik_warnings(nik: str, *, sex: str, birth_date: dt.date | None, birth_year: int | None) -> list[dict[str, Any]]:
+def nik_warnings(
+    nik: str, *, sex: str, birth_date: dt.date | None, birth_year: int | None
+) -> list[dict[str, Any]]:
     """Warnings when the NIK's date of birth or sex disagree with the record (never an error)."""
     if not nik:
         return []
@@ -125,7 +149,11 @@ def nik_warnings(nik: str, *, sex: str, birth_date: dt.date | None, birth_year: 
     shown = f"{day:02d}-{nik_dmy[2:4]}-{nik_dmy[4:6]}"
     if birth_date is not None:
         # Compare day, month and the two-digit year only: the century comes from the record.
-        if (day, int(nik_dmy[2:4]), int(nik_dmy[4:6])) != (birth_date.day, birth_date.month, birth_date.year % 100):
+        if (day, int(nik_dmy[2:4]), int(nik_dmy[4:6])) != (
+            birth_date.day,
+            birth_date.month,
+            birth_date.year % 100,
+        ):
             warnings.append({"code": "nik_birth_date_mismatch", "field": "nik", "nik_value": shown})
     elif birth_year is not None:
         yy = int(nik_dmy[4:6])
@@ -140,13 +168,17 @@ def nik_warnings(nik: str, *, sex: str, birth_date: dt.date | None, birth_year: 
     return warnings
 
 
-def clean_identity(data: dict[str, Any], *, today: dt.date | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def clean_identity(
+    data: dict[str, Any], *, today: dt.date | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Validate identity data; return (cleaned values, warnings). Raises ApplicationError with
     per-field messages (``extra["fields"]``) when something is wrong."""
     today = today or timezone.localdate()
     unknown = set(data) - set(IDENTITY_FIELDS) - {"conditions"}
     if unknown:
-        raise ApplicationError(_("Unknown field(s): %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+        raise ApplicationError(
+            _("Unknown field(s): %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     errors: dict[str, list[Any]] = {}
     out: dict[str, Any] = {}
 
@@ -154,7 +186,9 @@ def clean_identity(data: dict[str, Any], *, today: dt.date | None = None) -> tup
     if not name:
         errors.setdefault("full_name", []).append(_("Enter the child's full name."))
     elif len(name) > 150:
-        errors.setdefault("full_name", []).append(_("The name is too long (at most 150 characters)."))
+        errors.setdefault("full_name", []).append(
+            _("The name is too long (at most 150 characters).")
+        )
     out["full_name"] = name
 
     sex = str(data.get("sex") or "")
@@ -172,26 +206,43 @@ def clean_identity(data: dict[str, Any], *, today: dt.date | None = None) -> tup
         try:
             estimated_age = int(estimated_age)
         except (TypeError, ValueError):
-            errors.setdefault("estimated_age", []).append(_("Enter the estimated age in whole years."))
+            errors.setdefault("estimated_age", []).append(
+                _("Enter the estimated age in whole years.")
+            )
             estimated_age = None
     if birth_date is not None:
         if birth_date > today:
-            errors.setdefault("birth_date", []).append(_("The date of birth cannot be in the future."))
-        out.update(birth_date=birth_date, estimated_age=None, age_estimated_on=None,
-                   age_estimate_reason="", age_estimate_note="")
+            errors.setdefault("birth_date", []).append(
+                _("The date of birth cannot be in the future.")
+            )
+        out.update(
+            birth_date=birth_date,
+            estimated_age=None,
+            age_estimated_on=None,
+            age_estimate_reason="",
+            age_estimate_note="",
+        )
     elif estimated_age is not None:
         if not 0 <= estimated_age <= MAX_ESTIMATED_AGE:
             errors.setdefault("estimated_age", []).append(
-                _("The estimated age must be between 0 and %(max)s years.") % {"max": MAX_ESTIMATED_AGE}
+                _("The estimated age must be between 0 and %(max)s years.")
+                % {"max": MAX_ESTIMATED_AGE}
             )
         reason = str(data.get("age_estimate_reason") or "")
         if reason not in AgeEstimateReason.values:
             errors.setdefault("age_estimate_reason", []).append(
-                _("Say how the age was estimated (e.g. the child's own account, a medical estimate).")
+                _(
+                    "Say how the age was estimated (e.g. the child's own account, a medical estimate)."
+                )
             )
         estimated_on = _as_date(data.get("age_estimated_on")) or today
-        out.update(birth_date=None, estimated_age=estimated_age, age_estimated_on=estimated_on,
-                   age_estimate_reason=reason, age_estimate_note=str(data.get("age_estimate_note") or "")[:255])
+        out.update(
+            birth_date=None,
+            estimated_age=estimated_age,
+            age_estimated_on=estimated_on,
+            age_estimate_reason=reason,
+            age_estimate_note=str(data.get("age_estimate_note") or "")[:255],
+        )
     elif "birth_date" not in errors and "estimated_age" not in errors:
         errors.setdefault("birth_date", []).append(
             _("Enter the date of birth, or an estimated age with the reason of the estimate.")
@@ -204,7 +255,9 @@ def clean_identity(data: dict[str, Any], *, today: dt.date | None = None) -> tup
         info = lokal.parse_nik(nik)
         if not info.valid:
             reason = "; ".join(issue.message for issue in info.errors)
-            errors.setdefault("nik", []).append(_("The NIK is not valid: %(reason)s") % {"reason": reason})
+            errors.setdefault("nik", []).append(
+                _("The NIK is not valid: %(reason)s") % {"reason": reason}
+            )
     out["nik"] = nik
     no_kk = _DIGITS.sub("", str(data.get("no_kk") or ""))
     if (str(data.get("no_kk") or "").strip() and len(no_kk) != 16) or (no_kk and len(no_kk) != 16):
@@ -220,11 +273,23 @@ def clean_identity(data: dict[str, Any], *, today: dt.date | None = None) -> tup
         if value not in choices:
             errors.setdefault(key, []).append(_("Choose a valid option."))
         out[key] = value
-    for key, limit in (("birth_certificate_number", 60), ("functional_needs", 5000), ("mother_name", 150),
-                       ("current_address", 255), ("current_spot", 255), ("school_name", 150)):
-        out[key] = " ".join(str(data.get(key) or "").split()) if key != "functional_needs" else str(data.get(key) or "").strip()
+    for key, limit in (
+        ("birth_certificate_number", 60),
+        ("functional_needs", 5000),
+        ("mother_name", 150),
+        ("current_address", 255),
+        ("current_spot", 255),
+        ("school_name", 150),
+    ):
+        out[key] = (
+            " ".join(str(data.get(key) or "").split())
+            if key != "functional_needs"
+            else str(data.get(key) or "").strip()
+        )
         if len(out[key]) > limit:
-            errors.setdefault(key, []).append(_("Too long (at most %(n)s characters).") % {"n": limit})
+            errors.setdefault(key, []).append(
+                _("Too long (at most %(n)s characters).") % {"n": limit}
+            )
 
     types = [str(t) for t in (data.get("disability_types") or [])]
     bad = [t for t in types if t not in DisabilityType.values]
@@ -234,7 +299,9 @@ def clean_identity(data: dict[str, Any], *, today: dt.date | None = None) -> tup
     out["has_disability"] = bool(data.get("has_disability")) or bool(types)
 
     kel = _region(data.get("current_kelurahan"))
-    if data.get("current_kelurahan") not in (None, "") and (kel is None or kel.level != Region.Level.VILLAGE):
+    if data.get("current_kelurahan") not in (None, "") and (
+        kel is None or kel.level != Region.Level.VILLAGE
+    ):
         errors.setdefault("current_kelurahan", []).append(_("Choose a kelurahan."))
         kel = None
     out["current_kelurahan"] = kel
@@ -246,7 +313,8 @@ def clean_identity(data: dict[str, Any], *, today: dt.date | None = None) -> tup
         w = wilayah.get_wilayah(origin)
         if w is None:
             errors.setdefault("origin_region_code", []).append(
-                _("Unknown region code %(code)s: use a Kemendagri code such as 33.74 or 31.75.01.") % {"code": origin}
+                _("Unknown region code %(code)s: use a Kemendagri code such as 33.74 or 31.75.01.")
+                % {"code": origin}
             )
         else:
             out["origin_region_code"] = w.code
@@ -262,7 +330,9 @@ def clean_identity(data: dict[str, Any], *, today: dt.date | None = None) -> tup
     return out, warnings
 
 
-def record_from_values(values: dict[str, Any], *, aliases: list[str] | tuple[str, ...] = (), record_id: str = "new") -> PersonRecord:
+def record_from_values(
+    values: dict[str, Any], *, aliases: list[str] | tuple[str, ...] = (), record_id: str = "new"
+) -> PersonRecord:
     """A PersonRecord for the matcher from cleaned identity values (or a Child's values)."""
     birth_date = values.get("birth_date")
     birth_year = None

@@ -35,7 +35,9 @@ def import_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                job = imports.child_import_upload(actor=request.user, file=form.cleaned_data["file"])  # type: ignore[arg-type]
+                job = imports.child_import_upload(
+                    actor=request.user, file=form.cleaned_data["file"]
+                )  # type: ignore[arg-type]
             except ApplicationError as exc:
                 apply_application_error(form, exc)
             else:
@@ -62,14 +64,27 @@ def import_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     show = request.GET.get("show", "all")
     if show not in imports.SHOW_CHOICES:
         show = "all"
-    ctx: dict[str, Any] = {"job": job, "show": show, "qs": querystring_without_page(request),
-                           "report": job.report or {}, "counts": (job.report or {}).get("counts", {})}
+    ctx: dict[str, Any] = {
+        "job": job,
+        "show": show,
+        "qs": querystring_without_page(request),
+        "report": job.report or {},
+        "counts": (job.report or {}).get("counts", {}),
+    }
     if job.status in (ChildImport.Status.VALIDATED, ChildImport.Status.DONE):
         page = paginate(request, imports.preview_rows(job, show))
-        ctx.update(page=page, undecided=imports.undecided_rows(job),
-                   page_has_duplicates=any(r["candidates"] for r in page),
-                   filters=[("all", _("All rows")), ("error", _("Errors")), ("warning", _("Warnings")),
-                            ("duplicate", _("Possible duplicates")), ("undecided", _("Not yet decided"))])
+        ctx.update(
+            page=page,
+            undecided=imports.undecided_rows(job),
+            page_has_duplicates=any(r["candidates"] for r in page),
+            filters=[
+                ("all", _("All rows")),
+                ("error", _("Errors")),
+                ("warning", _("Warnings")),
+                ("duplicate", _("Possible duplicates")),
+                ("undecided", _("Not yet decided")),
+            ],
+        )
     return render(request, "children/import_detail.html", ctx)
 
 
@@ -84,7 +99,11 @@ def import_progress(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 def _decisions(post: Any) -> dict[str, str]:
-    return {key.removeprefix(DECISION_PREFIX): value for key, value in post.items() if key.startswith(DECISION_PREFIX)}
+    return {
+        key.removeprefix(DECISION_PREFIX): value
+        for key, value in post.items()
+        if key.startswith(DECISION_PREFIX)
+    }
 
 
 def _back(pk: Any, post: Any) -> str:

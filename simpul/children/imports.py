@@ -78,9 +78,23 @@ logger = logging.getLogger(__name__)
 
 # The columns of the template, in order (Indonesian, as operators write them).
 COLUMNS = (
-    "nama_lengkap", "nama_panggilan", "jenis_kelamin", "tanggal_lahir", "usia_perkiraan",
-    "alasan_perkiraan", "nik", "no_kk", "nama_ibu", "kelurahan_kode", "alamat", "lokasi_jalanan",
-    "asal_daerah_kode", "status_sekolah", "kategori", "kondisi", "catatan",
+    "nama_lengkap",
+    "nama_panggilan",
+    "jenis_kelamin",
+    "tanggal_lahir",
+    "usia_perkiraan",
+    "alasan_perkiraan",
+    "nik",
+    "no_kk",
+    "nama_ibu",
+    "kelurahan_kode",
+    "alamat",
+    "lokasi_jalanan",
+    "asal_daerah_kode",
+    "status_sekolah",
+    "kategori",
+    "kondisi",
+    "catatan",
 )
 # Other ways operators head the same column (compared after normalising: lower case, no
 # accents, words joined by "_", anything in brackets dropped).
@@ -88,16 +102,56 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "nama_lengkap": ("nama", "nama_anak", "nama_lengkap_anak", "full_name", "name"),
     "nama_panggilan": ("panggilan", "nama_alias", "alias", "nickname", "nama_lain"),
     "jenis_kelamin": ("jk", "lp", "l_p", "kelamin", "sex", "gender", "jenis_kelamin_anak"),
-    "tanggal_lahir": ("tgl_lahir", "tgl_lhr", "tanggal_lhr", "birth_date", "tanggal_kelahiran", "tgllahir"),
-    "usia_perkiraan": ("usia", "umur", "perkiraan_usia", "umur_perkiraan", "perkiraan_umur", "estimated_age", "usia_tahun"),
-    "alasan_perkiraan": ("alasan", "alasan_perkiraan_usia", "dasar_perkiraan", "sumber_usia", "alasan_usia"),
+    "tanggal_lahir": (
+        "tgl_lahir",
+        "tgl_lhr",
+        "tanggal_lhr",
+        "birth_date",
+        "tanggal_kelahiran",
+        "tgllahir",
+    ),
+    "usia_perkiraan": (
+        "usia",
+        "umur",
+        "perkiraan_usia",
+        "umur_perkiraan",
+        "perkiraan_umur",
+        "estimated_age",
+        "usia_tahun",
+    ),
+    "alasan_perkiraan": (
+        "alasan",
+        "alasan_perkiraan_usia",
+        "dasar_perkiraan",
+        "sumber_usia",
+        "alasan_usia",
+    ),
     "nik": ("no_nik", "nomor_nik", "nik_anak", "nomor_induk_kependudukan"),
     "no_kk": ("kk", "nomor_kk", "no_kartu_keluarga", "nomor_kartu_keluarga", "nokk"),
     "nama_ibu": ("ibu", "nama_ibu_kandung", "mother_name", "ibu_kandung"),
-    "kelurahan_kode": ("kode_kelurahan", "kode_kel", "kd_kel", "kelurahan", "kode_wilayah", "kelurahan_code"),
+    "kelurahan_kode": (
+        "kode_kelurahan",
+        "kode_kel",
+        "kd_kel",
+        "kelurahan",
+        "kode_wilayah",
+        "kelurahan_code",
+    ),
     "alamat": ("alamat_sekarang", "alamat_domisili", "domisili", "address"),
-    "lokasi_jalanan": ("lokasi", "titik_lokasi", "lokasi_ditemukan", "tempat_ditemukan", "titik_jalanan"),
-    "asal_daerah_kode": ("kode_asal_daerah", "asal_daerah", "kode_daerah_asal", "daerah_asal", "asal"),
+    "lokasi_jalanan": (
+        "lokasi",
+        "titik_lokasi",
+        "lokasi_ditemukan",
+        "tempat_ditemukan",
+        "titik_jalanan",
+    ),
+    "asal_daerah_kode": (
+        "kode_asal_daerah",
+        "asal_daerah",
+        "kode_daerah_asal",
+        "daerah_asal",
+        "asal",
+    ),
     "status_sekolah": ("sekolah", "pendidikan", "status_pendidikan"),
     "kategori": ("kategori_pmks", "pmks", "ppks", "kategori_ppks", "jenis_pmks"),
     "kondisi": ("kriteria", "kondisi_anak"),
@@ -114,41 +168,91 @@ SKIP = "skip"
 STATUSES = ("ok", "warning", "duplicate", "error")
 
 SEX_WORDS = {
-    "l": Sex.MALE, "lk": Sex.MALE, "laki": Sex.MALE, "laki-laki": Sex.MALE, "laki laki": Sex.MALE,
-    "pria": Sex.MALE, "m": Sex.MALE, "male": Sex.MALE,
-    "p": Sex.FEMALE, "pr": Sex.FEMALE, "perempuan": Sex.FEMALE, "wanita": Sex.FEMALE, "w": Sex.FEMALE,
-    "f": Sex.FEMALE, "female": Sex.FEMALE,
+    "l": Sex.MALE,
+    "lk": Sex.MALE,
+    "laki": Sex.MALE,
+    "laki-laki": Sex.MALE,
+    "laki laki": Sex.MALE,
+    "pria": Sex.MALE,
+    "m": Sex.MALE,
+    "male": Sex.MALE,
+    "p": Sex.FEMALE,
+    "pr": Sex.FEMALE,
+    "perempuan": Sex.FEMALE,
+    "wanita": Sex.FEMALE,
+    "w": Sex.FEMALE,
+    "f": Sex.FEMALE,
+    "female": Sex.FEMALE,
 }
 # Words in "alasan_perkiraan" → the reason of the estimate (first match wins).
 REASON_WORDS: tuple[tuple[str, str], ...] = (
-    ("medis", AgeEstimateReason.MEDICAL), ("dokter", AgeEstimateReason.MEDICAL), ("gigi", AgeEstimateReason.MEDICAL),
+    ("medis", AgeEstimateReason.MEDICAL),
+    ("dokter", AgeEstimateReason.MEDICAL),
+    ("gigi", AgeEstimateReason.MEDICAL),
     ("medical", AgeEstimateReason.MEDICAL),
-    ("dokumen", AgeEstimateReason.DOCUMENT), ("akta", AgeEstimateReason.DOCUMENT), ("surat", AgeEstimateReason.DOCUMENT),
-    ("ijazah", AgeEstimateReason.DOCUMENT), ("rapor", AgeEstimateReason.DOCUMENT), ("document", AgeEstimateReason.DOCUMENT),
-    ("orang tua", AgeEstimateReason.CAREGIVER), ("ortu", AgeEstimateReason.CAREGIVER), ("pengasuh", AgeEstimateReason.CAREGIVER),
-    ("keluarga", AgeEstimateReason.CAREGIVER), ("ibu", AgeEstimateReason.CAREGIVER), ("ayah", AgeEstimateReason.CAREGIVER),
-    ("wali", AgeEstimateReason.CAREGIVER), ("caregiver", AgeEstimateReason.CAREGIVER),
-    ("petugas", AgeEstimateReason.OFFICER), ("penampilan", AgeEstimateReason.OFFICER), ("fisik", AgeEstimateReason.OFFICER),
+    ("dokumen", AgeEstimateReason.DOCUMENT),
+    ("akta", AgeEstimateReason.DOCUMENT),
+    ("surat", AgeEstimateReason.DOCUMENT),
+    ("ijazah", AgeEstimateReason.DOCUMENT),
+    ("rapor", AgeEstimateReason.DOCUMENT),
+    ("document", AgeEstimateReason.DOCUMENT),
+    ("orang tua", AgeEstimateReason.CAREGIVER),
+    ("ortu", AgeEstimateReason.CAREGIVER),
+    ("pengasuh", AgeEstimateReason.CAREGIVER),
+    ("keluarga", AgeEstimateReason.CAREGIVER),
+    ("ibu", AgeEstimateReason.CAREGIVER),
+    ("ayah", AgeEstimateReason.CAREGIVER),
+    ("wali", AgeEstimateReason.CAREGIVER),
+    ("caregiver", AgeEstimateReason.CAREGIVER),
+    ("petugas", AgeEstimateReason.OFFICER),
+    ("penampilan", AgeEstimateReason.OFFICER),
+    ("fisik", AgeEstimateReason.OFFICER),
     ("officer", AgeEstimateReason.OFFICER),
-    ("anak", AgeEstimateReason.SELF_REPORT), ("sendiri", AgeEstimateReason.SELF_REPORT), ("self", AgeEstimateReason.SELF_REPORT),
-    ("lain", AgeEstimateReason.OTHER), ("other", AgeEstimateReason.OTHER),
+    ("anak", AgeEstimateReason.SELF_REPORT),
+    ("sendiri", AgeEstimateReason.SELF_REPORT),
+    ("self", AgeEstimateReason.SELF_REPORT),
+    ("lain", AgeEstimateReason.OTHER),
+    ("other", AgeEstimateReason.OTHER),
 )
 SCHOOL_WORDS: dict[str, str] = {
-    "belum sekolah": SchoolStatus.NOT_YET, "belum usia sekolah": SchoolStatus.NOT_YET, "belum": SchoolStatus.NOT_YET,
-    "sekolah": SchoolStatus.IN_SCHOOL, "masih sekolah": SchoolStatus.IN_SCHOOL, "bersekolah": SchoolStatus.IN_SCHOOL,
-    "non formal": SchoolStatus.NON_FORMAL, "nonformal": SchoolStatus.NON_FORMAL, "pkbm": SchoolStatus.NON_FORMAL,
-    "paket": SchoolStatus.NON_FORMAL, "kejar paket": SchoolStatus.NON_FORMAL,
-    "putus sekolah": SchoolStatus.DROPPED_OUT, "putus": SchoolStatus.DROPPED_OUT, "ds": SchoolStatus.DROPPED_OUT,
-    "tidak pernah sekolah": SchoolStatus.NEVER, "tidak sekolah": SchoolStatus.NEVER, "tidak pernah": SchoolStatus.NEVER,
-    "tidak diketahui": SchoolStatus.UNKNOWN, "tidak tahu": SchoolStatus.UNKNOWN, "-": SchoolStatus.UNKNOWN,
+    "belum sekolah": SchoolStatus.NOT_YET,
+    "belum usia sekolah": SchoolStatus.NOT_YET,
+    "belum": SchoolStatus.NOT_YET,
+    "sekolah": SchoolStatus.IN_SCHOOL,
+    "masih sekolah": SchoolStatus.IN_SCHOOL,
+    "bersekolah": SchoolStatus.IN_SCHOOL,
+    "non formal": SchoolStatus.NON_FORMAL,
+    "nonformal": SchoolStatus.NON_FORMAL,
+    "pkbm": SchoolStatus.NON_FORMAL,
+    "paket": SchoolStatus.NON_FORMAL,
+    "kejar paket": SchoolStatus.NON_FORMAL,
+    "putus sekolah": SchoolStatus.DROPPED_OUT,
+    "putus": SchoolStatus.DROPPED_OUT,
+    "ds": SchoolStatus.DROPPED_OUT,
+    "tidak pernah sekolah": SchoolStatus.NEVER,
+    "tidak sekolah": SchoolStatus.NEVER,
+    "tidak pernah": SchoolStatus.NEVER,
+    "tidak diketahui": SchoolStatus.UNKNOWN,
+    "tidak tahu": SchoolStatus.UNKNOWN,
+    "-": SchoolStatus.UNKNOWN,
 }
 # identity field (clean_identity) → column of the sheet
 FIELD_COLUMNS = {
-    "full_name": "nama_lengkap", "sex": "jenis_kelamin", "birth_date": "tanggal_lahir",
-    "estimated_age": "usia_perkiraan", "age_estimate_reason": "alasan_perkiraan", "age_estimated_on": "usia_perkiraan",
-    "age_estimate_note": "alasan_perkiraan", "nik": "nik", "no_kk": "no_kk", "mother_name": "nama_ibu",
-    "current_kelurahan": "kelurahan_kode", "current_address": "alamat", "current_spot": "lokasi_jalanan",
-    "origin_region_code": "asal_daerah_kode", "school_status": "status_sekolah",
+    "full_name": "nama_lengkap",
+    "sex": "jenis_kelamin",
+    "birth_date": "tanggal_lahir",
+    "estimated_age": "usia_perkiraan",
+    "age_estimate_reason": "alasan_perkiraan",
+    "age_estimated_on": "usia_perkiraan",
+    "age_estimate_note": "alasan_perkiraan",
+    "nik": "nik",
+    "no_kk": "no_kk",
+    "mother_name": "nama_ibu",
+    "current_kelurahan": "kelurahan_kode",
+    "current_address": "alamat",
+    "current_spot": "lokasi_jalanan",
+    "origin_region_code": "asal_daerah_kode",
+    "school_status": "status_sekolah",
 }
 _SPLIT = re.compile(r"[;,\n]+")
 _BRACKETS = re.compile(r"\(.*?\)|\[.*?\]")
@@ -159,8 +263,10 @@ _AGE = re.compile(r"^\s*(\d{1,2})\s*(?:tahun|thn|th)?\.?\s*$", re.IGNORECASE)
 
 # --- headers ---------------------------------------------------------------------------------
 def normalise_header(value: Any) -> str:
-    """"Jenis Kelamin (L/P)" → "jenis_kelamin"; "Tgl. Lahir" → "tgl_lahir"."""
-    text = unicodedata.normalize("NFKD", str(value or "")).encode("ascii", "ignore").decode().lower()
+    """ "Jenis Kelamin (L/P)" → "jenis_kelamin"; "Tgl. Lahir" → "tgl_lahir"."""
+    text = (
+        unicodedata.normalize("NFKD", str(value or "")).encode("ascii", "ignore").decode().lower()
+    )
     text = _BRACKETS.sub(" ", text)
     return _NON_WORD.sub("_", text).strip("_")
 
@@ -191,9 +297,9 @@ def column_for_header(value: Any) -> str:
 @dataclass
 class Sheet:
     name: str
-    header_row: int                  # as the spreadsheet shows it
-    columns: dict[str, str]          # template column → header as written in the file
-    ignored: list[str]               # headers not recognised
+    header_row: int  # as the spreadsheet shows it
+    columns: dict[str, str]  # template column → header as written in the file
+    ignored: list[str]  # headers not recognised
     rows: list[SheetRow]
 
 
@@ -226,10 +332,14 @@ def _find_sheet(data: bytes) -> Sheet:
                         ignored.append(text)
                     final.append("")
             _header, rows = table_to_rows(table, header_index=index, header=final)
-            return Sheet(name=sheet_name, header_row=index + 1, columns=columns, ignored=ignored, rows=rows)
+            return Sheet(
+                name=sheet_name, header_row=index + 1, columns=columns, ignored=ignored, rows=rows
+            )
     raise ApplicationError(
-        _("No sheet of this file has the columns of the template (at least “nama_lengkap” and "
-          "“jenis_kelamin”). Download the template and copy your rows into it.")
+        _(
+            "No sheet of this file has the columns of the template (at least “nama_lengkap” and "
+            "“jenis_kelamin”). Download the template and copy your rows into it."
+        )
     )
 
 
@@ -245,10 +355,14 @@ def read_sheet(data: bytes) -> Sheet:
             % {"sheet": sheet.name, "columns": ", ".join(f"“{c}”" for c in missing)}
         )
     if not sheet.rows:
-        raise ApplicationError(_("The sheet “%(sheet)s” has no rows of children.") % {"sheet": sheet.name})
+        raise ApplicationError(
+            _("The sheet “%(sheet)s” has no rows of children.") % {"sheet": sheet.name}
+        )
     if len(sheet.rows) > MAX_ROWS:
         raise ApplicationError(
-            _("The file has %(count)s rows; at most %(max)s can be imported at once. Split it into smaller files.")
+            _(
+                "The file has %(count)s rows; at most %(max)s can be imported at once. Split it into smaller files."
+            )
             % {"count": len(sheet.rows), "max": MAX_ROWS}
         )
     return sheet
@@ -259,7 +373,7 @@ def read_sheet(data: bytes) -> Sheet:
 class ParsedRow:
     number: int
     name: str = ""
-    data: dict[str, Any] = field(default_factory=dict)       # for child_register
+    data: dict[str, Any] = field(default_factory=dict)  # for child_register
     aliases: list[str] = field(default_factory=list)
     categories: list[Category] = field(default_factory=list)
     category_flags: dict[str, str] = field(default_factory=dict)  # category pk → override reason
@@ -330,7 +444,9 @@ class RowParser:
         self.kelurahan_names: dict[str, list[Region]] = {}
         for region in self.regions.values():
             if region.level == Region.Level.VILLAGE:
-                self.kelurahan_names.setdefault(" ".join(region.name.lower().split()), []).append(region)
+                self.kelurahan_names.setdefault(" ".join(region.name.lower().split()), []).append(
+                    region
+                )
         cats = list(Category.objects.all())
         self.categories: dict[str, Category] = {}
         for cat in cats:  # PMKS codes first, then Jakarta field labels; names too
@@ -379,10 +495,16 @@ class RowParser:
         sex_text = cell_text(v.get("jenis_kelamin")).lower()
         data["sex"] = SEX_WORDS.get(sex_text, "")
         if not sex_text:
-            self._error(row, "jenis_kelamin", _("The sex is missing: write L (laki-laki) or P (perempuan)."))
+            self._error(
+                row, "jenis_kelamin", _("The sex is missing: write L (laki-laki) or P (perempuan).")
+            )
         elif not data["sex"]:
-            self._error(row, "jenis_kelamin", _("“%(value)s” is not a sex: write L (laki-laki) or P (perempuan).")
-                        % {"value": cell_text(v.get("jenis_kelamin"))})
+            self._error(
+                row,
+                "jenis_kelamin",
+                _("“%(value)s” is not a sex: write L (laki-laki) or P (perempuan).")
+                % {"value": cell_text(v.get("jenis_kelamin"))},
+            )
 
         self._parse_age(row, v, data)
 
@@ -390,8 +512,14 @@ class RowParser:
             raw = v.get(canonical)
             data[key] = cell_text(raw)
             if isinstance(raw, float) and not isinstance(raw, bool) and raw >= _FLOAT_EXACT:
-                self._warning(row, canonical, _("This number was stored as a number in the sheet and may have been "
-                                                "rounded. Check it, and format the column as text."))
+                self._warning(
+                    row,
+                    canonical,
+                    _(
+                        "This number was stored as a number in the sheet and may have been "
+                        "rounded. Check it, and format the column as text."
+                    ),
+                )
         data["mother_name"] = cell_text(v.get("nama_ibu"))
 
         kel_text = cell_text(v.get("kelurahan_kode"))
@@ -399,19 +527,43 @@ class RowParser:
         if kel_text:
             code = _kelurahan_code(kel_text)
             region = self.regions.get(code)
-            by_name = self.kelurahan_names.get(" ".join(kel_text.lower().split()), []) if region is None else []
+            by_name = (
+                self.kelurahan_names.get(" ".join(kel_text.lower().split()), [])
+                if region is None
+                else []
+            )
             if len(by_name) == 1:  # a kelurahan's name instead of its code, when unambiguous
                 region = by_name[0]
             if len(by_name) > 1:
-                self._error(row, "kelurahan_kode", _("Several kelurahan are named “%(name)s”: give the code instead "
-                                                     "(e.g. 31.75.01.1001).") % {"name": kel_text})
+                self._error(
+                    row,
+                    "kelurahan_kode",
+                    _(
+                        "Several kelurahan are named “%(name)s”: give the code instead "
+                        "(e.g. 31.75.01.1001)."
+                    )
+                    % {"name": kel_text},
+                )
             elif region is None:
-                self._error(row, "kelurahan_kode", _("Unknown kelurahan code “%(code)s”: use a Kemendagri code such as "
-                                                     "31.75.01.1001.") % {"code": kel_text})
+                self._error(
+                    row,
+                    "kelurahan_kode",
+                    _(
+                        "Unknown kelurahan code “%(code)s”: use a Kemendagri code such as "
+                        "31.75.01.1001."
+                    )
+                    % {"code": kel_text},
+                )
             elif region.level != Region.Level.VILLAGE:
-                self._error(row, "kelurahan_kode", _("“%(code)s” is the code of %(name)s, not of a kelurahan: use a "
-                                                     "kelurahan code such as 31.75.01.1001.")
-                            % {"code": kel_text, "name": region.name})
+                self._error(
+                    row,
+                    "kelurahan_kode",
+                    _(
+                        "“%(code)s” is the code of %(name)s, not of a kelurahan: use a "
+                        "kelurahan code such as 31.75.01.1001."
+                    )
+                    % {"code": kel_text, "name": region.name},
+                )
             else:
                 data["current_kelurahan"] = region
         data["current_address"] = cell_text(v.get("alamat"))
@@ -423,18 +575,33 @@ class RowParser:
         if school:
             code = _school(school)
             if code is None:
-                self._error(row, "status_sekolah", _("“%(value)s” is not a school status: write e.g. sekolah, putus "
-                                                     "sekolah, tidak pernah sekolah, belum sekolah, non formal.")
-                            % {"value": school})
+                self._error(
+                    row,
+                    "status_sekolah",
+                    _(
+                        "“%(value)s” is not a school status: write e.g. sekolah, putus "
+                        "sekolah, tidak pernah sekolah, belum sekolah, non formal."
+                    )
+                    % {"value": school},
+                )
             else:
                 data["school_status"] = code
 
         condition_codes: list[str] = []
         for token in _split(v.get("kondisi")):
-            cond = self.conditions.get(token.lower()) or self.conditions.get(token.lower().replace(" ", "_"))
+            cond = self.conditions.get(token.lower()) or self.conditions.get(
+                token.lower().replace(" ", "_")
+            )
             if cond is None:
-                self._error(row, "kondisi", _("Unknown condition “%(code)s”: use the condition codes of the template's "
-                                              "“kode” sheet.") % {"code": token})
+                self._error(
+                    row,
+                    "kondisi",
+                    _(
+                        "Unknown condition “%(code)s”: use the condition codes of the template's "
+                        "“kode” sheet."
+                    )
+                    % {"code": token},
+                )
             elif cond.code not in condition_codes:
                 condition_codes.append(cond.code)
         data["conditions"] = condition_codes
@@ -449,13 +616,28 @@ class RowParser:
                 subtype = self.subtypes.get((cat.pk, sub.strip().lower().replace(" ", "_")))
                 if subtype is None:
                     codes = ", ".join(sorted(c for (pk, c) in self.subtypes if pk == cat.pk)) or "—"
-                    self._error(row, "kategori", _("Unknown subtype “%(sub)s” of %(category)s: use one of %(codes)s, "
-                                                   "e.g. %(category)s:%(example)s.")
-                                % {"sub": sub.strip(), "category": cat.code, "codes": codes, "example": codes.split(", ")[0]})
+                    self._error(
+                        row,
+                        "kategori",
+                        _(
+                            "Unknown subtype “%(sub)s” of %(category)s: use one of %(codes)s, "
+                            "e.g. %(category)s:%(example)s."
+                        )
+                        % {
+                            "sub": sub.strip(),
+                            "category": cat.code,
+                            "codes": codes,
+                            "example": codes.split(", ")[0],
+                        },
+                    )
                     continue
             if cat is None:
-                self._error(row, "kategori", _("Unknown category “%(code)s”: use the PMKS codes %(codes)s (separated by ;).")
-                            % {"code": token, "codes": self.pmks_codes})
+                self._error(
+                    row,
+                    "kategori",
+                    _("Unknown category “%(code)s”: use the PMKS codes %(codes)s (separated by ;).")
+                    % {"code": token, "codes": self.pmks_codes},
+                )
                 continue
             if cat in row.categories:
                 continue
@@ -463,15 +645,33 @@ class RowParser:
             if subtype is not None:
                 row.subtypes[str(cat.pk)] = subtype
                 if subtype.age_fits(row.age) is False:
-                    self._warning(row, "kategori", _("The subtype %(subtype)s does not fit the child's age (%(age)s years). "
-                                                     "It will be recorded and flagged.") % {"subtype": subtype.code, "age": row.age})
-                    row.category_flags.setdefault(str(cat.pk), _("Imported from a spreadsheet; the subtype's age rule was not met."))
+                    self._warning(
+                        row,
+                        "kategori",
+                        _(
+                            "The subtype %(subtype)s does not fit the child's age (%(age)s years). "
+                            "It will be recorded and flagged."
+                        )
+                        % {"subtype": subtype.code, "age": row.age},
+                    )
+                    row.category_flags.setdefault(
+                        str(cat.pk),
+                        _("Imported from a spreadsheet; the subtype's age rule was not met."),
+                    )
             if cat.age_fits(row.age) is False:
                 rule = cat.age_rule_note or _("age rule not met")
-                self._warning(row, "kategori", _("%(category)s does not fit the child's age (%(age)s years): %(rule)s. "
-                                                 "It will be recorded and flagged.")
-                              % {"category": cat.code, "age": row.age, "rule": rule})
-                row.category_flags[str(cat.pk)] = _("Imported from a spreadsheet; the age rule was not met (%(rule)s).") % {"rule": rule}
+                self._warning(
+                    row,
+                    "kategori",
+                    _(
+                        "%(category)s does not fit the child's age (%(age)s years): %(rule)s. "
+                        "It will be recorded and flagged."
+                    )
+                    % {"category": cat.code, "age": row.age, "rule": rule},
+                )
+                row.category_flags[str(cat.pk)] = _(
+                    "Imported from a spreadsheet; the age rule was not met (%(rule)s)."
+                ) % {"rule": rule}
 
         row.note = cell_text(v.get("catatan"))[:NOTE_LIMIT]
         row.data = data
@@ -490,12 +690,23 @@ class RowParser:
                 if birth_date.year < 1900:
                     raise ValueError(raw_date)
             except ValueError:
-                self._error(row, "tanggal_lahir", _("“%(value)s” is not a date: write dd/mm/yyyy (e.g. 14/03/2012) or "
-                                                    "yyyy-mm-dd.") % {"value": cell_text(raw_date)})
+                self._error(
+                    row,
+                    "tanggal_lahir",
+                    _(
+                        "“%(value)s” is not a date: write dd/mm/yyyy (e.g. 14/03/2012) or "
+                        "yyyy-mm-dd."
+                    )
+                    % {"value": cell_text(raw_date)},
+                )
                 return
             if birth_date > self.today:
-                self._error(row, "tanggal_lahir", _("The date of birth %(date)s is in the future.")
-                            % {"date": birth_date.strftime("%d/%m/%Y")})
+                self._error(
+                    row,
+                    "tanggal_lahir",
+                    _("The date of birth %(date)s is in the future.")
+                    % {"date": birth_date.strftime("%d/%m/%Y")},
+                )
                 return
         age = None
         if not blank(raw_age):
@@ -506,8 +717,12 @@ class RowParser:
                     raise ValueError(age)
             except ValueError:
                 if birth_date is None:
-                    self._error(row, "usia_perkiraan", _("“%(value)s” is not an age: write whole years from 0 to 25.")
-                                % {"value": cell_text(raw_age)})
+                    self._error(
+                        row,
+                        "usia_perkiraan",
+                        _("“%(value)s” is not an age: write whole years from 0 to 25.")
+                        % {"value": cell_text(raw_age)},
+                    )
                     return
                 age = None
         if birth_date is not None:
@@ -515,26 +730,61 @@ class RowParser:
             row.age = _age_at(birth_date, self.today)
             row.birth_year = birth_date.year
             if age is not None:
-                self._warning(row, "usia_perkiraan", _("Both a date of birth and an estimated age are given: the date of "
-                                                       "birth is used."))
+                self._warning(
+                    row,
+                    "usia_perkiraan",
+                    _(
+                        "Both a date of birth and an estimated age are given: the date of "
+                        "birth is used."
+                    ),
+                )
         elif age is not None:
             reason_text = cell_text(v.get("alasan_perkiraan"))
             reason = _reason(reason_text) if reason_text else None
             if not reason_text:
-                self._error(row, "alasan_perkiraan", _("Say how the age was estimated, e.g. anak (the child's own "
-                                                       "account), orang tua, medis, dokumen or petugas."))
+                self._error(
+                    row,
+                    "alasan_perkiraan",
+                    _(
+                        "Say how the age was estimated, e.g. anak (the child's own "
+                        "account), orang tua, medis, dokumen or petugas."
+                    ),
+                )
             elif reason is None:
-                self._error(row, "alasan_perkiraan", _("“%(value)s” is not a reason of the estimate: write anak, orang "
-                                                       "tua, medis, dokumen, petugas or lainnya.") % {"value": reason_text})
-            data.update(estimated_age=age, age_estimate_reason=reason or "", age_estimated_on=self.today,
-                        age_estimate_note="" if reason_text.lower() in AgeEstimateReason.values else reason_text[:255])
+                self._error(
+                    row,
+                    "alasan_perkiraan",
+                    _(
+                        "“%(value)s” is not a reason of the estimate: write anak, orang "
+                        "tua, medis, dokumen, petugas or lainnya."
+                    )
+                    % {"value": reason_text},
+                )
+            data.update(
+                estimated_age=age,
+                age_estimate_reason=reason or "",
+                age_estimated_on=self.today,
+                age_estimate_note=""
+                if reason_text.lower() in AgeEstimateReason.values
+                else reason_text[:255],
+            )
             row.age = age
             row.birth_year = self.today.year - age
         else:
-            self._error(row, "tanggal_lahir", _("Give the date of birth, or an estimated age (usia_perkiraan) with its "
-                                                "reason (alasan_perkiraan)."))
+            self._error(
+                row,
+                "tanggal_lahir",
+                _(
+                    "Give the date of birth, or an estimated age (usia_perkiraan) with its "
+                    "reason (alasan_perkiraan)."
+                ),
+            )
         if row.age is not None and row.age >= 18:
-            self._warning(row, "tanggal_lahir", _("The child is %(age)s years old: 18 or older.") % {"age": row.age})
+            self._warning(
+                row,
+                "tanggal_lahir",
+                _("The child is %(age)s years old: 18 or older.") % {"age": row.age},
+            )
 
     def _identity(self, row: ParsedRow) -> None:
         """The identity rules of a registration by hand (NIK, No. KK, origin, lengths)."""
@@ -559,8 +809,15 @@ class RowParser:
         key = (matching.normalize_name(row.name), row.birth_year)
         first = self.seen_names.get(key)
         if first is not None:
-            self._warning(row, "nama_lengkap", _("Same name and year of birth as row %(row)s of this file: check that "
-                                                 "it is not the same child.") % {"row": first})
+            self._warning(
+                row,
+                "nama_lengkap",
+                _(
+                    "Same name and year of birth as row %(row)s of this file: check that "
+                    "it is not the same child."
+                )
+                % {"row": first},
+            )
         else:
             self.seen_names[key] = row.number
 
@@ -573,13 +830,23 @@ class RowParser:
 
 def _row_report(row: ParsedRow) -> dict[str, Any]:
     return {
-        "row": row.number, "status": row.status, "name": row.name, "sex": row.data.get("sex", ""),
+        "row": row.number,
+        "status": row.status,
+        "name": row.name,
+        "sex": row.data.get("sex", ""),
         "birth_date": row.data["birth_date"].isoformat() if row.data.get("birth_date") else "",
         "estimated_age": row.data.get("estimated_age"),
-        "kelurahan": row.data["current_kelurahan"].name if row.data.get("current_kelurahan") else "",
-        "categories": [f"{c.code}:{row.subtypes[str(c.pk)].code}" if str(c.pk) in row.subtypes else c.code
-                       for c in row.categories], "note": row.note,
-        "errors": row.errors, "warnings": row.warnings, "candidates": row.candidates,
+        "kelurahan": row.data["current_kelurahan"].name
+        if row.data.get("current_kelurahan")
+        else "",
+        "categories": [
+            f"{c.code}:{row.subtypes[str(c.pk)].code}" if str(c.pk) in row.subtypes else c.code
+            for c in row.categories
+        ],
+        "note": row.note,
+        "errors": row.errors,
+        "warnings": row.warnings,
+        "candidates": row.candidates,
     }
 
 
@@ -602,21 +869,37 @@ def child_import_upload(*, actor: User, file: UploadedFile) -> ChildImport:
     _check(actor)
     name = (getattr(file, "name", "") or "import.xlsx")[-255:]
     if file.size is not None and file.size > MAX_BYTES:
-        raise ApplicationError(_("The file is too large: at most 10 MB."), extra={"fields": {"file": [_("At most 10 MB.")]}})
+        raise ApplicationError(
+            _("The file is too large: at most 10 MB."),
+            extra={"fields": {"file": [_("At most 10 MB.")]}},
+        )
     data = read_bytes(file)
     if not data:
-        raise ApplicationError(_("The file is empty."), extra={"fields": {"file": [_("The file is empty.")]}})
+        raise ApplicationError(
+            _("The file is empty."), extra={"fields": {"file": [_("The file is empty.")]}}
+        )
     if data[:2] != b"PK" or not name.lower().endswith((".xlsx", ".xlsm")):
-        raise ApplicationError(_("Upload an Excel workbook (.xlsx)."), extra={"fields": {"file": [_("Use an .xlsx file.")]}})
-    job = ChildImport(original_name=name, uploaded_by=actor, file_sha256=hashlib.sha256(data).hexdigest(),
-                      report={"language": translation.get_language() or ""})
+        raise ApplicationError(
+            _("Upload an Excel workbook (.xlsx)."),
+            extra={"fields": {"file": [_("Use an .xlsx file.")]}},
+        )
+    job = ChildImport(
+        original_name=name,
+        uploaded_by=actor,
+        file_sha256=hashlib.sha256(data).hexdigest(),
+        report={"language": translation.get_language() or ""},
+    )
     job.full_clean(exclude=["file"])
     from django.core.files.base import ContentFile
 
     job.file.save(str(job.pk), ContentFile(data), save=False)
     job.save()
-    audit_log(actor=actor, action="children.import.uploaded", target=job,
-              data={"file": name, "size": len(data)})
+    audit_log(
+        actor=actor,
+        action="children.import.uploaded",
+        target=job,
+        data={"file": name, "size": len(data)},
+    )
 
     def enqueue() -> None:
         from simpul.children.tasks import validate_child_import
@@ -633,7 +916,9 @@ def _read_job_file(job: ChildImport) -> bytes:
     with job.file.open("rb") as fh:
         data = fh.read()
     if job.file_sha256 and hashlib.sha256(data).hexdigest() != job.file_sha256:
-        raise ApplicationError(_("The uploaded file was changed after it was checked. Upload it again."))
+        raise ApplicationError(
+            _("The uploaded file was changed after it was checked. Upload it again.")
+        )
     return data
 
 
@@ -672,37 +957,60 @@ def child_import_validate(*, job: ChildImport) -> ChildImport:
             if actor is None or not permissions.can_import_children(actor):
                 raise ApplicationError(_("You may no longer import children."))
             sheet = read_sheet(_read_job_file(job))
-            ChildImport.objects.filter(pk=job.pk).update(total_rows=len(sheet.rows), processed_rows=0)
+            ChildImport.objects.filter(pk=job.pk).update(
+                total_rows=len(sheet.rows), processed_rows=0
+            )
             parser = RowParser(sheet.columns)
             rows: list[dict[str, Any]] = []
             for i, sheet_row in enumerate(sheet.rows, start=1):
                 row = parser.parse(sheet_row)
                 if row.name:
-                    found = selectors.child_duplicate_candidates(user=actor, record=parser.record(row), limit=CANDIDATE_LIMIT)
+                    found = selectors.child_duplicate_candidates(
+                        user=actor, record=parser.record(row), limit=CANDIDATE_LIMIT
+                    )
                     row.candidates = [dataclasses.asdict(c) for c in found]
                 rows.append(_row_report(row))
                 if i % PROGRESS_EVERY == 0:
                     if not _still(job, ChildImport.Status.VALIDATING):
                         return job  # cancelled meanwhile
-                    ChildImport.objects.filter(pk=job.pk).update(processed_rows=i, updated_at=timezone.now())
+                    ChildImport.objects.filter(pk=job.pk).update(
+                        processed_rows=i, updated_at=timezone.now()
+                    )
         except ApplicationError as exc:
             return _fail(job, str(exc.message))
         except Exception:
             logger.exception("Child import %s: validation failed", job.pk)
-            return _fail(job, _("The file could not be checked because of an unexpected error. Try again, or ask the "
-                                "administrator."))
+            return _fail(
+                job,
+                _(
+                    "The file could not be checked because of an unexpected error. Try again, or ask the "
+                    "administrator."
+                ),
+            )
         report = {
-            "language": language, "sheet": sheet.name, "header_row": sheet.header_row,
-            "columns": sheet.columns, "ignored_columns": sheet.ignored, "rows": rows, "counts": _counts(rows),
+            "language": language,
+            "sheet": sheet.name,
+            "header_row": sheet.header_row,
+            "columns": sheet.columns,
+            "ignored_columns": sheet.ignored,
+            "rows": rows,
+            "counts": _counts(rows),
         }
     updated = ChildImport.objects.filter(pk=job.pk, status=ChildImport.Status.VALIDATING).update(
-        status=ChildImport.Status.VALIDATED, report=report, total_rows=len(rows), processed_rows=len(rows),
+        status=ChildImport.Status.VALIDATED,
+        report=report,
+        total_rows=len(rows),
+        processed_rows=len(rows),
         updated_at=timezone.now(),
     )
     job.refresh_from_db()
     if updated:
-        audit_log(actor=actor, action="children.import.validated", target=job,
-                  data={"rows": len(rows), "counts": report["counts"]})
+        audit_log(
+            actor=actor,
+            action="children.import.validated",
+            target=job,
+            data={"rows": len(rows), "counts": report["counts"]},
+        )
     return job
 
 
@@ -742,7 +1050,9 @@ def child_import_decide(*, actor: User, job: ChildImport, decisions: dict[Any, s
     job.save(update_fields=["decisions", "updated_at"])
     changed = {k: v for k, v in job.decisions.items() if before.get(k) != v}
     if changed:
-        audit_log(actor=actor, action="children.import.decided", target=job, data={"decisions": changed})
+        audit_log(
+            actor=actor, action="children.import.decided", target=job, data={"decisions": changed}
+        )
     return job
 
 
@@ -752,7 +1062,9 @@ def undecided_rows(job: ChildImport) -> list[int]:
 
 
 @transaction.atomic
-def child_import_accept(*, actor: User, job: ChildImport, decisions: dict[Any, str] | None = None) -> ChildImport:
+def child_import_accept(
+    *, actor: User, job: ChildImport, decisions: dict[Any, str] | None = None
+) -> ChildImport:
     """Accept the preview (with the last decisions) and queue the import. Refused while any row
     has an error or a possible duplicate is undecided."""
     job = _locked(job, actor)
@@ -762,7 +1074,9 @@ def child_import_accept(*, actor: User, job: ChildImport, decisions: dict[Any, s
     counts = (job.report or {}).get("counts", {})
     if counts.get("error"):
         raise ApplicationError(
-            _("Nothing can be imported while %(count)s row(s) have errors. Correct them in the file and upload it again.")
+            _(
+                "Nothing can be imported while %(count)s row(s) have errors. Correct them in the file and upload it again."
+            )
             % {"count": counts["error"]}
         )
     missing = undecided_rows(job)
@@ -770,18 +1084,30 @@ def child_import_accept(*, actor: User, job: ChildImport, decisions: dict[Any, s
         job.save(update_fields=["decisions", "updated_at"])
         shown = ", ".join(str(n) for n in missing[:20]) + (" …" if len(missing) > 20 else "")
         raise ApplicationError(
-            _("Decide for every possible duplicate whether it is a different child or the same as an existing record "
-              "(rows %(rows)s).") % {"rows": shown},
+            _(
+                "Decide for every possible duplicate whether it is a different child or the same as an existing record "
+                "(rows %(rows)s)."
+            )
+            % {"rows": shown},
             extra={"undecided": missing},
         )
-    to_import = sum(1 for r in job.report.get("rows", []) if job.decisions.get(str(r["row"])) != SKIP)
+    to_import = sum(
+        1 for r in job.report.get("rows", []) if job.decisions.get(str(r["row"])) != SKIP
+    )
     if not to_import:
         raise ApplicationError(_("Every row is skipped: there is nothing to import."))
     job.status = ChildImport.Status.IMPORTING
     job.save(update_fields=["decisions", "status", "updated_at"])
-    audit_log(actor=actor, action="children.import.accepted", target=job,
-              data={"rows": job.total_rows, "to_import": to_import,
-                    "skipped_rows": sorted(int(k) for k, v in job.decisions.items() if v == SKIP)})
+    audit_log(
+        actor=actor,
+        action="children.import.accepted",
+        target=job,
+        data={
+            "rows": job.total_rows,
+            "to_import": to_import,
+            "skipped_rows": sorted(int(k) for k, v in job.decisions.items() if v == SKIP),
+        },
+    )
 
     def enqueue() -> None:
         from simpul.children.tasks import run_child_import
@@ -814,24 +1140,38 @@ def child_import_run(*, job: ChildImport) -> ChildImport:
             sheet = read_sheet(_read_job_file(job))
             reported = {r["row"]: r for r in job.report.get("rows", [])}
             if [r.number for r in sheet.rows] != list(reported):
-                raise ApplicationError(_("The file no longer matches the checked rows. Upload it again."))
+                raise ApplicationError(
+                    _("The file no longer matches the checked rows. Upload it again.")
+                )
             parser = RowParser(sheet.columns)
-            created_ids = _import_rows(job=job, actor=actor, parser=parser, sheet=sheet, reported=reported)
+            created_ids = _import_rows(
+                job=job, actor=actor, parser=parser, sheet=sheet, reported=reported
+            )
         except _RowFailed as exc:
-            return _fail(job, _("Nothing was imported: row %(row)s could not be saved: %(reason)s")
-                         % {"row": exc.row, "reason": exc.message})
+            return _fail(
+                job,
+                _("Nothing was imported: row %(row)s could not be saved: %(reason)s")
+                % {"row": exc.row, "reason": exc.message},
+            )
         except ApplicationError as exc:
             return _fail(job, _("Nothing was imported: %(reason)s") % {"reason": exc.message})
         except Exception:
             logger.exception("Child import %s failed", job.pk)
-            return _fail(job, _("Nothing was imported because of an unexpected error. Try again, or ask the administrator."))
+            return _fail(
+                job,
+                _(
+                    "Nothing was imported because of an unexpected error. Try again, or ask the administrator."
+                ),
+            )
     logger.info("Child import %s: %s children registered", job.pk, len(created_ids))
     job.refresh_from_db()
     return job
 
 
 @transaction.atomic
-def _import_rows(*, job: ChildImport, actor: User, parser: RowParser, sheet: Any, reported: dict[int, Any]) -> list[str]:
+def _import_rows(
+    *, job: ChildImport, actor: User, parser: RowParser, sheet: Any, reported: dict[int, Any]
+) -> list[str]:
     from simpul.children import services
 
     job = ChildImport.objects.select_for_update().get(pk=job.pk)
@@ -852,11 +1192,21 @@ def _import_rows(*, job: ChildImport, actor: User, parser: RowParser, sheet: Any
             continue
         confirmed = [c["child_id"] for c in entry.get("candidates", []) if c.get("child_id")]
         try:
-            child = services.child_register(actor=actor, data=row.data, aliases=row.aliases,
-                                             confirm_not_duplicate_of=confirmed, note=row.note)
+            child = services.child_register(
+                actor=actor,
+                data=row.data,
+                aliases=row.aliases,
+                confirm_not_duplicate_of=confirmed,
+                note=row.note,
+            )
             for cat in row.categories:
-                services.child_classify(actor=actor, child=child, category=cat, subtype=row.subtypes.get(str(cat.pk)),
-                                        age_rule_override_reason=row.category_flags.get(str(cat.pk), ""))
+                services.child_classify(
+                    actor=actor,
+                    child=child,
+                    category=cat,
+                    subtype=row.subtypes.get(str(cat.pk)),
+                    age_rule_override_reason=row.category_flags.get(str(cat.pk), ""),
+                )
         except ApplicationError as exc:
             raise _RowFailed(row.number, str(exc.message)) from exc
         created.append(str(child.pk))
@@ -872,9 +1222,18 @@ def _import_rows(*, job: ChildImport, actor: User, parser: RowParser, sheet: Any
     job.finished_at = timezone.now()
     _delete_file(job)
     job.save()
-    audit_log(actor=actor, action="children.import.completed", target=job,
-              data={"file": job.original_name, "rows": job.total_rows, "created": len(created),
-                    "skipped_rows": skipped, "children": created})
+    audit_log(
+        actor=actor,
+        action="children.import.completed",
+        target=job,
+        data={
+            "file": job.original_name,
+            "rows": job.total_rows,
+            "created": len(created),
+            "skipped_rows": skipped,
+            "children": created,
+        },
+    )
     return created
 
 
@@ -890,7 +1249,12 @@ def child_import_cancel(*, actor: User, job: ChildImport) -> ChildImport:
     job.finished_at = timezone.now()
     _delete_file(job)
     job.save(update_fields=["status", "finished_at", "file", "updated_at"])
-    audit_log(actor=actor, action="children.import.cancelled", target=job, data={"file": job.original_name})
+    audit_log(
+        actor=actor,
+        action="children.import.cancelled",
+        target=job,
+        data={"file": job.original_name},
+    )
     return job
 
 
@@ -906,22 +1270,50 @@ def child_imports_expire(*, now: dt.datetime | None = None) -> dict[str, int]:
     data, is deleted: it is not kept longer than the import needs it."""
     now = now or timezone.now()
     out = {"failed": 0, "cancelled": 0}
-    running = (ChildImport.Status.UPLOADED, ChildImport.Status.VALIDATING, ChildImport.Status.IMPORTING)
+    running = (
+        ChildImport.Status.UPLOADED,
+        ChildImport.Status.VALIDATING,
+        ChildImport.Status.IMPORTING,
+    )
     for job in ChildImport.objects.filter(status__in=running, updated_at__lt=now - STUCK_AFTER):
         with transaction.atomic():
-            _fail(job, str(_("The check or import stopped (the background worker was interrupted). Nothing was "
-                             "saved from this file; upload it again.")))
-            audit_log(actor=None, action="children.import.expired", target=job, data={"file": job.original_name})
+            _fail(
+                job,
+                str(
+                    _(
+                        "The check or import stopped (the background worker was interrupted). Nothing was "
+                        "saved from this file; upload it again."
+                    )
+                ),
+            )
+            audit_log(
+                actor=None,
+                action="children.import.expired",
+                target=job,
+                data={"file": job.original_name},
+            )
         out["failed"] += 1
-    for job in ChildImport.objects.filter(status=ChildImport.Status.VALIDATED, updated_at__lt=now - UNDECIDED_KEPT):
+    for job in ChildImport.objects.filter(
+        status=ChildImport.Status.VALIDATED, updated_at__lt=now - UNDECIDED_KEPT
+    ):
         with transaction.atomic():
             job.status = ChildImport.Status.CANCELLED
-            job.error = str(_("Cancelled automatically: nobody accepted the checked file within %(days)s days. "
-                              "Upload it again if it is still needed.") % {"days": UNDECIDED_KEPT.days})
+            job.error = str(
+                _(
+                    "Cancelled automatically: nobody accepted the checked file within %(days)s days. "
+                    "Upload it again if it is still needed."
+                )
+                % {"days": UNDECIDED_KEPT.days}
+            )
             job.finished_at = now
             _delete_file(job)
             job.save(update_fields=["status", "error", "finished_at", "file", "updated_at"])
-            audit_log(actor=None, action="children.import.expired", target=job, data={"file": job.original_name})
+            audit_log(
+                actor=None,
+                action="children.import.expired",
+                target=job,
+                data={"file": job.original_name},
+            )
         out["cancelled"] += 1
     return out
 
@@ -960,31 +1352,88 @@ def template_workbook() -> bytes:
     sheet = workbook.active
     sheet.title = "anak"
     sheet.append(list(COLUMNS))
-    sheet.append([
-        "Contoh Budi Santoso", "Budi", "L", "14/03/2012", "", "", "", "", "Contoh Siti Aminah",
-        "31.75.01.1001", "Jl. Contoh No. 1", "", "33.74", "putus sekolah", "AJ", "street_most_of_day; earning_on_street",
-        "Contoh baris: hapus sebelum mengunggah",
-    ])
-    sheet.append([
-        "Contoh Rina", "", "P", "", 9, "anak", "", "", "", "31.75.01.1001", "", "Perempatan Contoh",
-        "", "tidak pernah sekolah", "AJ; pengamen", "", "Contoh baris: hapus sebelum mengunggah",
-    ])
+    sheet.append(
+        [
+            "Contoh Budi Santoso",
+            "Budi",
+            "L",
+            "14/03/2012",
+            "",
+            "",
+            "",
+            "",
+            "Contoh Siti Aminah",
+            "31.75.01.1001",
+            "Jl. Contoh No. 1",
+            "",
+            "33.74",
+            "putus sekolah",
+            "AJ",
+            "street_most_of_day; earning_on_street",
+            "Contoh baris: hapus sebelum mengunggah",
+        ]
+    )
+    sheet.append(
+        [
+            "Contoh Rina",
+            "",
+            "P",
+            "",
+            9,
+            "anak",
+            "",
+            "",
+            "",
+            "31.75.01.1001",
+            "",
+            "Perempatan Contoh",
+            "",
+            "tidak pernah sekolah",
+            "AJ; pengamen",
+            "",
+            "Contoh baris: hapus sebelum mengunggah",
+        ]
+    )
     codes = workbook.create_sheet("kode")
     codes.append(["kolom", "kode", "arti"])
     codes.append(["jenis_kelamin", "L", "Laki-laki"])
     codes.append(["jenis_kelamin", "P", "Perempuan"])
-    codes.append(["tanggal_lahir", "dd/mm/yyyy", "atau yyyy-mm-dd; kosongkan jika tidak diketahui dan isi usia_perkiraan"])
-    for word, label in (("anak", AgeEstimateReason.SELF_REPORT), ("orang tua", AgeEstimateReason.CAREGIVER),
-                        ("medis", AgeEstimateReason.MEDICAL), ("dokumen", AgeEstimateReason.DOCUMENT),
-                        ("petugas", AgeEstimateReason.OFFICER), ("lainnya", AgeEstimateReason.OTHER)):
+    codes.append(
+        [
+            "tanggal_lahir",
+            "dd/mm/yyyy",
+            "atau yyyy-mm-dd; kosongkan jika tidak diketahui dan isi usia_perkiraan",
+        ]
+    )
+    for word, label in (
+        ("anak", AgeEstimateReason.SELF_REPORT),
+        ("orang tua", AgeEstimateReason.CAREGIVER),
+        ("medis", AgeEstimateReason.MEDICAL),
+        ("dokumen", AgeEstimateReason.DOCUMENT),
+        ("petugas", AgeEstimateReason.OFFICER),
+        ("lainnya", AgeEstimateReason.OTHER),
+    ):
         codes.append(["alasan_perkiraan", word, str(label.label)])
-    for word, status in (("belum sekolah", SchoolStatus.NOT_YET), ("sekolah", SchoolStatus.IN_SCHOOL),
-                         ("non formal", SchoolStatus.NON_FORMAL), ("putus sekolah", SchoolStatus.DROPPED_OUT),
-                         ("tidak pernah sekolah", SchoolStatus.NEVER), ("tidak diketahui", SchoolStatus.UNKNOWN)):
+    for word, status in (
+        ("belum sekolah", SchoolStatus.NOT_YET),
+        ("sekolah", SchoolStatus.IN_SCHOOL),
+        ("non formal", SchoolStatus.NON_FORMAL),
+        ("putus sekolah", SchoolStatus.DROPPED_OUT),
+        ("tidak pernah sekolah", SchoolStatus.NEVER),
+        ("tidak diketahui", SchoolStatus.UNKNOWN),
+    ):
         codes.append(["status_sekolah", word, str(status.label)])
     codes.append(["kelurahan_kode", "31.75.01.1001", "Kode Kemendagri kelurahan di DKI Jakarta"])
-    codes.append(["asal_daerah_kode", "33.74", "Kode Kemendagri provinsi/kota/kabupaten/kecamatan/kelurahan asal"])
-    for cat in Category.objects.filter(scheme__in=[Category.Scheme.PMKS, Category.Scheme.FIELD]).order_by("scheme", "sort_order"):
+    codes.append(
+        [
+            "asal_daerah_kode",
+            "33.74",
+            "Kode Kemendagri provinsi/kota/kabupaten/kecamatan/kelurahan asal",
+        ]
+    )
+    for cat in Category.objects.filter(
+        scheme__in=[Category.Scheme.PMKS, Category.Scheme.FIELD]
+    ).order_by("scheme", "sort_order"):
         codes.append(["kategori", cat.code, cat.name])
         for st in cat.subtypes.all():
             codes.append(["kategori", f"{cat.code}:{st.code}", f"{cat.name}: {st.name}"])

@@ -110,20 +110,24 @@ class Category(AgeRuleMixin, BilingualNameMixin, BaseModel):
     max_age = models.PositiveSmallIntegerField(null=True, blank=True)
     age_rule_note = models.CharField(max_length=255, blank=True)
     is_restricted = models.BooleanField(
-        default=False, help_text=_("Cases in this category are restricted (names masked, openings logged).")
+        default=False,
+        help_text=_("Cases in this category are restricted (names masked, openings logged)."),
     )
     conditions = models.ManyToManyField(Condition, blank=True, related_name="categories")
-    maps_to = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="mapped_from")
+    maps_to = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="mapped_from"
+    )
     sort_order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["scheme", "sort_order", "code"]
-        constraints = [models.UniqueConstraint(fields=["scheme", "code"], name="category_unique_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "code"], name="category_unique_code")
+        ]
 
     def __str__(self) -> str:
         label = self.localized_name
         return f"{self.code} — {label}" if self.scheme != self.Scheme.FIELD else label
-
 
 
 class CategorySubtype(AgeRuleMixin, BilingualNameMixin, BaseModel):
@@ -139,7 +143,9 @@ class CategorySubtype(AgeRuleMixin, BilingualNameMixin, BaseModel):
     class Meta:
         ordering = ["category", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["category", "code"], name="category_subtype_unique_code")
+            models.UniqueConstraint(
+                fields=["category", "code"], name="category_subtype_unique_code"
+            )
         ]
 
     def __str__(self) -> str:
@@ -159,7 +165,9 @@ class Child(BaseModel):
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     # When the date of birth is unknown: an estimated age at a date, and why. Never a date
     # invented from a NIK.
-    estimated_age = models.PositiveSmallIntegerField(_("estimated age (years)"), null=True, blank=True)
+    estimated_age = models.PositiveSmallIntegerField(
+        _("estimated age (years)"), null=True, blank=True
+    )
     age_estimated_on = models.DateField(_("age estimated on"), null=True, blank=True)
     age_estimate_reason = models.CharField(
         _("reason of the estimate"), max_length=20, choices=AgeEstimateReason.choices, blank=True
@@ -169,36 +177,56 @@ class Child(BaseModel):
     no_kk = models.CharField(_("No. KK"), max_length=16, blank=True)
     identity_warnings = models.JSONField(default=list, blank=True)
     birth_certificate_status = models.CharField(
-        _("birth certificate"), max_length=12, choices=BirthCertificateStatus.choices,
+        _("birth certificate"),
+        max_length=12,
+        choices=BirthCertificateStatus.choices,
         default=BirthCertificateStatus.UNKNOWN,
     )
-    birth_certificate_number = models.CharField(_("birth certificate number"), max_length=60, blank=True)
-    religion = models.CharField(_("religion"), max_length=12, choices=Religion.choices, default=Religion.UNKNOWN)
+    birth_certificate_number = models.CharField(
+        _("birth certificate number"), max_length=60, blank=True
+    )
+    religion = models.CharField(
+        _("religion"), max_length=12, choices=Religion.choices, default=Religion.UNKNOWN
+    )
     has_disability = models.BooleanField(_("has a disability"), default=False)
     disability_types = models.JSONField(_("disability types"), default=list, blank=True)
     functional_needs = models.TextField(_("functional needs"), blank=True)
     mother_name = models.CharField(_("mother's name"), max_length=150, blank=True)
     current_kelurahan = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("current kelurahan"),
     )
     current_kota_code = models.CharField(max_length=5, blank=True, db_index=True, editable=False)
     current_address = models.CharField(_("current address"), max_length=255, blank=True)
     current_spot = models.CharField(
-        _("spot (for street children)"), max_length=255, blank=True,
+        _("spot (for street children)"),
+        max_length=255,
+        blank=True,
         help_text=_("Where the child is usually found, e.g. a junction or a market."),
     )
     origin_region_code = models.CharField(_("region of origin (code)"), max_length=13, blank=True)
     origin_region_name = models.CharField(_("region of origin"), max_length=255, blank=True)
     school_status = models.CharField(
-        _("school status"), max_length=12, choices=SchoolStatus.choices, default=SchoolStatus.UNKNOWN
+        _("school status"),
+        max_length=12,
+        choices=SchoolStatus.choices,
+        default=SchoolStatus.UNKNOWN,
     )
     school_name = models.CharField(_("school"), max_length=150, blank=True)
     registration_note = models.TextField(
-        _("registration note"), blank=True,
-        help_text=_("What the registering officer noted, e.g. the column “catatan” of an imported sheet."),
+        _("registration note"),
+        blank=True,
+        help_text=_(
+            "What the registering officer noted, e.g. the column “catatan” of an imported sheet."
+        ),
     )
-    conditions = models.ManyToManyField(Condition, blank=True, related_name="children", verbose_name=_("conditions"))
+    conditions = models.ManyToManyField(
+        Condition, blank=True, related_name="children", verbose_name=_("conditions")
+    )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -337,7 +365,9 @@ class ChildDocument(BaseModel):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     description = models.CharField(_("description"), max_length=255, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -366,14 +396,20 @@ class Consent(BaseModel):
         "directory.Organization", blank=True, related_name="+", verbose_name=_("shared with")
     )
     given_by_name = models.CharField(_("given by"), max_length=150)
-    given_by_relationship = models.CharField(_("relationship to the child"), max_length=12, choices=Guardian.Relationship.choices)
+    given_by_relationship = models.CharField(
+        _("relationship to the child"), max_length=12, choices=Guardian.Relationship.choices
+    )
     child_view = models.TextField(_("the child's own view"), blank=True)
     child_agrees = models.BooleanField(_("the child agrees"), null=True)
     method = models.CharField(_("method"), max_length=10, choices=Method.choices)
     notice_version = models.CharField(_("notice shown (version)"), max_length=30, blank=True)
     given_at = models.DateTimeField(_("given at"), default=timezone.now)
-    evidence = models.ForeignKey(ChildDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    evidence = models.ForeignKey(
+        ChildDocument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawn_reason = models.CharField(_("reason of withdrawal"), max_length=255, blank=True)
 
@@ -403,7 +439,9 @@ class LegalBasis(BaseModel):
     basis = models.CharField(_("legal basis"), max_length=1, choices=Basis.choices)
     organizations = models.ManyToManyField("directory.Organization", blank=True, related_name="+")
     justification = models.TextField(_("justification"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -418,18 +456,23 @@ class ChildCategory(BaseModel):
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="classifications")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
-    subtype = models.ForeignKey(CategorySubtype, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    subtype = models.ForeignKey(
+        CategorySubtype, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     is_primary = models.BooleanField(_("primary"), default=False)
     # Required when the child's age does not meet the category's age rule.
     age_rule_override_reason = models.CharField(max_length=255, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-is_primary", "category__sort_order"]
         constraints = [
             models.UniqueConstraint(
-                fields=["child", "category"], condition=Q(ended_at__isnull=True),
+                fields=["child", "category"],
+                condition=Q(ended_at__isnull=True),
                 name="child_category_unique_active",
             )
         ]
@@ -449,9 +492,13 @@ class ChildMerge(BaseModel):
     # {"<app_label.model>": [ids of the rows re-pointed from merged to survivor]}
     moved = models.JSONField(default=dict)
     reason = models.CharField(max_length=255, blank=True)
-    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     undone_at = models.DateTimeField(null=True, blank=True)
-    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -470,7 +517,9 @@ class DuplicateScan(BaseModel):
         FAILED = "failed", _("Failed")
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
     pairs_found = models.PositiveIntegerField(default=0)
@@ -495,19 +544,25 @@ class DuplicateCandidate(BaseModel):
         NOT_DUPLICATE = "not_duplicate", _("Not the same child")
         MERGED = "merged", _("Merged")
 
-    scan = models.ForeignKey(DuplicateScan, null=True, on_delete=models.CASCADE, related_name="candidates")
+    scan = models.ForeignKey(
+        DuplicateScan, null=True, on_delete=models.CASCADE, related_name="candidates"
+    )
     child_a = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
     child_b = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField()
     level = models.CharField(max_length=10)
     reasons = models.JSONField(default=list)
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.OPEN)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-score"]
         constraints = [
-            models.UniqueConstraint(fields=["child_a", "child_b"], name="duplicate_candidate_unique_pair")
+            models.UniqueConstraint(
+                fields=["child_a", "child_b"], name="duplicate_candidate_unique_pair"
+            )
         ]
 
     def __str__(self) -> str:
@@ -547,7 +602,9 @@ class ChildImport(BaseModel):
     file = models.FileField(upload_to=child_import_path, blank=True)
     original_name = models.CharField(max_length=255)
     file_sha256 = models.CharField(max_length=64, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     # {"sheet", "columns", "ignored_columns", "rows": [{"row", "status", "errors", "warnings",

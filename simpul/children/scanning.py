@@ -70,8 +70,12 @@ _EXTRA_PENALTY = matching._EXTRA_TOKEN_PENALTY
 _EXTRA_MAX = matching._EXTRA_TOKEN_MAX
 _MOTHER_MAX = max(matching.W_MOTHER.values())
 _MOTHER_CONFLICT = matching.W_MOTHER["disagree"]
-_NIK_ONE_SIDE_MAX = max(matching.W_NIK["fits_other_record"], matching.W_NIK["contradicts_other_record"])
-_NIK_ONE_EDIT_MAX = max(matching.W_NIK[k] for k in ("one_typo", "serial_differs", "sex_digit_differs"))
+_NIK_ONE_SIDE_MAX = max(
+    matching.W_NIK["fits_other_record"], matching.W_NIK["contradicts_other_record"]
+)
+_NIK_ONE_EDIT_MAX = max(
+    matching.W_NIK[k] for k in ("one_typo", "serial_differs", "sex_digit_differs")
+)
 _MARGIN = 0.02  # compare() rounds each name weight and the score to 2 decimals
 _FUZZY_JW = 0.9  # below matching's 0.92: the relation is a superset, then checked exactly
 _COMPOUND = 1 << 40  # mask bit: two tokens joined may equal this token
@@ -194,7 +198,9 @@ class DuplicateScanner:
         self._query_post = [None] * len(self._stored_post)
         qpost = self._query_post
         for i, rec in enumerate(self.records):
-            wanted = candidate_key_values(rec, today=self.today, stats=self.stats, max_block=self.max_block)
+            wanted = candidate_key_values(
+                rec, today=self.today, stats=self.stats, max_block=self.max_block
+            )
             found: set[int] = set()
             for c, column in enumerate(BLOCKING_COLUMNS):
                 for value in wanted.get(column, ()):
@@ -225,7 +231,11 @@ class DuplicateScanner:
         self._name_cache = {}
         self._ident_tokens = {}
         self._prepared = True
-        self.timings = {"queries_s": t1 - t0, "relation_s": t2 - t1, "profiles_s": time.perf_counter() - t2}
+        self.timings = {
+            "queries_s": t1 - t0,
+            "relation_s": t2 - t1,
+            "profiles_s": time.perf_counter() - t2,
+        }
 
     # ------------------------------------------------------------------ blocking
 
@@ -248,7 +258,9 @@ class DuplicateScanner:
 
     # ------------------------------------------------------------------ scanning
 
-    def scan(self, start: int = 0, stop: int | None = None, counters: ScanCounters | None = None) -> Iterator[ScanHit]:
+    def scan(
+        self, start: int = 0, stop: int | None = None, counters: ScanCounters | None = None
+    ) -> Iterator[ScanHit]:
         """Pairs (i, j), start <= i < stop, i < j, scored at least ``min_score``, by i then j."""
         if not self._prepared:
             self.prepare()
@@ -389,7 +401,11 @@ class DuplicateScanner:
                     fuzzy_by_key[k] = [
                         t
                         for choice, _score, _ix in process.extract(
-                            k, keys4, scorer=JaroWinkler.similarity, score_cutoff=_FUZZY_JW, limit=None
+                            k,
+                            keys4,
+                            scorer=JaroWinkler.similarity,
+                            score_cutoff=_FUZZY_JW,
+                            limit=None,
                         )
                         for t in key4_ids[choice]
                     ]
@@ -445,8 +461,20 @@ class DuplicateScanner:
         n = len(a.ids)
         full = (1 << n) - 1
         caps = [c for _u, c in a.tokens]
-        sums = [sum(c for t, c in enumerate(caps) if m >> t & 1) for m in range(full + 1)] if n <= _MAX_MASK_TOKENS else None
-        return a.canon, masks, full, sums, caps, frozenset(a.ids), a.exact_weight if weighted else _NAME_MAX
+        sums = (
+            [sum(c for t, c in enumerate(caps) if m >> t & 1) for m in range(full + 1)]
+            if n <= _MAX_MASK_TOKENS
+            else None
+        )
+        return (
+            a.canon,
+            masks,
+            full,
+            sums,
+            caps,
+            frozenset(a.ids),
+            a.exact_weight if weighted else _NAME_MAX,
+        )
 
     @staticmethod
     def _name_bound(anchor: tuple, b: _Name, weighted: bool) -> float:
@@ -527,13 +555,25 @@ class DuplicateScanner:
                             w += wb["disagree"]
                 else:
                     gap = abs(year_a - year_b)
-                    w += wb["estimated_within_1y"] if gap <= 1 else wb["estimated_within_2y"] if gap <= 2 else wb["disagree"]
+                    w += (
+                        wb["estimated_within_1y"]
+                        if gap <= 1
+                        else wb["estimated_within_2y"]
+                        if gap <= 2
+                        else wb["disagree"]
+                    )
             if nik_a and nik_b:
                 if nik_a == nik_b:
                     w += wn["exact"]
                 else:
                     dist = dl(nik_a, nik_b, score_cutoff=3)
-                    w += _NIK_ONE_EDIT_MAX if dist == 1 else wn["two_typos"] if dist == 2 else wn["disagree"]
+                    w += (
+                        _NIK_ONE_EDIT_MAX
+                        if dist == 1
+                        else wn["two_typos"]
+                        if dist == 2
+                        else wn["disagree"]
+                    )
             elif nik_a or nik_b:
                 w += _NIK_ONE_SIDE_MAX
             has_mother = mother_anchor is not None and mother_b is not None
@@ -563,8 +603,14 @@ class DuplicateScanner:
                         if iso_a and iso_b:
                             w += _CONFLICT_MAX
                         else:
-                            sa = s_sums[seen] if s_sums is not None else sum(c for t, c in enumerate(s_caps) if seen >> t & 1)
-                            w += min(_NAME_MAX, sa, sb) - min(_EXTRA_MAX, _EXTRA_PENALTY * (iso_a + iso_b))
+                            sa = (
+                                s_sums[seen]
+                                if s_sums is not None
+                                else sum(c for t, c in enumerate(s_caps) if seen >> t & 1)
+                            )
+                            w += min(_NAME_MAX, sa, sb) - min(
+                                _EXTRA_MAX, _EXTRA_PENALTY * (iso_a + iso_b)
+                            )
             elif anchors and names_b:
                 best = float("-inf")
                 for anchor in anchors:

@@ -64,9 +64,9 @@ class ChildAccess:
     """What one user may see and do with one child's record."""
 
     visible: bool = False
-    full: bool = False          # identity numbers (masked, revealable), documents, consents
-    is_partner: bool = False    # sees the child only through an organisation's case assignment
-    is_assigned: bool = False   # case worker / team / supervisor of a case, or the registrar
+    full: bool = False  # identity numbers (masked, revealable), documents, consents
+    is_partner: bool = False  # sees the child only through an organisation's case assignment
+    is_assigned: bool = False  # case worker / team / supervisor of a case, or the registrar
     restricted: bool = False
     can_edit: bool = False
     partner_org_ids: frozenset = field(default_factory=frozenset)
@@ -83,9 +83,17 @@ class ChildAccess:
 
 def _restricted_q() -> Q:
     return Q(
-        Exists(Case.objects.filter(Q(is_sensitive=True) | Q(primary_category__is_restricted=True), child=OuterRef("pk")))
+        Exists(
+            Case.objects.filter(
+                Q(is_sensitive=True) | Q(primary_category__is_restricted=True), child=OuterRef("pk")
+            )
+        )
     ) | Q(
-        Exists(ChildCategory.objects.filter(child=OuterRef("pk"), ended_at__isnull=True, category__is_restricted=True))
+        Exists(
+            ChildCategory.objects.filter(
+                child=OuterRef("pk"), ended_at__isnull=True, category__is_restricted=True
+            )
+        )
     )
 
 
@@ -127,7 +135,9 @@ def _government_scope_covers(user: User, child: Child) -> bool:
         if region is None or not child.current_kota_code:
             continue
         code = region.code
-        if (len(code) <= 2 and child.current_kota_code.startswith(code + ".")) or child.current_kota_code == code[:5]:
+        if (
+            len(code) <= 2 and child.current_kota_code.startswith(code + ".")
+        ) or child.current_kota_code == code[:5]:
             return True
     return False
 
@@ -153,7 +163,9 @@ def child_access(user: User, child: Child) -> ChildAccess:
 def child_get(*, user: User, pk: Any) -> tuple[Child, ChildAccess]:
     """The permission-checked getter: 404 unless the child is in ``children_visible_to``."""
     try:
-        child = Child.objects.select_related("current_kelurahan", "registering_organization").get(pk=pk)
+        child = Child.objects.select_related("current_kelurahan", "registering_organization").get(
+            pk=pk
+        )
     except (Child.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
     access = child_access(user, child)
@@ -163,7 +175,12 @@ def child_get(*, user: User, pk: Any) -> tuple[Child, ChildAccess]:
 
 
 def access_log(
-    *, user: User, action: str, child: Child | None = None, target: Any = None, reason: str = "",
+    *,
+    user: User,
+    action: str,
+    child: Child | None = None,
+    target: Any = None,
+    reason: str = "",
     target_repr: str = "",
 ) -> AccessLog:
     """Append one access-log row (a read leaves a trace; this is the only write in selectors)."""
@@ -181,7 +198,10 @@ def access_log(
         child_id=str(child.pk) if child is not None else "",
         target_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
         target_id=str(obj.pk) if obj is not None else "",
-        target_repr=(target_repr or (child.registration_number if child is not None and obj is child else str(obj or "")))[:255],
+        target_repr=(
+            target_repr
+            or (child.registration_number if child is not None and obj is child else str(obj or ""))
+        )[:255],
         reason=reason[:255],
         ip_address=request_context.current().ip_address,
     )
@@ -231,18 +251,30 @@ def person_record(child: Child, *, aliases: Iterable[str] | None = None) -> matc
     if aliases is None:
         aliases = [a.name for a in child.aliases.all()]
     values = {
-        "full_name": child.full_name, "sex": child.sex, "birth_date": child.birth_date,
-        "estimated_age": child.estimated_age, "age_estimated_on": child.age_estimated_on, "nik": child.nik,
-        "mother_name": child.mother_name, "current_kelurahan": child.current_kelurahan.code if child.current_kelurahan_id else None,
+        "full_name": child.full_name,
+        "sex": child.sex,
+        "birth_date": child.birth_date,
+        "estimated_age": child.estimated_age,
+        "age_estimated_on": child.age_estimated_on,
+        "nik": child.nik,
+        "mother_name": child.mother_name,
+        "current_kelurahan": child.current_kelurahan.code if child.current_kelurahan_id else None,
         "origin_region_code": child.origin_region_code,
     }
     if child.current_kelurahan_id and "current_kelurahan" not in child._state.fields_cache:
-        values["current_kelurahan"] = Region.objects.filter(pk=child.current_kelurahan_id).values_list("code", flat=True).first()
+        values["current_kelurahan"] = (
+            Region.objects.filter(pk=child.current_kelurahan_id)
+            .values_list("code", flat=True)
+            .first()
+        )
     return record_from_values(values, aliases=tuple(aliases), record_id=str(child.pk))
 
 
 def blocked_children(
-    record: matching.PersonRecord, *, exclude_id: Any = None, cap: int = CANDIDATE_BLOCK_CAP,
+    record: matching.PersonRecord,
+    *,
+    exclude_id: Any = None,
+    cap: int = CANDIDATE_BLOCK_CAP,
     stats: DbTokenStats | None = None,
 ) -> list[Child]:
     """Active children sharing at least one blocking value with ``record`` (indexed OR).
@@ -260,11 +292,17 @@ def blocked_children(
     qs = Child.objects.active().filter(q)
     if exclude_id:
         qs = qs.exclude(pk=exclude_id)
-    return list(qs.select_related("current_kelurahan").prefetch_related("aliases").order_by("pk")[:cap])
+    return list(
+        qs.select_related("current_kelurahan").prefetch_related("aliases").order_by("pk")[:cap]
+    )
 
 
 def score_candidates(
-    record: matching.PersonRecord, children: list[Child], *, limit: int = 10, stats: DbTokenStats | None = None
+    record: matching.PersonRecord,
+    children: list[Child],
+    *,
+    limit: int = 10,
+    stats: DbTokenStats | None = None,
 ) -> list[tuple[Child, matching.MatchResult]]:
     stats = stats or DbTokenStats()
     by_id = {str(c.pk): c for c in children}
@@ -297,7 +335,9 @@ _SENTENCES = {
     ("nik", "sex_digit_differs"): _("NIK differs in the sex digit (possibly a twin)"),
     ("nik", "disagree"): _("Different NIK"),
     ("nik", "fits_other_record"): _("The NIK's date of birth and sex fit the other record"),
-    ("nik", "contradicts_other_record"): _("The NIK's date of birth or sex contradicts the other record"),
+    ("nik", "contradicts_other_record"): _(
+        "The NIK's date of birth or sex contradicts the other record"
+    ),
     ("birth_date", "exact"): _("Same date of birth"),
     ("birth_date", "day_month_swapped"): _("Date of birth with day and month swapped"),
     ("birth_date", "same_month_year"): _("Born in the same month and year"),
@@ -324,7 +364,9 @@ def reason_sentence(field_name: str, outcome: str, detail: str = "") -> str:
     if field_name == "name":
         via_alias = outcome.startswith("alias_")
         base = outcome.removeprefix("alias_")
-        key = next((k for k in sorted(_NAME_SENTENCES, key=len, reverse=True) if base.startswith(k)), "")
+        key = next(
+            (k for k in sorted(_NAME_SENTENCES, key=len, reverse=True) if base.startswith(k)), ""
+        )
         text = str(_NAME_SENTENCES.get(key, _("Name compared")))
         notes = []
         if "rare name" in detail:
@@ -338,13 +380,20 @@ def reason_sentence(field_name: str, outcome: str, detail: str = "") -> str:
 
 
 def reasons_as_dicts(result: matching.MatchResult) -> list[dict[str, Any]]:
-    return [{"field": r.field, "outcome": r.outcome, "weight": r.weight, "detail": r.detail} for r in result.reasons]
+    return [
+        {"field": r.field, "outcome": r.outcome, "weight": r.weight, "detail": r.detail}
+        for r in result.reasons
+    ]
 
 
 def reason_sentences(reasons: Iterable[Any]) -> list[dict[str, Any]]:
     out = []
     for r in reasons:
-        f, o, w, d = (r["field"], r["outcome"], r["weight"], r.get("detail", "")) if isinstance(r, dict) else (r.field, r.outcome, r.weight, r.detail)
+        f, o, w, d = (
+            (r["field"], r["outcome"], r["weight"], r.get("detail", ""))
+            if isinstance(r, dict)
+            else (r.field, r.outcome, r.weight, r.detail)
+        )
         out.append({"text": reason_sentence(f, o, d), "agrees": w > 0})
     return out
 
@@ -370,7 +419,9 @@ def _kota_names(codes: Iterable[str]) -> dict[str, str]:
     return dict(Region.objects.filter(code__in=set(codes)).values_list("code", "name"))
 
 
-def candidate_views(user: User, pairs: list[tuple[Child, matching.MatchResult]]) -> list[CandidateView]:
+def candidate_views(
+    user: User, pairs: list[tuple[Child, matching.MatchResult]]
+) -> list[CandidateView]:
     ids = [c.pk for c, _r in pairs]
     visible_qs = with_masking(children_visible_to(user).filter(pk__in=ids), user)
     visible = {c.pk: c for c in visible_qs}
@@ -380,20 +431,38 @@ def candidate_views(user: User, pairs: list[tuple[Child, matching.MatchResult]])
         reasons = reason_sentences(result.reasons)
         seen = visible.get(child.pk)
         if seen is None:
-            views.append(CandidateView(
-                level=result.level, score=result.score, reasons=reasons, visible=False,
-                name=mask_name(child.full_name),
-                summary=str(_("A record in %(area)s, registered in %(year)s — ask your supervisor.")) % {
-                    "area": kotas.get(child.current_kota_code) or _("another area"), "year": child.created_at.year,
-                },
-            ))
+            views.append(
+                CandidateView(
+                    level=result.level,
+                    score=result.score,
+                    reasons=reasons,
+                    visible=False,
+                    name=mask_name(child.full_name),
+                    summary=str(
+                        _("A record in %(area)s, registered in %(year)s — ask your supervisor.")
+                    )
+                    % {
+                        "area": kotas.get(child.current_kota_code) or _("another area"),
+                        "year": child.created_at.year,
+                    },
+                )
+            )
             continue
-        views.append(CandidateView(
-            level=result.level, score=result.score, reasons=reasons, visible=True, child_id=str(child.pk),
-            name=display_name(seen), registration_number=child.registration_number,
-            summary=kotas.get(child.current_kota_code, ""), age=child.age, age_is_estimated=child.age_is_estimated,
-            url=reverse("children:detail", args=[child.pk]),
-        ))
+        views.append(
+            CandidateView(
+                level=result.level,
+                score=result.score,
+                reasons=reasons,
+                visible=True,
+                child_id=str(child.pk),
+                name=display_name(seen),
+                registration_number=child.registration_number,
+                summary=kotas.get(child.current_kota_code, ""),
+                age=child.age,
+                age_is_estimated=child.age_is_estimated,
+                url=reverse("children:detail", args=[child.pk]),
+            )
+        )
     return views
 
 
@@ -409,19 +478,28 @@ def child_duplicate_candidates(
 
 def child_duplicates_of(*, user: User, child: Child, limit: int = 10) -> list[CandidateView]:
     """On demand, from the child's page."""
-    return child_duplicate_candidates(user=user, record=person_record(child), exclude_id=child.pk, limit=limit)
+    return child_duplicate_candidates(
+        user=user, record=person_record(child), exclude_id=child.pk, limit=limit
+    )
 
 
 # --- consent ----------------------------------------------------------------------------------
 def sharing_allowed(child: Child, organization: Organization) -> bool:
     """An active sharing consent naming the organisation, or an active legal basis covering it."""
     if Consent.objects.filter(
-        child=child, purpose=Consent.Purpose.SHARING, withdrawn_at__isnull=True, organizations=organization
+        child=child,
+        purpose=Consent.Purpose.SHARING,
+        withdrawn_at__isnull=True,
+        organizations=organization,
     ).exists():
         return True
-    return LegalBasis.objects.filter(
-        child=child, purpose=Consent.Purpose.SHARING, revoked_at__isnull=True
-    ).filter(Q(organizations=organization) | Q(organizations__isnull=True)).exists()
+    return (
+        LegalBasis.objects.filter(
+            child=child, purpose=Consent.Purpose.SHARING, revoked_at__isnull=True
+        )
+        .filter(Q(organizations=organization) | Q(organizations__isnull=True))
+        .exists()
+    )
 
 
 # --- classification ---------------------------------------------------------------------------
@@ -436,28 +514,50 @@ def category_suggestions(child: Child) -> list[Suggestion]:
     """Categories suggested by the conditions recorded (Category.conditions) and the child's
     field labels (maps_to), with the age rule checked against the child's (estimated) age."""
     age = child.age
-    active = set(child.classifications.filter(ended_at__isnull=True).values_list("category_id", flat=True))
+    active = set(
+        child.classifications.filter(ended_at__isnull=True).values_list("category_id", flat=True)
+    )
     condition_ids = set(child.conditions.values_list("pk", flat=True))
     out: dict[Any, Suggestion] = {}
     if condition_ids:
-        for cat in Category.objects.filter(conditions__in=condition_ids).exclude(scheme=Category.Scheme.FIELD).distinct().prefetch_related("conditions"):
+        for cat in (
+            Category.objects.filter(conditions__in=condition_ids)
+            .exclude(scheme=Category.Scheme.FIELD)
+            .distinct()
+            .prefetch_related("conditions")
+        ):
             if cat.pk in active:
                 continue
             names = [str(c) for c in cat.conditions.all() if c.pk in condition_ids]
-            out[cat.pk] = Suggestion(cat, str(_("Conditions recorded: %(list)s")) % {"list": ", ".join(names)}, cat.age_fits(age))
-    labels = Category.objects.filter(pk__in=active, scheme=Category.Scheme.FIELD).prefetch_related("maps_to")
+            out[cat.pk] = Suggestion(
+                cat,
+                str(_("Conditions recorded: %(list)s")) % {"list": ", ".join(names)},
+                cat.age_fits(age),
+            )
+    labels = Category.objects.filter(pk__in=active, scheme=Category.Scheme.FIELD).prefetch_related(
+        "maps_to"
+    )
     for label in labels:
         for cat in label.maps_to.all():
             if cat.pk in active or cat.pk in out:
                 continue
-            out[cat.pk] = Suggestion(cat, str(_("Field label: %(label)s")) % {"label": label}, cat.age_fits(age))
-    return sorted(out.values(), key=lambda s: (s.age_ok is False, s.category.scheme != "pmks", s.category.sort_order))
+            out[cat.pk] = Suggestion(
+                cat, str(_("Field label: %(label)s")) % {"label": label}, cat.age_fits(age)
+            )
+    return sorted(
+        out.values(),
+        key=lambda s: (s.age_ok is False, s.category.scheme != "pmks", s.category.sort_order),
+    )
 
 
 def classification_rows(child: Child) -> list[dict[str, Any]]:
     age = child.age
     rows = []
-    for cc in child.classifications.filter(ended_at__isnull=True).select_related("category", "subtype").prefetch_related("category__maps_to"):
+    for cc in (
+        child.classifications.filter(ended_at__isnull=True)
+        .select_related("category", "subtype")
+        .prefetch_related("category__maps_to")
+    ):
         ok = cc.category.age_fits(age)
         if ok and cc.subtype_id:
             ok = cc.subtype.age_fits(age)
@@ -482,10 +582,17 @@ def _case_url(case: Case) -> str:
         return ""
 
 
-def child_profile(*, user: User, child: Child, access: ChildAccess, opened: bool = False) -> dict[str, Any]:
+def child_profile(
+    *, user: User, child: Child, access: ChildAccess, opened: bool = False
+) -> dict[str, Any]:
     """Everything the profile page shows, cut to what ``access`` allows. ``opened``: a restricted
     record opened with a (logged) reason shows the name."""
-    cases = list(cases_visible_to(user).filter(child=child).select_related("lead_organization").order_by("-reported_at"))
+    cases = list(
+        cases_visible_to(user)
+        .filter(child=child)
+        .select_related("lead_organization")
+        .order_by("-reported_at")
+    )
     guardians = list(child.guardians.all())
     ctx: dict[str, Any] = {
         "child": child,
@@ -500,16 +607,20 @@ def child_profile(*, user: User, child: Child, access: ChildAccess, opened: bool
     }
     if access.full:
         ctx.update(
-            nik_masked=mask_number(child.nik), kk_masked=mask_number(child.no_kk),
+            nik_masked=mask_number(child.nik),
+            kk_masked=mask_number(child.no_kk),
             warnings=[warning_text(w) for w in child.identity_warnings],
-            aliases=list(child.aliases.all()), guardians=guardians,
+            aliases=list(child.aliases.all()),
+            guardians=guardians,
             consents=list(child.consents.prefetch_related("organizations")),
             legal_bases=list(child.legal_bases.prefetch_related("organizations")),
             documents=list(child.documents.all()),
             origin=child.origin_region_name,
             kelurahan=child.current_kelurahan,
             suggestions=category_suggestions(child),
-            merges=list(child.merges_received.filter(undone_at__isnull=True).select_related("merged")),
+            merges=list(
+                child.merges_received.filter(undone_at__isnull=True).select_related("merged")
+            ),
             can_merge=permissions.can_merge_children(user),
             can_record_legal_basis=permissions.can_record_legal_basis(user),
         )
@@ -543,12 +654,14 @@ class SearchFilters:
     q: str = ""
     nik: str = ""
     category: Category | None = None
-    kota: str = ""        # Region code "31.75"
-    kecamatan: str = ""   # Region code "31.75.01"
+    kota: str = ""  # Region code "31.75"
+    kecamatan: str = ""  # Region code "31.75.01"
     case_status: str = ""
 
     def is_empty(self) -> bool:
-        return not (self.q or self.nik or self.category or self.kota or self.kecamatan or self.case_status)
+        return not (
+            self.q or self.nik or self.category or self.kota or self.kecamatan or self.case_status
+        )
 
     def loggable(self) -> str:
         """The query as written to the access log: NIK digits never stored."""
@@ -616,7 +729,9 @@ def child_search(*, user: User, filters: SearchFilters) -> QuerySet[Child]:
         if nik_q is not None:
             qs = qs.filter(nik_q)
     if filters.category:
-        qs = qs.filter(classifications__category=filters.category, classifications__ended_at__isnull=True)
+        qs = qs.filter(
+            classifications__category=filters.category, classifications__ended_at__isnull=True
+        )
     if filters.kecamatan:
         qs = qs.filter(current_kelurahan__code__startswith=filters.kecamatan + ".")
     elif filters.kota:
@@ -642,7 +757,9 @@ def duplicate_scan_get(*, user: User, pk: Any) -> DuplicateScan:
         raise Http404 from exc
 
 
-def duplicate_pairs(*, user: User, status: str = DuplicateCandidate.Status.OPEN) -> QuerySet[DuplicateCandidate]:
+def duplicate_pairs(
+    *, user: User, status: str = DuplicateCandidate.Status.OPEN
+) -> QuerySet[DuplicateCandidate]:
     """Candidate pairs the supervisor may review: both children visible to them."""
     if not permissions.can_merge_children(user):
         return DuplicateCandidate.objects.none()

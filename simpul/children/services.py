@@ -51,12 +51,28 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-STORED_IDENTITY_FIELDS = (*[f for f in IDENTITY_FIELDS if f != "current_kelurahan"], "current_kelurahan", "origin_region_name")
+STORED_IDENTITY_FIELDS = (
+    *[f for f in IDENTITY_FIELDS if f != "current_kelurahan"],
+    "current_kelurahan",
+    "origin_region_name",
+)
 AUDIT_FIELDS = (*STORED_IDENTITY_FIELDS, "identity_warnings", "registration_note")
-GUARDIAN_FIELDS = ("relationship", "full_name", "phone", "address", "is_primary_contact", "lives_with_child",
-                   "is_alleged_perpetrator", "notes")
+GUARDIAN_FIELDS = (
+    "relationship",
+    "full_name",
+    "phone",
+    "address",
+    "is_primary_contact",
+    "lives_with_child",
+    "is_alleged_perpetrator",
+    "notes",
+)
 DOCUMENT_MAX_BYTES = 5 * 1024 * 1024
-DOCUMENT_TYPES = {"application/pdf": b"%PDF", "image/png": b"\x89PNG", "image/jpeg": b"\xff\xd8\xff"}
+DOCUMENT_TYPES = {
+    "application/pdf": b"%PDF",
+    "image/png": b"\x89PNG",
+    "image/jpeg": b"\xff\xd8\xff",
+}
 TRANSITION_WINDOW_DAYS = 90
 SCAN_BATCH = 500
 
@@ -75,8 +91,13 @@ def _full_clean(instance: models.Model, exclude: Iterable[str] = ()) -> None:
     try:
         instance.full_clean(exclude=list(exclude))
     except ValidationError as exc:
-        fields = {k: [str(m) for m in v] for k, v in getattr(exc, "message_dict", {"__all__": exc.messages}).items()}
-        raise ApplicationError(" ".join(m for v in fields.values() for m in v), extra={"fields": fields}) from exc
+        fields = {
+            k: [str(m) for m in v]
+            for k, v in getattr(exc, "message_dict", {"__all__": exc.messages}).items()
+        }
+        raise ApplicationError(
+            " ".join(m for v in fields.values() for m in v), extra={"fields": fields}
+        ) from exc
 
 
 def _require_edit(actor: User | None, child: Child) -> None:
@@ -98,7 +119,9 @@ def _active_child(child: Child) -> None:
 
 def _frequency_tokens(child: Child) -> set[str]:
     """The tokens of the child's name and mother's name counted in NameToken."""
-    record = matching.PersonRecord(id="", full_name=child.full_name, mother_name=child.mother_name or None)
+    record = matching.PersonRecord(
+        id="", full_name=child.full_name, mother_name=child.mother_name or None
+    )
     return {t[:60] for t in matching.frequency_tokens(record)}
 
 
@@ -111,7 +134,9 @@ def _token_delta(tokens: Iterable[str], delta: int) -> None:
             if not created:
                 NameToken.objects.filter(pk=obj.pk).update(count=F("count") + delta)
         else:
-            NameToken.objects.filter(token=token, count__gte=-delta).update(count=F("count") + delta)
+            NameToken.objects.filter(token=token, count__gte=-delta).update(
+                count=F("count") + delta
+            )
 
 
 def _token_change(before: set[str], after: set[str]) -> None:
@@ -121,7 +146,13 @@ def _token_change(before: set[str], after: set[str]) -> None:
 
 def _apply_keys(child: Child, aliases: Iterable[str] | None = None) -> None:
     """search_name and the blocking-key columns from the child's current values."""
-    alias_names = list(aliases) if aliases is not None else [a.name for a in child.aliases.all()] if child.pk and not child._state.adding else []
+    alias_names = (
+        list(aliases)
+        if aliases is not None
+        else [a.name for a in child.aliases.all()]
+        if child.pk and not child._state.adding
+        else []
+    )
     record = selectors.person_record(child, aliases=alias_names)
     search = " ".join(
         dict.fromkeys(t for n in (child.full_name, *alias_names) for t in matching.name_tokens(n))
@@ -142,7 +173,9 @@ def _next_registration_number(year: int) -> str:
     prefix = f"ANK-{year}-"
     last = (
         Child.objects.filter(registration_number__startswith=prefix)
-        .order_by("-registration_number").values_list("registration_number", flat=True).first()
+        .order_by("-registration_number")
+        .values_list("registration_number", flat=True)
+        .first()
     )
     n = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{n:06d}"
@@ -171,11 +204,15 @@ def _set_conditions(child: Child, conditions: Iterable[Any] | None) -> None:
 
 
 def _audit_values(child: Child) -> dict[str, Any]:
-    return snapshot(child, [f for f in AUDIT_FIELDS if f != "current_kelurahan"] + ["current_kelurahan"])
+    return snapshot(
+        child, [f for f in AUDIT_FIELDS if f != "current_kelurahan"] + ["current_kelurahan"]
+    )
 
 
 # --- registration -----------------------------------------------------------------------------
-def registration_preview(*, actor: User, data: dict[str, Any], aliases: Iterable[Any] = ()) -> dict[str, Any]:
+def registration_preview(
+    *, actor: User, data: dict[str, Any], aliases: Iterable[Any] = ()
+) -> dict[str, Any]:
     """Validate and look for probable duplicates WITHOUT saving (step "check" of registration)."""
     values, warnings = clean_identity({k: v for k, v in data.items() if k != "conditions"})
     record = _record(values, aliases)
@@ -211,20 +248,29 @@ def child_register(
     alias_items = _alias_items(aliases)
     record = _record(values, aliases)
     stats = selectors.DbTokenStats()
-    candidates = selectors.score_candidates(record, selectors.blocked_children(record, stats=stats), stats=stats)
+    candidates = selectors.score_candidates(
+        record, selectors.blocked_children(record, stats=stats), stats=stats
+    )
     candidate_ids = sorted(str(c.pk) for c, _r in candidates)
     if candidates and confirm_not_duplicate_of is None:
         views = selectors.candidate_views(actor, candidates)
         raise DuplicateSuspected(
-            _("This child may already be registered. Check the records found, then confirm that this is a different child."),
+            _(
+                "This child may already be registered. Check the records found, then confirm that this is a different child."
+            ),
             extra={"candidates": [v.__dict__ for v in views]},
         )
     confirmed = sorted(str(x) for x in (confirm_not_duplicate_of or []))
 
     membership = actor.primary_membership() if actor else None
     kel = values.pop("current_kelurahan")
-    child = Child(**values, current_kelurahan=kel, identity_warnings=warnings, registered_by=actor,
-                  registering_organization=membership.organization if membership else None)
+    child = Child(
+        **values,
+        current_kelurahan=kel,
+        identity_warnings=warnings,
+        registered_by=actor,
+        registering_organization=membership.organization if membership else None,
+    )
     child.current_kota_code = kel.code[:5] if kel else ""
     child.registration_note = (note or "").strip()[:2000]
     _apply_keys(child, [n for n, _k in alias_items])
@@ -250,11 +296,14 @@ def child_register(
     _set_conditions(child, conditions)
     _token_delta(_frequency_tokens(child), +1)
     audit_log(
-        actor=actor, action="children.child.registered", target=child,
+        actor=actor,
+        action="children.child.registered",
+        target=child,
         changes=diff({}, _audit_values(child)),
         data={
             "registration_number": child.registration_number,
-            "nik": child.nik, "no_kk": child.no_kk,  # masked by audit_log
+            "nik": child.nik,
+            "no_kk": child.no_kk,  # masked by audit_log
             "identity_warnings": [w["code"] for w in warnings],
             "duplicate_candidates_shown": candidate_ids,
             "confirmed_not_duplicate_of": confirmed,
@@ -271,7 +320,9 @@ def child_update_identity(*, actor: User, child: Child, data: dict[str, Any]) ->
     _active_child(child)
     conditions = data.get("conditions")
     current = {f: getattr(child, f) for f in IDENTITY_FIELDS}
-    values, warnings = clean_identity({**current, **{k: v for k, v in data.items() if k != "conditions"}})
+    values, warnings = clean_identity(
+        {**current, **{k: v for k, v in data.items() if k != "conditions"}}
+    )
     before = _audit_values(child)
     old_tokens = _frequency_tokens(child)
     kel = values.pop("current_kelurahan")
@@ -285,8 +336,13 @@ def child_update_identity(*, actor: User, child: Child, data: dict[str, Any]) ->
     child.save()
     _set_conditions(child, conditions)
     _token_change(old_tokens, _frequency_tokens(child))
-    audit_log(actor=actor, action="children.child.updated", target=child, changes=diff(before, _audit_values(child)),
-              data={"identity_warnings": [w["code"] for w in warnings]})
+    audit_log(
+        actor=actor,
+        action="children.child.updated",
+        target=child,
+        changes=diff(before, _audit_values(child)),
+        data={"identity_warnings": [w["code"] for w in warnings]},
+    )
     return child
 
 
@@ -295,20 +351,31 @@ def child_conditions_set(*, actor: User, child: Child, conditions: Iterable[Cond
     _require_edit(actor, child)
     before = snapshot(child, ["conditions"])
     child.conditions.set(list(conditions))
-    audit_log(actor=actor, action="children.child.conditions_updated", target=child,
-              changes=diff(before, snapshot(child, ["conditions"])))
+    audit_log(
+        actor=actor,
+        action="children.child.conditions_updated",
+        target=child,
+        changes=diff(before, snapshot(child, ["conditions"])),
+    )
     return child
 
 
 @transaction.atomic
-def child_alias_add(*, actor: User, child: Child, name: str, kind: str = ChildAlias.Kind.NICKNAME) -> ChildAlias:
+def child_alias_add(
+    *, actor: User, child: Child, name: str, kind: str = ChildAlias.Kind.NICKNAME
+) -> ChildAlias:
     _require_edit(actor, child)
     _active_child(child)
     alias = ChildAlias(child=child, name=" ".join(str(name).split()), kind=kind)
     _full_clean(alias)
     alias.save()
     _refresh_keys(child)
-    audit_log(actor=actor, action="children.alias.added", target=child, data={"alias": str(alias.pk), "kind": kind})
+    audit_log(
+        actor=actor,
+        action="children.alias.added",
+        target=child,
+        data={"alias": str(alias.pk), "kind": kind},
+    )
     return alias
 
 
@@ -323,23 +390,34 @@ def child_alias_remove(*, actor: User, alias: ChildAlias) -> None:
 
 
 @transaction.atomic
-def guardian_save(*, actor: User, child: Child, data: dict[str, Any], guardian: Guardian | None = None) -> Guardian:
+def guardian_save(
+    *, actor: User, child: Child, data: dict[str, Any], guardian: Guardian | None = None
+) -> Guardian:
     """Add (``guardian=None``) or update a parent/guardian."""
     _require_edit(actor, child)
     _active_child(child)
     unknown = set(data) - set(GUARDIAN_FIELDS)
     if unknown:
-        raise ApplicationError(_("Unknown field(s): %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+        raise ApplicationError(
+            _("Unknown field(s): %(fields)s") % {"fields": ", ".join(sorted(unknown))}
+        )
     guardian = guardian or Guardian(child=child)
     if guardian.child_id != child.pk:
         raise ApplicationError(_("This guardian belongs to another child."))
-    before = snapshot(guardian, GUARDIAN_FIELDS) if guardian.pk and not guardian._state.adding else {}
+    before = (
+        snapshot(guardian, GUARDIAN_FIELDS) if guardian.pk and not guardian._state.adding else {}
+    )
     for k, v in data.items():
         setattr(guardian, k, v)
     _full_clean(guardian)
     guardian.save()
-    audit_log(actor=actor, action="children.guardian.saved", target=child,
-              changes=diff(before, snapshot(guardian, GUARDIAN_FIELDS)), data={"guardian": str(guardian.pk)})
+    audit_log(
+        actor=actor,
+        action="children.guardian.saved",
+        target=child,
+        changes=diff(before, snapshot(guardian, GUARDIAN_FIELDS)),
+        data={"guardian": str(guardian.pk)},
+    )
     return guardian
 
 
@@ -350,8 +428,13 @@ def guardian_remove(*, actor: User, guardian: Guardian) -> None:
     before = snapshot(guardian, GUARDIAN_FIELDS)
     pk = guardian.pk
     guardian.delete()
-    audit_log(actor=actor, action="children.guardian.removed", target=child, changes=diff(before, {}),
-              data={"guardian": str(pk)})
+    audit_log(
+        actor=actor,
+        action="children.guardian.removed",
+        target=child,
+        changes=diff(before, {}),
+        data={"guardian": str(pk)},
+    )
 
 
 # --- consent and legal basis -----------------------------------------------------------------
@@ -386,23 +469,46 @@ def consent_record(
     _active_child(child)
     organizations = list(organizations or [])
     if purpose == Consent.Purpose.SHARING and not organizations:
-        raise ApplicationError(_("Name the organisations the data may be shared with."),
-                               extra={"fields": {"organizations": [_("Choose at least one organisation.")]}})
+        raise ApplicationError(
+            _("Name the organisations the data may be shared with."),
+            extra={"fields": {"organizations": [_("Choose at least one organisation.")]}},
+        )
     evidence = None
     if evidence_file is not None:
-        evidence = document_upload(actor=actor, child=child, kind=ChildDocument.Kind.CONSENT, file=evidence_file,
-                                   description=_("Consent evidence"))
+        evidence = document_upload(
+            actor=actor,
+            child=child,
+            kind=ChildDocument.Kind.CONSENT,
+            file=evidence_file,
+            description=_("Consent evidence"),
+        )
     consent = Consent(
-        child=child, purpose=purpose, given_by_name=given_by_name, given_by_relationship=given_by_relationship,
-        child_view=child_view, child_agrees=child_agrees, method=method, notice_version=notice_version,
-        evidence=evidence, recorded_by=actor,
+        child=child,
+        purpose=purpose,
+        given_by_name=given_by_name,
+        given_by_relationship=given_by_relationship,
+        child_view=child_view,
+        child_agrees=child_agrees,
+        method=method,
+        notice_version=notice_version,
+        evidence=evidence,
+        recorded_by=actor,
     )
     _full_clean(consent, exclude=["child_agrees"])  # None = not asked / unclear
     consent.save()
     consent.organizations.set(organizations)
-    audit_log(actor=actor, action="children.consent.recorded", target=child,
-              data={"consent": str(consent.pk), "purpose": purpose, "organizations": [str(o.pk) for o in organizations],
-                    "method": method, "child_agrees": child_agrees})
+    audit_log(
+        actor=actor,
+        action="children.consent.recorded",
+        target=child,
+        data={
+            "consent": str(consent.pk),
+            "purpose": purpose,
+            "organizations": [str(o.pk) for o in organizations],
+            "method": method,
+            "child_agrees": child_agrees,
+        },
+    )
     return consent
 
 
@@ -412,12 +518,18 @@ def consent_withdraw(*, actor: User, consent: Consent, reason: str) -> Consent:
     if consent.withdrawn_at is not None:
         raise ApplicationError(_("This consent was already withdrawn."))
     if not reason.strip():
-        raise ApplicationError(_("Give the reason of the withdrawal."), extra={"fields": {"reason": [_("Required.")]}})
+        raise ApplicationError(
+            _("Give the reason of the withdrawal."), extra={"fields": {"reason": [_("Required.")]}}
+        )
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_reason = reason.strip()[:255]
     consent.save(update_fields=["withdrawn_at", "withdrawn_reason", "updated_at"])
-    audit_log(actor=actor, action="children.consent.withdrawn", target=consent.child,
-              data={"consent": str(consent.pk), "reason": consent.withdrawn_reason})
+    audit_log(
+        actor=actor,
+        action="children.consent.withdrawn",
+        target=consent.child,
+        data={"consent": str(consent.pk), "reason": consent.withdrawn_reason},
+    )
     if consent.purpose == Consent.Purpose.SHARING:
         _sharing_withdrawn(consent.child, actor)
     return consent
@@ -431,22 +543,45 @@ def _sharing_withdrawn(child: Child, actor: User | None) -> None:
 
 @transaction.atomic
 def legal_basis_record(
-    *, actor: User, child: Child, purpose: str, basis: str, organizations: Iterable[Organization] = (), justification: str
+    *,
+    actor: User,
+    child: Child,
+    purpose: str,
+    basis: str,
+    organizations: Iterable[Organization] = (),
+    justification: str,
 ) -> LegalBasis:
     """A supervisor's record of a legal basis to process/share without consent (UU 27/2022 Ps. 20(2))."""
     _check(actor, permissions.can_record_legal_basis(actor))
     _require_full(actor, child)
     _active_child(child)
     if not justification.strip():
-        raise ApplicationError(_("Explain why this legal basis applies."),
-                               extra={"fields": {"justification": [_("Required.")]}})
-    lb = LegalBasis(child=child, purpose=purpose, basis=basis, justification=justification.strip(), recorded_by=actor)
+        raise ApplicationError(
+            _("Explain why this legal basis applies."),
+            extra={"fields": {"justification": [_("Required.")]}},
+        )
+    lb = LegalBasis(
+        child=child,
+        purpose=purpose,
+        basis=basis,
+        justification=justification.strip(),
+        recorded_by=actor,
+    )
     _full_clean(lb)
     lb.save()
     orgs = list(organizations or [])
     lb.organizations.set(orgs)
-    audit_log(actor=actor, action="children.legal_basis.recorded", target=child,
-              data={"legal_basis": str(lb.pk), "purpose": purpose, "basis": basis, "organizations": [str(o.pk) for o in orgs]})
+    audit_log(
+        actor=actor,
+        action="children.legal_basis.recorded",
+        target=child,
+        data={
+            "legal_basis": str(lb.pk),
+            "purpose": purpose,
+            "basis": basis,
+            "organizations": [str(o.pk) for o in orgs],
+        },
+    )
     return lb
 
 
@@ -456,8 +591,12 @@ def legal_basis_revoke(*, actor: User, legal_basis: LegalBasis) -> LegalBasis:
     if legal_basis.revoked_at is None:
         legal_basis.revoked_at = timezone.now()
         legal_basis.save(update_fields=["revoked_at", "updated_at"])
-        audit_log(actor=actor, action="children.legal_basis.revoked", target=legal_basis.child,
-                  data={"legal_basis": str(legal_basis.pk)})
+        audit_log(
+            actor=actor,
+            action="children.legal_basis.revoked",
+            target=legal_basis.child,
+            data={"legal_basis": str(legal_basis.pk)},
+        )
         if legal_basis.purpose == Consent.Purpose.SHARING:
             _sharing_withdrawn(legal_basis.child, actor)
     return legal_basis
@@ -473,8 +612,10 @@ def require_sharing_allowed(child: Child, organization: Organization) -> None:
         return  # Dinas Sosial / Suku Dinas process the record under their public task
     if not selectors.sharing_allowed(child, organization):
         raise ApplicationError(
-            _("%(org)s may not receive this child's data: there is no consent to share with it, and no "
-              "legal basis recorded by a supervisor. Record the consent (or the legal basis) first.")
+            _(
+                "%(org)s may not receive this child's data: there is no consent to share with it, and no "
+                "legal basis recorded by a supervisor. Record the consent (or the legal basis) first."
+            )
             % {"org": organization.name},
             extra={"code": "consent_required"},
         )
@@ -492,23 +633,46 @@ def _sniff(file: UploadedFile) -> str | None:
 
 
 @transaction.atomic
-def document_upload(*, actor: User, child: Child, kind: str, file: UploadedFile, description: str = "") -> ChildDocument:
+def document_upload(
+    *, actor: User, child: Child, kind: str, file: UploadedFile, description: str = ""
+) -> ChildDocument:
     """A protected attachment (stored under MEDIA_ROOT/protected, served only by a checked view)."""
     _require_full(actor, child)
     _active_child(child)
     if file.size is None or file.size > DOCUMENT_MAX_BYTES:
-        raise ApplicationError(_("The file is too large: at most 5 MB."), extra={"fields": {"file": [_("At most 5 MB.")]}})
+        raise ApplicationError(
+            _("The file is too large: at most 5 MB."),
+            extra={"fields": {"file": [_("At most 5 MB.")]}},
+        )
     content_type = _sniff(file)
     if content_type is None:
-        raise ApplicationError(_("Only JPG, PNG and PDF files can be uploaded."),
-                               extra={"fields": {"file": [_("Use a JPG, PNG or PDF file.")]}})
-    doc = ChildDocument(child=child, kind=kind, original_name=(file.name or "file")[-255:], content_type=content_type,
-                        size=file.size, description=str(description)[:255], uploaded_by=actor)
+        raise ApplicationError(
+            _("Only JPG, PNG and PDF files can be uploaded."),
+            extra={"fields": {"file": [_("Use a JPG, PNG or PDF file.")]}},
+        )
+    doc = ChildDocument(
+        child=child,
+        kind=kind,
+        original_name=(file.name or "file")[-255:],
+        content_type=content_type,
+        size=file.size,
+        description=str(description)[:255],
+        uploaded_by=actor,
+    )
     _full_clean(doc, exclude=["file"])
     doc.file.save(str(doc.pk), file, save=False)
     doc.save()
-    audit_log(actor=actor, action="children.document.uploaded", target=child,
-              data={"document": str(doc.pk), "kind": kind, "size": doc.size, "content_type": content_type})
+    audit_log(
+        actor=actor,
+        action="children.document.uploaded",
+        target=child,
+        data={
+            "document": str(doc.pk),
+            "kind": kind,
+            "size": doc.size,
+            "content_type": content_type,
+        },
+    )
     return doc
 
 
@@ -516,7 +680,11 @@ def document_upload(*, actor: User, child: Child, kind: str, file: UploadedFile,
 def document_delete(*, actor: User, document: ChildDocument) -> None:
     child = document.child
     _require_edit(actor, child)
-    data = {"document": str(document.pk), "kind": document.kind, "original_name": document.original_name}
+    data = {
+        "document": str(document.pk),
+        "kind": document.kind,
+        "original_name": document.original_name,
+    }
     storage, name = document.file.storage, document.file.name
     document.delete()
     transaction.on_commit(lambda: storage.delete(name) if name else None)
@@ -526,8 +694,13 @@ def document_delete(*, actor: User, document: ChildDocument) -> None:
 # --- classification ---------------------------------------------------------------------------
 @transaction.atomic
 def child_classify(
-    *, actor: User, child: Child, category: Category, subtype: CategorySubtype | None = None,
-    is_primary: bool = False, age_rule_override_reason: str = "",
+    *,
+    actor: User,
+    child: Child,
+    category: Category,
+    subtype: CategorySubtype | None = None,
+    is_primary: bool = False,
+    age_rule_override_reason: str = "",
 ) -> ChildCategory:
     """Classify the child. A category (or subtype) whose age rule the child does not meet is
     refused unless an override reason is given; it is then recorded and flagged."""
@@ -543,22 +716,50 @@ def child_classify(
     if fits is False and not reason:
         label = str(subtype or category)
         raise ApplicationError(
-            _("%(category)s does not fit the child's age (%(age)s years): %(rule)s. Give a reason to classify anyway.")
-            % {"category": label, "age": age, "rule": category.age_rule_note or _("age rule not met")},
-            extra={"fields": {"age_rule_override_reason": [_("Required when the age rule is not met.")]}, "code": "age_rule"},
+            _(
+                "%(category)s does not fit the child's age (%(age)s years): %(rule)s. Give a reason to classify anyway."
+            )
+            % {
+                "category": label,
+                "age": age,
+                "rule": category.age_rule_note or _("age rule not met"),
+            },
+            extra={
+                "fields": {
+                    "age_rule_override_reason": [_("Required when the age rule is not met.")]
+                },
+                "code": "age_rule",
+            },
         )
     if child.classifications.filter(category=category, ended_at__isnull=True).exists():
         raise ApplicationError(_("The child is already in this category."))
     if is_primary:
-        child.classifications.filter(is_primary=True, ended_at__isnull=True).update(is_primary=False)
-    cc = ChildCategory(child=child, category=category, subtype=subtype, is_primary=is_primary,
-                       age_rule_override_reason=reason if fits is False else "", recorded_by=actor)
+        child.classifications.filter(is_primary=True, ended_at__isnull=True).update(
+            is_primary=False
+        )
+    cc = ChildCategory(
+        child=child,
+        category=category,
+        subtype=subtype,
+        is_primary=is_primary,
+        age_rule_override_reason=reason if fits is False else "",
+        recorded_by=actor,
+    )
     _full_clean(cc)
     cc.save()
-    audit_log(actor=actor, action="children.child.classified", target=child,
-              data={"category": f"{category.scheme}:{category.code}", "subtype": subtype.code if subtype else "",
-                    "is_primary": is_primary, "age": age, "age_estimated": child.age_is_estimated,
-                    "age_rule_override": cc.age_rule_override_reason})
+    audit_log(
+        actor=actor,
+        action="children.child.classified",
+        target=child,
+        data={
+            "category": f"{category.scheme}:{category.code}",
+            "subtype": subtype.code if subtype else "",
+            "is_primary": is_primary,
+            "age": age,
+            "age_estimated": child.age_is_estimated,
+            "age_rule_override": cc.age_rule_override_reason,
+        },
+    )
     return cc
 
 
@@ -569,8 +770,12 @@ def child_unclassify(*, actor: User, classification: ChildCategory) -> ChildCate
         classification.ended_at = timezone.now()
         classification.is_primary = False
         classification.save(update_fields=["ended_at", "is_primary", "updated_at"])
-        audit_log(actor=actor, action="children.child.unclassified", target=classification.child,
-                  data={"category": f"{classification.category.scheme}:{classification.category.code}"})
+        audit_log(
+            actor=actor,
+            action="children.child.unclassified",
+            target=classification.child,
+            data={"category": f"{classification.category.scheme}:{classification.category.code}"},
+        )
     return classification
 
 
@@ -588,8 +793,10 @@ def children_transition_tasks(today: dt.date | None = None) -> int:
     cases = (
         Case.objects.exclude(status=CaseStatus.CLOSED)
         .filter(child__merged_into__isnull=True)
-        .filter(Q(child__birth_date__lte=latest_birth)
-                | Q(child__birth_date__isnull=True, child__estimated_age__gte=15))
+        .filter(
+            Q(child__birth_date__lte=latest_birth)
+            | Q(child__birth_date__isnull=True, child__estimated_age__gte=15)
+        )
         .exclude(tasks__kind=CaseTask.Kind.TRANSITION_REVIEW)
         .select_related("child")
     )
@@ -600,25 +807,50 @@ def children_transition_tasks(today: dt.date | None = None) -> int:
             continue
         with transaction.atomic():
             _task, created = CaseTask.objects.get_or_create(
-                case=case, kind=CaseTask.Kind.TRANSITION_REVIEW,
-                defaults={"title": _("Transition review: %(child)s turns 18 on %(date)s")
-                          % {"child": case.child.registration_number, "date": birthday.isoformat()},
-                          "due_on": birthday},
+                case=case,
+                kind=CaseTask.Kind.TRANSITION_REVIEW,
+                defaults={
+                    "title": _("Transition review: %(child)s turns 18 on %(date)s")
+                    % {"child": case.child.registration_number, "date": birthday.isoformat()},
+                    "due_on": birthday,
+                },
             )
             if created:
                 made += 1
-                audit_log(actor=None, action="cases.case.transition_review_opened", target=case,
-                          data={"due_on": birthday.isoformat(), "age_estimated": case.child.age_is_estimated})
+                audit_log(
+                    actor=None,
+                    action="cases.case.transition_review_opened",
+                    target=case,
+                    data={
+                        "due_on": birthday.isoformat(),
+                        "age_estimated": case.child.age_is_estimated,
+                    },
+                )
     return made
 
 
 # --- merge ------------------------------------------------------------------------------------
 FILL_FIELDS = (
-    "birth_date", "nik", "no_kk", "birth_certificate_number", "mother_name", "current_kelurahan",
-    "current_address", "current_spot", "origin_region_code", "origin_region_name", "school_name",
-    "functional_needs", "disability_types", "has_disability",
+    "birth_date",
+    "nik",
+    "no_kk",
+    "birth_certificate_number",
+    "mother_name",
+    "current_kelurahan",
+    "current_address",
+    "current_spot",
+    "origin_region_code",
+    "origin_region_name",
+    "school_name",
+    "functional_needs",
+    "disability_types",
+    "has_disability",
 )
-FILL_IF_UNKNOWN = {"birth_certificate_status": "unknown", "religion": "unknown", "school_status": "unknown"}
+FILL_IF_UNKNOWN = {
+    "birth_certificate_status": "unknown",
+    "religion": "unknown",
+    "school_status": "unknown",
+}
 NOT_MOVED = {("children.childmerge", "survivor"), ("children.childmerge", "merged")}
 
 
@@ -629,10 +861,16 @@ def _child_fks() -> list[models.ForeignKey]:
     for model in apps.get_models(include_auto_created=True):
         for f in model._meta.get_fields():
             points_to_child = (
-                getattr(f, "concrete", False) and f.is_relation and (f.many_to_one or f.one_to_one)
+                getattr(f, "concrete", False)
+                and f.is_relation
+                and (f.many_to_one or f.one_to_one)
                 and f.related_model is Child
             )
-            if points_to_child and (model._meta.label_lower, f.name) not in NOT_MOVED and model is not Child.conditions.through:
+            if (
+                points_to_child
+                and (model._meta.label_lower, f.name) not in NOT_MOVED
+                and model is not Child.conditions.through
+            ):
                 out.append(f)
     return out
 
@@ -671,19 +909,31 @@ def child_merge(*, actor: User, survivor: Child, merged: Child, reason: str) -> 
     for c in (survivor, merged):
         _require_full(actor, c)
     if not reason.strip():
-        raise ApplicationError(_("Give the reason of the merge."), extra={"fields": {"reason": [_("Required.")]}})
+        raise ApplicationError(
+            _("Give the reason of the merge."), extra={"fields": {"reason": [_("Required.")]}}
+        )
 
-    merged_snapshot = {f.attname: _jsonable(getattr(merged, f.attname)) for f in Child._meta.concrete_fields}
-    merged_snapshot["conditions"] = sorted(str(pk) for pk in merged.conditions.values_list("pk", flat=True))
-    merged_snapshot["aliases"] = [{"id": str(a.pk), "name": a.name, "kind": a.kind} for a in merged.aliases.all()]
+    merged_snapshot = {
+        f.attname: _jsonable(getattr(merged, f.attname)) for f in Child._meta.concrete_fields
+    }
+    merged_snapshot["conditions"] = sorted(
+        str(pk) for pk in merged.conditions.values_list("pk", flat=True)
+    )
+    merged_snapshot["aliases"] = [
+        {"id": str(a.pk), "name": a.name, "kind": a.kind} for a in merged.aliases.all()
+    ]
 
     survivor_tokens = _frequency_tokens(survivor)
     moved: dict[str, list[str]] = {}
     changes: dict[str, Any] = {"fields": {}}
     # Classifications: both histories kept; a duplicate active category on the merged side is
     # ended (and not primary) so the survivor keeps one active row per category.
-    survivor_cats = set(survivor.classifications.filter(ended_at__isnull=True).values_list("category_id", flat=True))
-    survivor_has_primary = survivor.classifications.filter(ended_at__isnull=True, is_primary=True).exists()
+    survivor_cats = set(
+        survivor.classifications.filter(ended_at__isnull=True).values_list("category_id", flat=True)
+    )
+    survivor_has_primary = survivor.classifications.filter(
+        ended_at__isnull=True, is_primary=True
+    ).exists()
     ended, unprimaried = [], []
     now = timezone.now()
     for cc in merged.classifications.filter(ended_at__isnull=True):
@@ -719,9 +969,13 @@ def child_merge(*, actor: User, survivor: Child, merged: Child, reason: str) -> 
             keep = []
             for cand in model._base_manager.filter(pk__in=ids):
                 other = cand.child_b_id if f.name == "child_a" else cand.child_a_id
-                if other == survivor.pk or model._base_manager.filter(
-                    Q(child_a=survivor, child_b_id=other) | Q(child_a_id=other, child_b=survivor)
-                ).exists():
+                if (
+                    other == survivor.pk
+                    or model._base_manager.filter(
+                        Q(child_a=survivor, child_b_id=other)
+                        | Q(child_a_id=other, child_b=survivor)
+                    ).exists()
+                ):
                     keep.append(cand.pk)
             ids = [i for i in ids if i not in keep]
             if not ids:
@@ -730,7 +984,9 @@ def child_merge(*, actor: User, survivor: Child, merged: Child, reason: str) -> 
         moved[_key(f)] = [str(i) for i in ids]
 
     # Conditions (a forward M2M): the survivor gains the merged record's conditions.
-    added_conditions = set(merged.conditions.values_list("pk", flat=True)) - set(survivor.conditions.values_list("pk", flat=True))
+    added_conditions = set(merged.conditions.values_list("pk", flat=True)) - set(
+        survivor.conditions.values_list("pk", flat=True)
+    )
     survivor.conditions.add(*added_conditions)
     changes["added_conditions"] = sorted(str(pk) for pk in added_conditions)
 
@@ -745,19 +1001,36 @@ def child_merge(*, actor: User, survivor: Child, merged: Child, reason: str) -> 
             changes["fields"][attname] = {"before": _jsonable(cur), "after": _jsonable(new)}
             setattr(survivor, attname, new)
     if "birth_date" in changes["fields"]:
-        for name in ("estimated_age", "age_estimated_on", "age_estimate_reason", "age_estimate_note"):
+        for name in (
+            "estimated_age",
+            "age_estimated_on",
+            "age_estimate_reason",
+            "age_estimate_note",
+        ):
             changes["fields"][name] = {"before": _jsonable(getattr(survivor, name)), "after": None}
         survivor.estimated_age, survivor.age_estimated_on = None, None
         survivor.age_estimate_reason, survivor.age_estimate_note = "", ""
     if "current_kelurahan_id" in changes["fields"]:
-        changes["fields"]["current_kota_code"] = {"before": survivor.current_kota_code, "after": merged.current_kota_code}
+        changes["fields"]["current_kota_code"] = {
+            "before": survivor.current_kota_code,
+            "after": merged.current_kota_code,
+        }
         survivor.current_kota_code = merged.current_kota_code
     changes["identity_warnings_before"] = survivor.identity_warnings
     by = survivor.birth_date.year if survivor.birth_date else None
-    if survivor.birth_date is None and survivor.estimated_age is not None and survivor.age_estimated_on:
+    if (
+        survivor.birth_date is None
+        and survivor.estimated_age is not None
+        and survivor.age_estimated_on
+    ):
         by = survivor.age_estimated_on.year - survivor.estimated_age
-    survivor.identity_warnings = nik_warnings(survivor.nik, sex=survivor.sex, birth_date=survivor.birth_date,
-                                              birth_year=by if survivor.birth_date is None else None)
+    survivor.identity_warnings = nik_warnings(
+        survivor.nik,
+        sex=survivor.sex,
+        birth_date=survivor.birth_date,
+        birth_year=by if survivor.birth_date is None else None,
+    )
+
     # The merged record's name becomes an alias of the survivor (unless it already is one).
     def _plain(name: str) -> str:
         return " ".join(name.lower().split())
@@ -765,7 +1038,9 @@ def child_merge(*, actor: User, survivor: Child, merged: Child, reason: str) -> 
     known = {_plain(survivor.full_name)} | {_plain(a.name) for a in survivor.aliases.all()}
     changes["added_alias"] = None
     if _plain(merged.full_name) not in known:
-        alias = ChildAlias.objects.create(child=survivor, name=merged.full_name, kind=ChildAlias.Kind.PREVIOUS)
+        alias = ChildAlias.objects.create(
+            child=survivor, name=merged.full_name, kind=ChildAlias.Kind.PREVIOUS
+        )
         changes["added_alias"] = str(alias.pk)
     _apply_keys(survivor)
     _full_clean(survivor)
@@ -777,13 +1052,27 @@ def child_merge(*, actor: User, survivor: Child, merged: Child, reason: str) -> 
     _token_change(survivor_tokens, _frequency_tokens(survivor))
 
     merge = ChildMerge.objects.create(
-        survivor=survivor, merged=merged, merged_snapshot=merged_snapshot, survivor_changes=changes,
-        moved=moved, reason=reason.strip()[:255], merged_by=actor,
+        survivor=survivor,
+        merged=merged,
+        merged_snapshot=merged_snapshot,
+        survivor_changes=changes,
+        moved=moved,
+        reason=reason.strip()[:255],
+        merged_by=actor,
     )
-    audit_log(actor=actor, action="children.child.merged", target=survivor,
-              data={"merge": str(merge.pk), "merged": str(merged.pk), "merged_registration_number": merged.registration_number,
-                    "moved": {k: len(v) for k, v in moved.items()}, "reason": merge.reason,
-                    "filled_fields": sorted(changes["fields"])})
+    audit_log(
+        actor=actor,
+        action="children.child.merged",
+        target=survivor,
+        data={
+            "merge": str(merge.pk),
+            "merged": str(merged.pk),
+            "merged_registration_number": merged.registration_number,
+            "moved": {k: len(v) for k, v in moved.items()},
+            "reason": merge.reason,
+            "filled_fields": sorted(changes["fields"]),
+        },
+    )
     return merge
 
 
@@ -797,18 +1086,29 @@ def child_merge_undo(*, actor: User, merge: ChildMerge) -> ChildMerge:
     survivor = Child.objects.select_for_update().get(pk=merge.survivor_id)
     merged = Child.objects.select_for_update().get(pk=merge.merged_id)
     if survivor.merged_into_id:
-        raise ApplicationError(_("The surviving record was merged again later; undo that merge first."))
+        raise ApplicationError(
+            _("The surviving record was merged again later; undo that merge first.")
+        )
     survivor_tokens = _frequency_tokens(survivor)
     fks = {_key(f): f for f in _child_fks()}
     for key, ids in merge.moved.items():
         f = fks.get(key)
         if f is None:
-            logger.warning("Merge %s: relation %s no longer exists; rows %s not moved back.", merge.pk, key, ids)
+            logger.warning(
+                "Merge %s: relation %s no longer exists; rows %s not moved back.",
+                merge.pk,
+                key,
+                ids,
+            )
             continue
         f.model._base_manager.filter(pk__in=ids, **{f.name: survivor}).update(**{f.name: merged})
     changes = merge.survivor_changes or {}
-    ChildCategory.objects.filter(pk__in=changes.get("ended_classifications", [])).update(ended_at=None)
-    ChildCategory.objects.filter(pk__in=changes.get("unprimaried_classifications", [])).update(is_primary=True)
+    ChildCategory.objects.filter(pk__in=changes.get("ended_classifications", [])).update(
+        ended_at=None
+    )
+    ChildCategory.objects.filter(pk__in=changes.get("unprimaried_classifications", [])).update(
+        is_primary=True
+    )
     for pk, status in (changes.get("closed_candidates") or {}).items():
         DuplicateCandidate.objects.filter(pk=pk).update(status=status)
     if changes.get("added_conditions"):
@@ -816,7 +1116,9 @@ def child_merge_undo(*, actor: User, merge: ChildMerge) -> ChildMerge:
     if changes.get("added_alias"):
         ChildAlias.objects.filter(pk=changes["added_alias"], child=survivor).delete()
     for attname, change in (changes.get("fields") or {}).items():
-        field = Child._meta.get_field(attname.removesuffix("_id") if attname.endswith("_id") else attname)
+        field = Child._meta.get_field(
+            attname.removesuffix("_id") if attname.endswith("_id") else attname
+        )
         value = change["before"]
         if value is not None and isinstance(field, models.DateField):
             value = dt.date.fromisoformat(value)
@@ -833,8 +1135,12 @@ def child_merge_undo(*, actor: User, merge: ChildMerge) -> ChildMerge:
     merge.undone_at = timezone.now()
     merge.undone_by = actor
     merge.save(update_fields=["undone_at", "undone_by", "updated_at"])
-    audit_log(actor=actor, action="children.child.merge_undone", target=survivor,
-              data={"merge": str(merge.pk), "merged": str(merged.pk)})
+    audit_log(
+        actor=actor,
+        action="children.child.merge_undone",
+        target=survivor,
+        data={"merge": str(merge.pk), "merged": str(merged.pk)},
+    )
     return merge
 
 
@@ -853,7 +1159,9 @@ def match_index_rebuild(*, batch_size: int = 2000, progress: Any = None) -> dict
     last = None
     while True:
         qs = base if last is None else base.filter(pk__gt=last)
-        batch = list(qs.select_related("current_kelurahan").prefetch_related("aliases")[:batch_size])
+        batch = list(
+            qs.select_related("current_kelurahan").prefetch_related("aliases")[:batch_size]
+        )
         if not batch:
             break
         dirty = []
@@ -874,11 +1182,20 @@ def match_index_rebuild(*, batch_size: int = 2000, progress: Any = None) -> dict
         existing = dict(NameToken.objects.values_list("token", "pk"))
         stale = [pk for t, pk in existing.items() if t not in counts]
         for i in range(0, len(stale), 500):
-            NameToken.objects.filter(pk__in=stale[i:i + 500]).delete()
+            NameToken.objects.filter(pk__in=stale[i : i + 500]).delete()
         NameToken.objects.bulk_update(
-            [NameToken(pk=existing[t], token=t, count=n) for t, n in counts.items() if t in existing], ["count"], batch_size=1000)
+            [
+                NameToken(pk=existing[t], token=t, count=n)
+                for t, n in counts.items()
+                if t in existing
+            ],
+            ["count"],
+            batch_size=1000,
+        )
         NameToken.objects.bulk_create(
-            [NameToken(token=t, count=n) for t, n in counts.items() if t not in existing], batch_size=1000)
+            [NameToken(token=t, count=n) for t, n in counts.items() if t not in existing],
+            batch_size=1000,
+        )
     selectors.DbTokenStats.forget_size()
     result = {"children": done, "keys_changed": changed, "tokens": len(counts)}
     audit_log(actor=None, action="children.match_index.rebuilt", data=result)
@@ -889,7 +1206,9 @@ def match_index_rebuild(*, batch_size: int = 2000, progress: Any = None) -> dict
 @transaction.atomic
 def duplicate_scan_start(*, actor: User) -> DuplicateScan:
     _check(actor, permissions.can_merge_children(actor))
-    if DuplicateScan.objects.filter(status__in=[DuplicateScan.Status.QUEUED, DuplicateScan.Status.RUNNING]).exists():
+    if DuplicateScan.objects.filter(
+        status__in=[DuplicateScan.Status.QUEUED, DuplicateScan.Status.RUNNING]
+    ).exists():
         raise ApplicationError(_("A duplicate scan is already running. Wait for it to finish."))
     scan = DuplicateScan.objects.create(started_by=actor)
     audit_log(actor=actor, action="children.duplicate_scan.started", target=scan)
@@ -925,18 +1244,36 @@ def duplicate_scan_run(*, scan: DuplicateScan) -> DuplicateScan:
     found = 0
     try:
         # Token frequencies as a check sees them (selectors.DbTokenStats), read once.
-        stats = matching.InMemoryTokenStats(dict(NameToken.objects.values_list("token", "count")), scan.total)
+        stats = matching.InMemoryTokenStats(
+            dict(NameToken.objects.values_list("token", "count")), scan.total
+        )
         aliases: dict[Any, list[str]] = {}
-        alias_rows = ChildAlias.objects.filter(child__merged_into__isnull=True).order_by("child_id", "created_at")
+        alias_rows = ChildAlias.objects.filter(child__merged_into__isnull=True).order_by(
+            "child_id", "created_at"
+        )
         for child_id, name in alias_rows.values_list("child_id", "name").iterator(chunk_size=2000):
             aliases.setdefault(child_id, []).append(name)
-        fields = ("full_name", "sex", "birth_date", "estimated_age", "age_estimated_on", "nik", "mother_name",
-                  "current_kelurahan", "origin_region_code")
+        fields = (
+            "full_name",
+            "sex",
+            "birth_date",
+            "estimated_age",
+            "age_estimated_on",
+            "nik",
+            "mother_name",
+            "current_kelurahan",
+            "origin_region_code",
+        )
         scanner = DuplicateScanner(stats)
-        rows = base.values_list("pk", *fields[:7], "current_kelurahan__code", fields[8], *matching.BLOCKING_COLUMNS)
+        rows = base.values_list(
+            "pk", *fields[:7], "current_kelurahan__code", fields[8], *matching.BLOCKING_COLUMNS
+        )
         for row in rows.iterator(chunk_size=2000):
-            record = record_from_values(dict(zip(fields, row[1:10], strict=True)),
-                                        aliases=tuple(aliases.get(row[0], ())), record_id=str(row[0]))
+            record = record_from_values(
+                dict(zip(fields, row[1:10], strict=True)),
+                aliases=tuple(aliases.get(row[0], ())),
+                record_id=str(row[0]),
+            )
             scanner.add(record, dict(zip(matching.BLOCKING_COLUMNS, row[10:], strict=True)))
         del aliases
         scan.total = len(scanner)
@@ -957,20 +1294,29 @@ def duplicate_scan_run(*, scan: DuplicateScan) -> DuplicateScan:
                 existing: dict[tuple[str, str], tuple[Any, str]] = {}
                 firsts = sorted({UUID(a) for a, _b in by_pair})
                 for k in range(0, len(firsts), 500):
-                    for pk, a, b, status in DuplicateCandidate.objects.filter(child_a_id__in=firsts[k:k + 500]).values_list(
-                            "pk", "child_a_id", "child_b_id", "status"):
+                    for pk, a, b, status in DuplicateCandidate.objects.filter(
+                        child_a_id__in=firsts[k : k + 500]
+                    ).values_list("pk", "child_a_id", "child_b_id", "status"):
                         if (str(a), str(b)) in by_pair:
                             existing[(str(a), str(b))] = (pk, status)
                 new, changed = [], []
                 for (a, b), result in by_pair.items():
-                    values = {"scan": scan, "score": result.score, "level": result.level,
-                              "reasons": selectors.reasons_as_dicts(result)}
+                    values = {
+                        "scan": scan,
+                        "score": result.score,
+                        "level": result.level,
+                        "reasons": selectors.reasons_as_dicts(result),
+                    }
                     if (a, b) not in existing:
-                        new.append(DuplicateCandidate(child_a_id=UUID(a), child_b_id=UUID(b), **values))
+                        new.append(
+                            DuplicateCandidate(child_a_id=UUID(a), child_b_id=UUID(b), **values)
+                        )
                     elif existing[(a, b)][1] == DuplicateCandidate.Status.OPEN:
                         changed.append(DuplicateCandidate(pk=existing[(a, b)][0], **values))
                 DuplicateCandidate.objects.bulk_create(new, batch_size=500)
-                DuplicateCandidate.objects.bulk_update(changed, ["scan", "score", "level", "reasons"], batch_size=500)
+                DuplicateCandidate.objects.bulk_update(
+                    changed, ["scan", "score", "level", "reasons"], batch_size=500
+                )
                 found += len(by_pair)
                 scan.processed = min(start + SCAN_BATCH, len(scanner))
                 scan.pairs_found = found
@@ -992,26 +1338,45 @@ def duplicate_scans_expire(*, now: dt.datetime | None = None) -> int:
     """Daily housekeeping: a scan without progress for SCAN_STUCK_AFTER (its worker stopped) is
     marked failed, so a new one can be started; the pairs it found stay for review."""
     now = now or timezone.now()
-    stuck = list(DuplicateScan.objects.filter(
-        status__in=[DuplicateScan.Status.QUEUED, DuplicateScan.Status.RUNNING], updated_at__lt=now - SCAN_STUCK_AFTER))
+    stuck = list(
+        DuplicateScan.objects.filter(
+            status__in=[DuplicateScan.Status.QUEUED, DuplicateScan.Status.RUNNING],
+            updated_at__lt=now - SCAN_STUCK_AFTER,
+        )
+    )
     for scan in stuck:
         scan.status = DuplicateScan.Status.FAILED
         scan.finished_at = now
-        scan.error = str(_("The scan stopped (the background worker was interrupted). Start it again."))
+        scan.error = str(
+            _("The scan stopped (the background worker was interrupted). Start it again.")
+        )
         scan.save(update_fields=["status", "finished_at", "error", "updated_at"])
-        audit_log(actor=None, action="children.duplicate_scan.expired", target=scan,
-                  data={"processed": scan.processed, "total": scan.total})
+        audit_log(
+            actor=None,
+            action="children.duplicate_scan.expired",
+            target=scan,
+            data={"processed": scan.processed, "total": scan.total},
+        )
     return len(stuck)
 
 
 @transaction.atomic
-def duplicate_candidate_dismiss(*, actor: User, candidate: DuplicateCandidate) -> DuplicateCandidate:
-    """"Not the same child": recorded, and the pair is not proposed again."""
+def duplicate_candidate_dismiss(
+    *, actor: User, candidate: DuplicateCandidate
+) -> DuplicateCandidate:
+    """ "Not the same child": recorded, and the pair is not proposed again."""
     _check(actor, permissions.can_merge_children(actor))
     candidate.status = DuplicateCandidate.Status.NOT_DUPLICATE
     candidate.reviewed_by = actor
     candidate.save(update_fields=["status", "reviewed_by", "updated_at"])
-    audit_log(actor=actor, action="children.duplicate.dismissed", target=candidate.child_a,
-              data={"candidate": str(candidate.pk), "child_a": str(candidate.child_a_id), "child_b": str(candidate.child_b_id)})
+    audit_log(
+        actor=actor,
+        action="children.duplicate.dismissed",
+        target=candidate.child_a,
+        data={
+            "candidate": str(candidate.pk),
+            "child_a": str(candidate.child_a_id),
+            "child_b": str(candidate.child_b_id),
+        },
+    )
     return candidate
-

@@ -55,7 +55,9 @@ def _opened(request: HttpRequest, child: Child) -> bool:
     return str(child.pk) in request.session.get(OPENED, [])
 
 
-def _child(request: HttpRequest, pk: Any, *, need: str = "view", log: bool = True) -> tuple[Child, selectors.ChildAccess]:
+def _child(
+    request: HttpRequest, pk: Any, *, need: str = "view", log: bool = True
+) -> tuple[Child, selectors.ChildAccess]:
     """The child (404 if not visible), after the restricted-record reason, with an access-log row."""
     child, access = selectors.child_get(user=request.user, pk=pk)  # type: ignore[arg-type]
     if need in ("full", "edit") and not access.full:
@@ -93,19 +95,29 @@ def _gate(view: Any) -> Any:
 def child_search(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_children(request.user):  # type: ignore[arg-type]
         raise PermissionDenied
-    form = SearchForm(request.GET or None, nik_allowed=permissions.can_search_children_by_nik(request.user))  # type: ignore[arg-type]
+    form = SearchForm(
+        request.GET or None, nik_allowed=permissions.can_search_children_by_nik(request.user)
+    )  # type: ignore[arg-type]
     filters = form.filters()
     page = paginate(request, selectors.child_search(user=request.user, filters=filters))  # type: ignore[arg-type]
     if not filters.is_empty():
-        selectors.access_log(user=request.user, action=AccessLog.Action.SEARCH, target_repr=filters.loggable())  # type: ignore[arg-type]
+        selectors.access_log(
+            user=request.user, action=AccessLog.Action.SEARCH, target_repr=filters.loggable()
+        )  # type: ignore[arg-type]
     for c in page:
         c.shown_name = selectors.display_name(c)
-    return render(request, "children/search.html", {
-        "form": form, "page": page, "qs": querystring_without_page(request),
-        "can_register": permissions.can_register_child(request.user),  # type: ignore[arg-type]
-        "can_merge": permissions.can_merge_children(request.user),  # type: ignore[arg-type]
-        "can_import": permissions.can_import_children(request.user),  # type: ignore[arg-type]
-    })
+    return render(
+        request,
+        "children/search.html",
+        {
+            "form": form,
+            "page": page,
+            "qs": querystring_without_page(request),
+            "can_register": permissions.can_register_child(request.user),  # type: ignore[arg-type]
+            "can_merge": permissions.can_merge_children(request.user),  # type: ignore[arg-type]
+            "can_import": permissions.can_import_children(request.user),  # type: ignore[arg-type]
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -121,13 +133,26 @@ def child_register(request: HttpRequest) -> HttpResponse:
         try:
             if action == "confirm":
                 child = services.child_register(
-                    actor=request.user, data=form.service_data(), aliases=form.alias_list(),  # type: ignore[arg-type]
-                    guardians=form.guardian_list(), confirm_not_duplicate_of=request.POST.getlist("candidate"),
+                    actor=request.user,
+                    data=form.service_data(),
+                    aliases=form.alias_list(),  # type: ignore[arg-type]
+                    guardians=form.guardian_list(),
+                    confirm_not_duplicate_of=request.POST.getlist("candidate"),
                 )
-                messages.success(request, _("The child was registered as %(number)s.") % {"number": child.registration_number})
+                messages.success(
+                    request,
+                    _("The child was registered as %(number)s.")
+                    % {"number": child.registration_number},
+                )
                 return redirect("children:detail", pk=child.pk)
-            preview = services.registration_preview(actor=request.user, data=form.service_data(), aliases=form.alias_list())  # type: ignore[arg-type]
-            ctx.update(checked=True, candidates=preview["candidates"], warnings=[warning_text(w) for w in preview["warnings"]])
+            preview = services.registration_preview(
+                actor=request.user, data=form.service_data(), aliases=form.alias_list()
+            )  # type: ignore[arg-type]
+            ctx.update(
+                checked=True,
+                candidates=preview["candidates"],
+                warnings=[warning_text(w) for w in preview["warnings"]],
+            )
         except services.DuplicateSuspected as exc:
             ctx.update(checked=True, candidates=exc.extra["candidates"])
         except ApplicationError as exc:
@@ -142,23 +167,36 @@ def child_detail(request: HttpRequest, pk: Any) -> HttpResponse:
     if access.needs_reason and not _opened(request, child):
         form = ReasonForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            selectors.access_log(user=request.user, action=AccessLog.Action.OPEN_RESTRICTED, child=child,  # type: ignore[arg-type]
-                                 reason=form.cleaned_data["reason"])
+            selectors.access_log(
+                user=request.user,
+                action=AccessLog.Action.OPEN_RESTRICTED,
+                child=child,  # type: ignore[arg-type]
+                reason=form.cleaned_data["reason"],
+            )
             request.session[OPENED] = [*request.session.get(OPENED, []), str(child.pk)]
             return redirect("children:detail", pk=child.pk)
-        return render(request, "children/restricted_reason.html",
-                      {"form": form, "child": child, "name": mask_name(child.full_name)})
+        return render(
+            request,
+            "children/restricted_reason.html",
+            {"form": form, "child": child, "name": mask_name(child.full_name)},
+        )
     reveal = request.method == "POST" and request.POST.get("action") == "reveal" and access.full
     reason = ""
     if reveal:
         reason = "identity numbers shown"
     elif request.GET.get("from") == "duplicate-check":
         reason = "opened from the duplicate warning at registration"
-    selectors.access_log(user=request.user, action=AccessLog.Action.VIEW, child=child, reason=reason)  # type: ignore[arg-type]
-    ctx = selectors.child_profile(user=request.user, child=child, access=access, opened=_opened(request, child))  # type: ignore[arg-type]
+    selectors.access_log(
+        user=request.user, action=AccessLog.Action.VIEW, child=child, reason=reason
+    )  # type: ignore[arg-type]
+    ctx = selectors.child_profile(
+        user=request.user, child=child, access=access, opened=_opened(request, child)
+    )  # type: ignore[arg-type]
     ctx["reveal"] = reveal
     # The way from a child's record (e.g. found by the duplicate check) to a new case.
-    ctx["can_open_case"] = access.full and not child.merged_into_id and permissions.can_open_case(request.user)  # type: ignore[arg-type]
+    ctx["can_open_case"] = (
+        access.full and not child.merged_into_id and permissions.can_open_case(request.user)
+    )  # type: ignore[arg-type]
     return render(request, "children/detail.html", ctx)
 
 
@@ -167,8 +205,15 @@ def child_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 def child_duplicates(request: HttpRequest, pk: Any) -> HttpResponse:
     child, _access = _child(request, pk, need="full")
     candidates = selectors.child_duplicates_of(user=request.user, child=child)  # type: ignore[arg-type]
-    return render(request, "children/duplicates_of.html", {"child": child, "candidates": candidates,
-                                                          "can_merge": permissions.can_merge_children(request.user)})  # type: ignore[arg-type]
+    return render(
+        request,
+        "children/duplicates_of.html",
+        {
+            "child": child,
+            "candidates": candidates,
+            "can_merge": permissions.can_merge_children(request.user),
+        },
+    )  # type: ignore[arg-type]
 
 
 @_gate
@@ -178,13 +223,17 @@ def child_edit(request: HttpRequest, pk: Any) -> HttpResponse:
     form = ChildForm(request.POST or None, initial=ChildForm.initial_from(child))
     if request.method == "POST" and form.is_valid():
         try:
-            services.child_update_identity(actor=request.user, child=child, data=form.service_data())  # type: ignore[arg-type]
+            services.child_update_identity(
+                actor=request.user, child=child, data=form.service_data()
+            )  # type: ignore[arg-type]
         except ApplicationError as exc:
             apply_application_error(form, exc)
         else:
             messages.success(request, _("The record was saved."))
             return redirect("children:detail", pk=child.pk)
-    return render(request, "children/form.html", {"form": form, "child": child, "title": _("Edit identity")})
+    return render(
+        request, "children/form.html", {"form": form, "child": child, "title": _("Edit identity")}
+    )
 
 
 @_gate
@@ -200,7 +249,11 @@ def child_aliases(request: HttpRequest, pk: Any) -> HttpResponse:
         else:
             messages.success(request, _("The name was added."))
             return redirect("children:aliases", pk=child.pk)
-    return render(request, "children/aliases.html", {"form": form, "child": child, "aliases": child.aliases.all()})
+    return render(
+        request,
+        "children/aliases.html",
+        {"form": form, "child": child, "aliases": child.aliases.all()},
+    )
 
 
 @_gate
@@ -221,23 +274,32 @@ def guardian_edit(request: HttpRequest, pk: Any, guardian_pk: Any = None) -> Htt
     form = GuardianForm(request.POST or None, instance=guardian)
     if request.method == "POST" and form.is_valid():
         try:
-            services.guardian_save(actor=request.user, child=child, guardian=guardian,  # type: ignore[arg-type]
-                                   data={f: form.cleaned_data[f] for f in GuardianForm.Meta.fields})
+            services.guardian_save(
+                actor=request.user,
+                child=child,
+                guardian=guardian,  # type: ignore[arg-type]
+                data={f: form.cleaned_data[f] for f in GuardianForm.Meta.fields},
+            )
         except ApplicationError as exc:
             apply_application_error(form, exc)
         else:
             messages.success(request, _("The family member was saved."))
             return redirect("children:detail", pk=child.pk)
     title = _("Edit family member") if guardian else _("Add a parent, guardian or family member")
-    return render(request, "children/form.html", {"form": form, "child": child, "title": title,
-                                                  "delete_url_guardian": guardian})
+    return render(
+        request,
+        "children/form.html",
+        {"form": form, "child": child, "title": title, "delete_url_guardian": guardian},
+    )
 
 
 @_gate
 @require_POST
 def guardian_remove(request: HttpRequest, pk: Any, guardian_pk: Any) -> HttpResponse:
     child, _access = _child(request, pk, need="edit", log=False)
-    services.guardian_remove(actor=request.user, guardian=get_object_or_404(Guardian, pk=guardian_pk, child=child))  # type: ignore[arg-type]
+    services.guardian_remove(
+        actor=request.user, guardian=get_object_or_404(Guardian, pk=guardian_pk, child=child)
+    )  # type: ignore[arg-type]
     messages.success(request, _("The family member was removed."))
     return redirect("children:detail", pk=child.pk)
 
@@ -246,16 +308,24 @@ def guardian_remove(request: HttpRequest, pk: Any, guardian_pk: Any) -> HttpResp
 @_gate
 @require_http_methods(["GET", "POST"])
 def child_classification(request: HttpRequest, pk: Any) -> HttpResponse:
-    child, access = _child(request, pk, need="view" if request.method == "GET" else "edit", log=request.method == "GET")
+    child, access = _child(
+        request, pk, need="view" if request.method == "GET" else "edit", log=request.method == "GET"
+    )
     action = request.POST.get("action", "classify")
-    form = ClassifyForm(request.POST if request.method == "POST" and action == "classify" else None,
-                        initial={"category": request.GET.get("category")})
-    cond_form = ConditionsForm(request.POST if request.method == "POST" and action == "conditions" else None,
-                               initial={"conditions": list(child.conditions.all())})
+    form = ClassifyForm(
+        request.POST if request.method == "POST" and action == "classify" else None,
+        initial={"category": request.GET.get("category")},
+    )
+    cond_form = ConditionsForm(
+        request.POST if request.method == "POST" and action == "conditions" else None,
+        initial={"conditions": list(child.conditions.all())},
+    )
     if request.method == "POST":
         try:
             if action == "conditions" and cond_form.is_valid():
-                services.child_conditions_set(actor=request.user, child=child, conditions=cond_form.cleaned_data["conditions"])  # type: ignore[arg-type]
+                services.child_conditions_set(
+                    actor=request.user, child=child, conditions=cond_form.cleaned_data["conditions"]
+                )  # type: ignore[arg-type]
                 messages.success(request, _("The conditions were saved."))
                 return redirect("children:classification", pk=child.pk)
             if action == "classify" and form.is_valid():
@@ -264,11 +334,20 @@ def child_classification(request: HttpRequest, pk: Any) -> HttpResponse:
                 return redirect("children:classification", pk=child.pk)
         except ApplicationError as exc:
             apply_application_error(form if action == "classify" else cond_form, exc)
-    return render(request, "children/classification.html", {
-        "child": child, "access": access, "form": form, "cond_form": cond_form,
-        "rows": selectors.classification_rows(child), "suggestions": selectors.category_suggestions(child),
-        "schemes": selectors.classification_choices(), "age": child.age,
-    })
+    return render(
+        request,
+        "children/classification.html",
+        {
+            "child": child,
+            "access": access,
+            "form": form,
+            "cond_form": cond_form,
+            "rows": selectors.classification_rows(child),
+            "suggestions": selectors.category_suggestions(child),
+            "schemes": selectors.classification_choices(),
+            "age": child.age,
+        },
+    )
 
 
 @_gate
@@ -296,8 +375,11 @@ def consent_add(request: HttpRequest, pk: Any) -> HttpResponse:
         else:
             messages.success(request, _("The consent was recorded."))
             return redirect("children:detail", pk=child.pk)
-    return render(request, "children/form.html", {"form": form, "child": child, "title": _("Record consent"),
-                                                  "multipart": True})
+    return render(
+        request,
+        "children/form.html",
+        {"form": form, "child": child, "title": _("Record consent"), "multipart": True},
+    )
 
 
 @_gate
@@ -308,13 +390,19 @@ def consent_withdraw(request: HttpRequest, pk: Any, consent_pk: Any) -> HttpResp
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.consent_withdraw(actor=request.user, consent=consent, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            services.consent_withdraw(
+                actor=request.user, consent=consent, reason=form.cleaned_data["reason"]
+            )  # type: ignore[arg-type]
         except ApplicationError as exc:
             apply_application_error(form, exc)
         else:
             messages.success(request, _("The consent was withdrawn."))
             return redirect("children:detail", pk=child.pk)
-    return render(request, "children/form.html", {"form": form, "child": child, "title": _("Withdraw consent")})
+    return render(
+        request,
+        "children/form.html",
+        {"form": form, "child": child, "title": _("Withdraw consent")},
+    )
 
 
 @_gate
@@ -332,7 +420,11 @@ def legal_basis_add(request: HttpRequest, pk: Any) -> HttpResponse:
         else:
             messages.success(request, _("The legal basis was recorded."))
             return redirect("children:detail", pk=child.pk)
-    return render(request, "children/form.html", {"form": form, "child": child, "title": _("Record a legal basis")})
+    return render(
+        request,
+        "children/form.html",
+        {"form": form, "child": child, "title": _("Record a legal basis")},
+    )
 
 
 # --- documents --------------------------------------------------------------------------------
@@ -349,8 +441,11 @@ def document_add(request: HttpRequest, pk: Any) -> HttpResponse:
         else:
             messages.success(request, _("The document was uploaded."))
             return redirect("children:detail", pk=child.pk)
-    return render(request, "children/form.html", {"form": form, "child": child, "title": _("Upload a document"),
-                                                  "multipart": True})
+    return render(
+        request,
+        "children/form.html",
+        {"form": form, "child": child, "title": _("Upload a document"), "multipart": True},
+    )
 
 
 @require_GET
@@ -359,10 +454,19 @@ def document_download(request: HttpRequest, pk: Any) -> HttpResponse:
     access = selectors.child_access(request.user, doc.child)  # type: ignore[arg-type]
     if access.needs_reason and not _opened(request, doc.child):
         return redirect("children:detail", pk=doc.child_id)
-    selectors.access_log(user=request.user, action=AccessLog.Action.DOWNLOAD, child=doc.child, target=doc,  # type: ignore[arg-type]
-                         target_repr=f"{doc.get_kind_display()} ({doc.child.registration_number})")
-    response = FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.original_name,
-                            content_type=doc.content_type)
+    selectors.access_log(
+        user=request.user,
+        action=AccessLog.Action.DOWNLOAD,
+        child=doc.child,
+        target=doc,  # type: ignore[arg-type]
+        target_repr=f"{doc.get_kind_display()} ({doc.child.registration_number})",
+    )
+    response = FileResponse(
+        doc.file.open("rb"),
+        as_attachment=True,
+        filename=doc.original_name,
+        content_type=doc.content_type,
+    )
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -392,11 +496,19 @@ def child_merge(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         survivor, merged = form.survivor_and_merged()
         try:
-            services.child_merge(actor=request.user, survivor=survivor, merged=merged, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            services.child_merge(
+                actor=request.user,
+                survivor=survivor,
+                merged=merged,
+                reason=form.cleaned_data["reason"],
+            )  # type: ignore[arg-type]
         except ApplicationError as exc:
             apply_application_error(form, exc)
         else:
-            messages.success(request, _("The records were merged. The merge can be undone from the child's page."))
+            messages.success(
+                request,
+                _("The records were merged. The merge can be undone from the child's page."),
+            )
             return redirect("children:detail", pk=survivor.pk)
     rows = _compare_rows(a, b)
     return render(request, "children/merge.html", {"form": form, "a": a, "b": b, "rows": rows})
@@ -405,17 +517,48 @@ def child_merge(request: HttpRequest) -> HttpResponse:
 def _compare_rows(a: Child, b: Child) -> list[dict[str, Any]]:
     from simpul.children.identity import mask_number
 
-    fields = ["registration_number", "full_name", "sex", "birth_date", "estimated_age", "mother_name",
-              "current_kelurahan", "current_spot", "origin_region_name", "school_status"]
+    fields = [
+        "registration_number",
+        "full_name",
+        "sex",
+        "birth_date",
+        "estimated_age",
+        "mother_name",
+        "current_kelurahan",
+        "current_spot",
+        "origin_region_name",
+        "school_status",
+    ]
     rows = []
     for name in fields:
         f = Child._meta.get_field(name)
-        va, vb = (getattr(c, f"get_{name}_display")() if f.choices else getattr(c, name) for c in (a, b))
-        rows.append({"label": f.verbose_name if hasattr(f, "verbose_name") else name, "a": va or "—", "b": vb or "—",
-                     "same": va == vb})
-    rows.append({"label": _("NIK"), "a": mask_number(a.nik) or "—", "b": mask_number(b.nik) or "—", "same": a.nik == b.nik})
-    rows.append({"label": _("Other names"), "a": ", ".join(x.name for x in a.aliases.all()) or "—",
-                 "b": ", ".join(x.name for x in b.aliases.all()) or "—", "same": False})
+        va, vb = (
+            getattr(c, f"get_{name}_display")() if f.choices else getattr(c, name) for c in (a, b)
+        )
+        rows.append(
+            {
+                "label": f.verbose_name if hasattr(f, "verbose_name") else name,
+                "a": va or "—",
+                "b": vb or "—",
+                "same": va == vb,
+            }
+        )
+    rows.append(
+        {
+            "label": _("NIK"),
+            "a": mask_number(a.nik) or "—",
+            "b": mask_number(b.nik) or "—",
+            "same": a.nik == b.nik,
+        }
+    )
+    rows.append(
+        {
+            "label": _("Other names"),
+            "a": ", ".join(x.name for x in a.aliases.all()) or "—",
+            "b": ", ".join(x.name for x in b.aliases.all()) or "—",
+            "same": False,
+        }
+    )
     rows.append({"label": _("Cases"), "a": a.cases.count(), "b": b.cases.count(), "same": False})
     return rows
 
@@ -440,9 +583,15 @@ def duplicates(request: HttpRequest) -> HttpResponse:
     for pair in page:
         pair.sentences = selectors.reason_sentences(pair.reasons)
     scan = selectors.duplicate_scan_latest()
-    running = scan is not None and scan.status in (DuplicateScan.Status.QUEUED, DuplicateScan.Status.RUNNING)
-    return render(request, "children/duplicates.html", {"scan": scan, "running": running, "page": page,
-                                                        "qs": querystring_without_page(request)})
+    running = scan is not None and scan.status in (
+        DuplicateScan.Status.QUEUED,
+        DuplicateScan.Status.RUNNING,
+    )
+    return render(
+        request,
+        "children/duplicates.html",
+        {"scan": scan, "running": running, "page": page, "qs": querystring_without_page(request)},
+    )
 
 
 @require_POST
@@ -459,8 +608,14 @@ def duplicate_scan_start(request: HttpRequest) -> HttpResponse:
 @require_GET
 def duplicate_scan_progress(request: HttpRequest, pk: Any) -> HttpResponse:
     scan = selectors.duplicate_scan_get(user=request.user, pk=pk)  # type: ignore[arg-type]
-    return render(request, "children/_scan_progress.html", {"scan": scan, "running": scan.status in (
-        DuplicateScan.Status.QUEUED, DuplicateScan.Status.RUNNING)})
+    return render(
+        request,
+        "children/_scan_progress.html",
+        {
+            "scan": scan,
+            "running": scan.status in (DuplicateScan.Status.QUEUED, DuplicateScan.Status.RUNNING),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -477,5 +632,14 @@ def duplicate_pair(request: HttpRequest, pk: Any) -> HttpResponse:
         return redirect("children:detail", pk=exc.child.pk)
     except Http404:
         raise
-    return render(request, "children/pair.html", {"pair": pair, "a": a, "b": b, "rows": _compare_rows(a, b),
-                                                  "sentences": selectors.reason_sentences(pair.reasons)})
+    return render(
+        request,
+        "children/pair.html",
+        {
+            "pair": pair,
+            "a": a,
+            "b": b,
+            "rows": _compare_rows(a, b),
+            "sentences": selectors.reason_sentences(pair.reasons),
+        },
+    )

@@ -48,7 +48,11 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     for name in fields:
         field = instance._meta.get_field(name)
         if field.many_to_many:
-            values[name] = sorted(str(pk) for pk in getattr(instance, name).values_list("pk", flat=True)) if instance.pk else []
+            values[name] = (
+                sorted(str(pk) for pk in getattr(instance, name).values_list("pk", flat=True))
+                if instance.pk
+                else []
+            )
         elif field.is_relation:
             values[name] = getattr(instance, f"{name}_id")
         else:

@@ -11,8 +11,10 @@ from simpul.core import permissions
 def simpul(request: HttpRequest) -> dict[str, Any]:
     user: Any = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
-    if signed_in and not user.is_verified() and (
-        user.requires_two_factor or user.totpdevice_set.filter(confirmed=True).exists()
+    if (
+        signed_in
+        and not user.is_verified()
+        and (user.requires_two_factor or user.totpdevice_set.filter(confirmed=True).exists())
     ):
         signed_in = False  # half-way through two-factor sign-in: no navigation yet
     return {

@@ -95,18 +95,78 @@ class DemoSummary:
 # --- vocabularies ---------------------------------------------------------------------------------
 
 WORDS_A = [
-    "Kasih", "Cahaya", "Pelita", "Tunas", "Mutiara", "Permata", "Bina", "Sinar", "Bintang",
-    "Citra", "Insan", "Karya", "Mekar", "Surya", "Cinta", "Lentera", "Pondok", "Dharma",
-    "Bakti", "Amanah", "Berkah", "Harapan", "Rumah", "Taman", "Damai",
+    "Kasih",
+    "Cahaya",
+    "Pelita",
+    "Tunas",
+    "Mutiara",
+    "Permata",
+    "Bina",
+    "Sinar",
+    "Bintang",
+    "Citra",
+    "Insan",
+    "Karya",
+    "Mekar",
+    "Surya",
+    "Cinta",
+    "Lentera",
+    "Pondok",
+    "Dharma",
+    "Bakti",
+    "Amanah",
+    "Berkah",
+    "Harapan",
+    "Rumah",
+    "Taman",
+    "Damai",
 ]
 WORDS_B = [
-    "Bunda", "Harapan", "Bangsa", "Ceria", "Mulia", "Sejahtera", "Insani", "Nusantara",
-    "Pertiwi", "Mandiri", "Kasih", "Utama", "Lestari", "Pelangi", "Sentosa", "Abadi", "Kita",
-    "Cendekia", "Hati", "Persada", "Ananda", "Kencana", "Sehati",
+    "Bunda",
+    "Harapan",
+    "Bangsa",
+    "Ceria",
+    "Mulia",
+    "Sejahtera",
+    "Insani",
+    "Nusantara",
+    "Pertiwi",
+    "Mandiri",
+    "Kasih",
+    "Utama",
+    "Lestari",
+    "Pelangi",
+    "Sentosa",
+    "Abadi",
+    "Kita",
+    "Cendekia",
+    "Hati",
+    "Persada",
+    "Ananda",
+    "Kencana",
+    "Sehati",
 ]
 MOBILE_PREFIXES = [
-    "0811", "0812", "0813", "0821", "0822", "0852", "0853", "0856", "0857", "0877", "0878",
-    "0817", "0818", "0819", "0859", "0895", "0896", "0897", "0881", "0882",
+    "0811",
+    "0812",
+    "0813",
+    "0821",
+    "0822",
+    "0852",
+    "0853",
+    "0856",
+    "0857",
+    "0877",
+    "0878",
+    "0817",
+    "0818",
+    "0819",
+    "0859",
+    "0895",
+    "0896",
+    "0897",
+    "0881",
+    "0882",
 ]
 # Rough boxes (lat_min, lat_max, lon_min, lon_max) per kota, inside lat −6.37…−6.09, lon 106.68…106.97.
 KOTA_BOXES: dict[str, tuple[float, float, float, float]] = {
@@ -120,10 +180,30 @@ KOTA_BOXES: dict[str, tuple[float, float, float, float]] = {
 
 # Weekly schedules: (opening-hours text, weekdays, opens, closes)
 SCHEDULES: dict[str, tuple[str, list[str], dt.time, dt.time]] = {
-    "24h": ("Setiap hari, 24 jam", ["MO", "TU", "WE", "TH", "FR", "SA", "SU"], dt.time(0, 0), dt.time(23, 59)),
-    "office": ("Senin–Jumat, 08.00–16.00", ["MO", "TU", "WE", "TH", "FR"], dt.time(8, 0), dt.time(16, 0)),
-    "daycare": ("Senin–Jumat, 07.00–17.00", ["MO", "TU", "WE", "TH", "FR"], dt.time(7, 0), dt.time(17, 0)),
-    "sixday": ("Senin–Sabtu, 08.00–15.00", ["MO", "TU", "WE", "TH", "FR", "SA"], dt.time(8, 0), dt.time(15, 0)),
+    "24h": (
+        "Setiap hari, 24 jam",
+        ["MO", "TU", "WE", "TH", "FR", "SA", "SU"],
+        dt.time(0, 0),
+        dt.time(23, 59),
+    ),
+    "office": (
+        "Senin–Jumat, 08.00–16.00",
+        ["MO", "TU", "WE", "TH", "FR"],
+        dt.time(8, 0),
+        dt.time(16, 0),
+    ),
+    "daycare": (
+        "Senin–Jumat, 07.00–17.00",
+        ["MO", "TU", "WE", "TH", "FR"],
+        dt.time(7, 0),
+        dt.time(17, 0),
+    ),
+    "sixday": (
+        "Senin–Sabtu, 08.00–15.00",
+        ["MO", "TU", "WE", "TH", "FR", "SA"],
+        dt.time(8, 0),
+        dt.time(15, 0),
+    ),
     "weekend": ("Sabtu–Minggu, 09.00–13.00", ["SA", "SU"], dt.time(9, 0), dt.time(13, 0)),
 }
 
@@ -144,7 +224,8 @@ TEMPLATES: dict[str, ServiceTemplate] = {
         "pemenuhan kebutuhan dasar, pendidikan, dan kesehatan.",
         "Anak telantar atau anak yang kehilangan pengasuhan keluarga, dengan rujukan Dinas "
         "Sosial atau Suku Dinas Sosial. Pengasuhan keluarga tetap diupayakan lebih dahulu.",
-        "24h", (20, 60),
+        "24h",
+        (20, 60),
     ),
     "atensi-2": ServiceTemplate(
         "Perawatan sosial dan pengasuhan anak (ATENSI)",
@@ -193,7 +274,8 @@ TEMPLATES: dict[str, ServiceTemplate] = {
         "Tempat tinggal sementara, makan, mandi, dan istirahat bagi anak yang hidup di jalan, "
         "sambil menunggu asesmen dan reunifikasi keluarga.",
         "Anak jalanan dan anak yang berada di jalan, berusia 6–18 tahun, tanpa syarat dokumen.",
-        "24h", (10, 30),
+        "24h",
+        (10, 30),
     ),
     "outreach": ServiceTemplate(
         "Penjangkauan anak di jalan",
@@ -205,7 +287,8 @@ TEMPLATES: dict[str, ServiceTemplate] = {
         "Taman Anak Sejahtera (penitipan anak)",
         "Pengasuhan harian, stimulasi tumbuh kembang, dan makanan bergizi bagi balita.",
         "Anak balita berusia 0–6 tahun dari keluarga prasejahtera di sekitar lokasi.",
-        "daycare", (20, 50),
+        "daycare",
+        (20, 50),
     ),
     "case-management": ServiceTemplate(
         "Manajemen kasus dan pendampingan",
@@ -289,9 +372,7 @@ ALL_CATEGORIES = ["ABT", "AT", "ABH", "AJ", "ADK", "AKTK", "AMPK"]
 
 def demo_is_seeded() -> bool:
     """Whether the demo is already there (one indexed query; the marker is Dinas Sosial)."""
-    return Organization.objects.filter(
-        org_type=OrganizationType.DINSOS, name=DINSOS_NAME
-    ).exists()
+    return Organization.objects.filter(org_type=OrganizationType.DINSOS, name=DINSOS_NAME).exists()
 
 
 def demo_summary(*, created: bool = False) -> DemoSummary:
@@ -461,7 +542,9 @@ class _Builder:
         )
 
     def slug(self, name: str) -> str:
-        return "-".join("".join(c for c in word if c.isalnum()) for word in name.lower().split())[:50]
+        return "-".join("".join(c for c in word if c.isalnum()) for word in name.lower().split())[
+            :50
+        ]
 
     def accreditation(self, org: Organization) -> None:
         roll = self.rng.random()
@@ -529,7 +612,10 @@ class _Builder:
         self.orgs.append(org)
         self.by_name[name] = org
         self.add_phone(org, "landline", "Kantor")
-        if org_type not in (OrganizationType.SKPD, OrganizationType.DINSOS) and self.rng.random() < 0.6:
+        if (
+            org_type not in (OrganizationType.SKPD, OrganizationType.DINSOS)
+            and self.rng.random() < 0.6
+        ):
             self.add_phone(org, "mobile", "WhatsApp pengurus")
         location = Location(
             organization=org,
@@ -584,10 +670,14 @@ class _Builder:
             ServiceAtLocation(service=svc, location=org._demo_location)  # type: ignore[attr-defined]
         )
         for day in days:
-            self.schedules.append(Schedule(service=svc, weekday=day, opens_at=opens, closes_at=closes))
+            self.schedules.append(
+                Schedule(service=svc, weekday=day, opens_at=opens, closes_at=closes)
+            )
         through = Service.categories_served.through
         for cat in categories:
-            self.categories.append(through(service=svc, taxonomyterm=self.terms[("pmks-child", cat)]))
+            self.categories.append(
+                through(service=svc, taxonomyterm=self.terms[("pmks-child", cat)])
+            )
         return svc
 
     def set_capacity(self, svc: Service, bounds: tuple[int, int], free_places: bool | None) -> None:
@@ -611,8 +701,13 @@ class _Builder:
         for cap_total, cap_occupied, when in reversed(history):
             self.capacity.append(
                 CapacityRecord(
-                    service=svc, total=cap_total, occupied=cap_occupied, recorded_at=when,
-                    note=self.rng.choice(["", "", "Pembaruan bulanan", "Setelah penerimaan anak baru"]),
+                    service=svc,
+                    total=cap_total,
+                    occupied=cap_occupied,
+                    recorded_at=when,
+                    note=self.rng.choice(
+                        ["", "", "Pembaruan bulanan", "Setelah penerimaan anak baru"]
+                    ),
                 )
             )
 
@@ -644,8 +739,12 @@ class _Builder:
         )
         self.service(self.dinsos, "case-management", ALL_CATEGORIES)
         self.service(
-            self.dinsos, "outreach", ["ABT", "AT", "AJ"], (0, 18),
-            name="Penjangkauan P3S dan TRC 24 jam", schedule="24h",
+            self.dinsos,
+            "outreach",
+            ["ABT", "AT", "AJ"],
+            (0, 18),
+            name="Penjangkauan P3S dan TRC 24 jam",
+            schedule="24h",
         )
         self.service(self.dinsos, "atensi-6", ALL_CATEGORIES)
 
@@ -654,7 +753,9 @@ class _Builder:
             if kota_region.code == "31.01":
                 kel = self.kelurahan_named("Pulau Panggang", "31.01")
             else:
-                kel = self.rng.choice([r for r in self.kelurahan if r.code.startswith(kota_region.code + ".")])
+                kel = self.rng.choice(
+                    [r for r in self.kelurahan if r.code.startswith(kota_region.code + ".")]
+                )
             sudin = self.org(
                 name=f"Suku Dinas Sosial {kota_region.name}",
                 org_type=OrganizationType.SUDINSOS,
@@ -671,10 +772,42 @@ class _Builder:
 
         panti = [
             ("PSAA Balita Tunas Bangsa", "Cipayung", "31.75", ["ABT"], (0, 7), (110, 120), []),
-            ("PSAA Putra Utama 1", "Klender", "31.75", ["AT", "AMPK"], (6, 18), (80, 100), ["atensi-3"]),
-            ("PSAA Putra Utama 2", "Rawa Badak Selatan", "31.72", ["AT", "AJ"], (6, 18), (60, 90), []),
-            ("PSBR Taruna Jaya 1", "Tebet Timur", "31.74", ["AT", "ABH", "AJ"], (15, 21), (80, 120), ["atensi-5"]),
-            ("PSBD Budi Bhakti 1", "Kedoya Utara", "31.73", ["ADK"], (0, 18), (40, 70), ["atensi-4"]),
+            (
+                "PSAA Putra Utama 1",
+                "Klender",
+                "31.75",
+                ["AT", "AMPK"],
+                (6, 18),
+                (80, 100),
+                ["atensi-3"],
+            ),
+            (
+                "PSAA Putra Utama 2",
+                "Rawa Badak Selatan",
+                "31.72",
+                ["AT", "AJ"],
+                (6, 18),
+                (60, 90),
+                [],
+            ),
+            (
+                "PSBR Taruna Jaya 1",
+                "Tebet Timur",
+                "31.74",
+                ["AT", "ABH", "AJ"],
+                (15, 21),
+                (80, 120),
+                ["atensi-5"],
+            ),
+            (
+                "PSBD Budi Bhakti 1",
+                "Kedoya Utara",
+                "31.73",
+                ["ADK"],
+                (0, 18),
+                (40, 70),
+                ["atensi-4"],
+            ),
         ]
         for name, kel_name, kota, cats, ages, cap, extra in panti:
             org = self.org(
@@ -694,7 +827,13 @@ class _Builder:
             ("dukcapil", [("civil-registration", ["ABT", "AT", "AJ", "AMPK"], (0, 17))]),
             ("dinkes", [("health", ALL_CATEGORIES, (0, 18))]),
             ("disdik", [("education", ["AT", "AJ", "ADK", "ABH"], (6, 18))]),
-            ("ppapp", [("child-protection", ["AKTK", "AMPK"], (0, 18)), ("psychosocial", ["AKTK"], (0, 18))]),
+            (
+                "ppapp",
+                [
+                    ("child-protection", ["AKTK", "AMPK"], (0, 18)),
+                    ("psychosocial", ["AKTK"], (0, 18)),
+                ],
+            ),
             ("diskominfotik", [("information-technology", [], (None, None))]),
             ("satpolpp", [("public-order", ["AJ"], (None, None))]),
         ]
@@ -718,7 +857,9 @@ class _Builder:
         makers: dict[str, Callable[[], str]] = {
             OrganizationType.LKSA: lambda: f"LKSA {self.word_pair()} {self.rng.randint(1, 40)}",
             OrganizationType.RUMAH_SINGGAH: lambda: f"Rumah Singgah {self.word_pair()}",
-            OrganizationType.TAS: lambda: f"Taman Anak Sejahtera {self.word_pair()} {self.rng.randint(1, 20)}",
+            OrganizationType.TAS: lambda: (
+                f"Taman Anak Sejahtera {self.word_pair()} {self.rng.randint(1, 20)}"
+            ),
             OrganizationType.YAYASAN: lambda: f"Yayasan {self.word_pair()}",
             OrganizationType.ORSOS: lambda: (
                 f"{self.rng.choice(['Orsos', 'Perkumpulan'])} {self.word_pair()} Peduli Disabilitas"
@@ -738,7 +879,11 @@ class _Builder:
                     else LegalStatus.YAYASAN
                 )
                 org = self.org(
-                    name=name, org_type=org_type, kel=kel, legal_status=legal, accredit=True,
+                    name=name,
+                    org_type=org_type,
+                    kel=kel,
+                    legal_status=legal,
+                    accredit=True,
                     description=self.ngo_description(org_type),
                 )
                 if partner:
@@ -746,7 +891,9 @@ class _Builder:
                     org.accreditation_grade = "A"
                     org.accreditation_valid_from = self.today - dt.timedelta(days=400)
                     org.accreditation_valid_until = self.today + dt.timedelta(days=5 * 365 - 401)
-                    org.accreditation_number = f"112/BALKS/AKR-A/{org.accreditation_valid_from:%m/%Y}"
+                    org.accreditation_number = (
+                        f"112/BALKS/AKR-A/{org.accreditation_valid_from:%m/%Y}"
+                    )
                 self.ngo_services(org, free_places=True if partner else None)
 
     def ngo_description(self, org_type: str) -> str:
@@ -767,7 +914,11 @@ class _Builder:
         rng = self.rng
         t = org.org_type
         if t == OrganizationType.LKSA:
-            cats = ["AT"] + (["ABT"] if rng.random() < 0.3 else []) + (["AMPK"] if rng.random() < 0.2 else [])
+            cats = (
+                ["AT"]
+                + (["ABT"] if rng.random() < 0.3 else [])
+                + (["AMPK"] if rng.random() < 0.2 else [])
+            )
             cats = sorted(cats, key=ALL_CATEGORIES.index)
             ages = (0 if "ABT" in cats else 6, 18)
             self.service(org, "residential-care", cats, ages, free_places=free_places)
@@ -790,7 +941,9 @@ class _Builder:
                 cats = self.pick_categories(["AT", "AJ", "ABH", "AKTK", "AMPK"], 1, 3)
                 self.service(org, code, cats, (0 if rng.random() < 0.3 else 6, 18))
         elif t == OrganizationType.ORSOS:
-            for code in rng.sample(["atensi-7", "atensi-4", "assistive-devices"], rng.randint(1, 3)):
+            for code in rng.sample(
+                ["atensi-7", "atensi-4", "assistive-devices"], rng.randint(1, 3)
+            ):
                 self.service(org, code, ["ADK"], (0, 18))
 
     def build_others(self) -> None:
@@ -854,7 +1007,9 @@ class _Builder:
             Role.SYSTEM_ADMIN: (self.dinsos, None, "Administrator sistem"),
             Role.SUPERVISOR: (self.dinsos, province, "Kepala Seksi Rehabilitasi Sosial Anak"),
             Role.CASE_WORKER: (
-                self.sudinsos[DEMO_PARTNER_KOTA], self.region(DEMO_PARTNER_KOTA), "Pekerja sosial"
+                self.sudinsos[DEMO_PARTNER_KOTA],
+                self.region(DEMO_PARTNER_KOTA),
+                "Pekerja sosial",
             ),
             Role.DATA_OPERATOR: (self.dinsos, None, "Operator data"),
             Role.ANALYST: (self.dinsos, None, "Analis data"),
@@ -875,7 +1030,9 @@ class _Builder:
             )
             self.users.append(user)
             self.memberships.append(
-                Membership(user=user, organization=org, role=role.value, region_scope=scope, title=title)
+                Membership(
+                    user=user, organization=org, role=role.value, region_scope=scope, title=title
+                )
             )
             if role.value in DEMO_TWO_FACTOR_ROLES:
                 self.devices.append(TOTPDevice(user=user, name="Demo", key=key, confirmed=True))
@@ -896,4 +1053,3 @@ class _Builder:
         User.objects.bulk_create(self.users)
         Membership.objects.bulk_create(self.memberships)
         TOTPDevice.objects.bulk_create(self.devices)
-

@@ -7,5 +7,9 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Actor e-mail"), required=False)
     organization = forms.CharField(label=_("Organisation"), required=False)
     target = forms.CharField(label=_("Target"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

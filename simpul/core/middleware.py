@@ -18,7 +18,9 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = request_context.set_current(request_context.RequestContext(ip_address=client_ip(request)))
+        token = request_context.set_current(
+            request_context.RequestContext(ip_address=client_ip(request))
+        )
         try:
             return self.get_response(request)
         finally:

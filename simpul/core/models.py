@@ -52,14 +52,22 @@ class AuditEvent(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("actor"),
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     # Snapshots, so the trail still reads correctly after a user or organisation is renamed.
     actor_email = models.CharField(_("actor e-mail"), max_length=254, blank=True)
     organization = models.ForeignKey(
-        "directory.Organization", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("organisation"),
+        "directory.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("organisation"),
     )
     organization_name = models.CharField(_("organisation name"), max_length=255, blank=True)
     action = models.CharField(_("action"), max_length=100, db_index=True)
@@ -107,13 +115,17 @@ class AccessLog(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     user_email = models.CharField(max_length=254, blank=True)
     organization_name = models.CharField(max_length=255, blank=True)
     action = models.CharField(max_length=20, choices=Action.choices)
     # The child whose data was seen (uuid as text, so core does not depend on the children app).
     child_id = models.CharField(max_length=64, blank=True, db_index=True)
-    target_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    target_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     target_id = models.CharField(max_length=64, blank=True)
     target_repr = models.CharField(max_length=255, blank=True)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
@@ -125,7 +137,9 @@ class AccessLog(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.user_email} {self.action} {self.target_repr}"
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.user_email} {self.action} {self.target_repr}"
+        )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

@@ -57,17 +57,23 @@ def can_view_organization_private(user: User, organization: Organization) -> boo
 def can_edit_organization(user: User, organization: Organization) -> bool:
     if is_dinsos_admin(user):
         return True
-    return _active(user) and user.memberships.filter(
-        is_active=True, role=Role.ORG_ADMIN, organization=organization
-    ).exists()
+    return (
+        _active(user)
+        and user.memberships.filter(
+            is_active=True, role=Role.ORG_ADMIN, organization=organization
+        ).exists()
+    )
 
 
 def can_update_capacity(user: User, organization: Organization) -> bool:
     if can_edit_organization(user, organization):
         return True
-    return _active(user) and user.memberships.filter(
-        is_active=True, role=Role.ORG_STAFF, organization=organization
-    ).exists()
+    return (
+        _active(user)
+        and user.memberships.filter(
+            is_active=True, role=Role.ORG_STAFF, organization=organization
+        ).exists()
+    )
 
 
 def can_create_organization(user: User) -> bool:
@@ -77,9 +83,14 @@ def can_create_organization(user: User) -> bool:
 def can_import_directory(user: User) -> bool:
     if is_dinsos_admin(user):
         return True
-    return _active(user) and user.memberships.filter(
-        is_active=True, role=Role.DATA_OPERATOR, organization__org_type__in=GOVERNMENT_SOCIAL_TYPES
-    ).exists()
+    return (
+        _active(user)
+        and user.memberships.filter(
+            is_active=True,
+            role=Role.DATA_OPERATOR,
+            organization__org_type__in=GOVERNMENT_SOCIAL_TYPES,
+        ).exists()
+    )
 
 
 def can_view_audit(user: User) -> bool:
@@ -129,7 +140,9 @@ def _government_roles(user: User) -> set[str]:
     if not _active(user):
         return set()
     return {
-        m.role for m in user.active_memberships() if m.organization.org_type in GOVERNMENT_SOCIAL_TYPES
+        m.role
+        for m in user.active_memberships()
+        if m.organization.org_type in GOVERNMENT_SOCIAL_TYPES
     }
 
 
@@ -144,8 +157,11 @@ def can_open_case(user: User) -> bool:
 
 
 def can_use_caseload(user: User) -> bool:
-    return bool(_government_roles(user) & {Role.CASE_WORKER, Role.SUPERVISOR, Role.DATA_OPERATOR}) or (
-        _active(user) and user.has_role(Role.ORG_ADMIN, Role.ORG_STAFF, Role.CASE_WORKER, Role.SKPD_LIAISON)
+    return bool(
+        _government_roles(user) & {Role.CASE_WORKER, Role.SUPERVISOR, Role.DATA_OPERATOR}
+    ) or (
+        _active(user)
+        and user.has_role(Role.ORG_ADMIN, Role.ORG_STAFF, Role.CASE_WORKER, Role.SKPD_LIAISON)
     )
 
 
@@ -167,14 +183,25 @@ def can_approve_sla(user: User) -> bool:
 # --- children (per-child visibility is in simpul.cases.access.children_visible_to) -----------
 CHILD_REGISTRAR_ROLES = frozenset({Role.CASE_WORKER, Role.SUPERVISOR, Role.DATA_OPERATOR})
 CHILD_VIEWER_ROLES = frozenset(
-    {Role.CASE_WORKER, Role.SUPERVISOR, Role.DATA_OPERATOR, Role.ORG_ADMIN, Role.ORG_STAFF, Role.SKPD_LIAISON}
+    {
+        Role.CASE_WORKER,
+        Role.SUPERVISOR,
+        Role.DATA_OPERATOR,
+        Role.ORG_ADMIN,
+        Role.ORG_STAFF,
+        Role.SKPD_LIAISON,
+    }
 )
 
 
 def _government_child_roles(user: User) -> set[str]:
     if not _active(user):
         return set()
-    return {m.role for m in user.active_memberships() if m.organization.org_type in GOVERNMENT_SOCIAL_TYPES}
+    return {
+        m.role
+        for m in user.active_memberships()
+        if m.organization.org_type in GOVERNMENT_SOCIAL_TYPES
+    }
 
 
 def can_view_children(user: User) -> bool:
@@ -205,4 +232,6 @@ def can_record_legal_basis(user: User) -> bool:
 def can_import_children(user: User) -> bool:
     """Importing children from a spreadsheet: Dinas Sosial / Suku Dinas data operators, case
     workers and supervisors (the roles that register children)."""
-    return bool(_government_child_roles(user) & {Role.DATA_OPERATOR, Role.CASE_WORKER, Role.SUPERVISOR})
+    return bool(
+        _government_child_roles(user) & {Role.DATA_OPERATOR, Role.CASE_WORKER, Role.SUPERVISOR}
+    )

@@ -79,7 +79,12 @@ def parse_date(value: Any, *, excel_serial: bool = False) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if excel_serial and isinstance(value, int | float) and not isinstance(value, bool) and 1 <= value < 2958466:
+    if (
+        excel_serial
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and 1 <= value < 2958466
+    ):
         return EXCEL_EPOCH + dt.timedelta(days=int(value))
     text = cell_text(value)
     for fmt in DATE_FORMATS:
@@ -106,8 +111,12 @@ def default_header(value: Any) -> str:
 
 
 def table_to_rows(
-    table: list[list[Any]], first_row_number: int = 1, *, header_index: int | None = None,
-    normalise: Any = default_header, header: list[str] | None = None,
+    table: list[list[Any]],
+    first_row_number: int = 1,
+    *,
+    header_index: int | None = None,
+    normalise: Any = default_header,
+    header: list[str] | None = None,
 ) -> tuple[list[str], list[SheetRow]]:
     """Header (normalised names) and the non-empty data rows with their spreadsheet numbers.
     The header is the first non-blank line unless ``header_index`` (0-based) is given; its

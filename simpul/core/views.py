@@ -36,5 +36,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/audit_list.html",
-        {"form": form, "page": paginate(request, events, 50), "qs": querystring_without_page(request)},
+        {
+            "form": form,
+            "page": paginate(request, events, 50),
+            "qs": querystring_without_page(request),
+        },
     )

@@ -17,15 +17,43 @@ if TYPE_CHECKING:
     from simpul.accounts.models import User
 
 ORGANISATION_HEADER = [
-    "id", "name", "type", "legal_status", "registration_number", "accreditation_grade",
-    "accreditation_valid_from", "accreditation_valid_until", "address", "kelurahan_code",
-    "kelurahan", "kecamatan", "kota", "latitude", "longitude", "phone", "email", "website",
+    "id",
+    "name",
+    "type",
+    "legal_status",
+    "registration_number",
+    "accreditation_grade",
+    "accreditation_valid_from",
+    "accreditation_valid_until",
+    "address",
+    "kelurahan_code",
+    "kelurahan",
+    "kecamatan",
+    "kota",
+    "latitude",
+    "longitude",
+    "phone",
+    "email",
+    "website",
     "free_places",
 ]
 SERVICE_HEADER = [
-    "id", "organisation_id", "organisation_name", "name", "service_type_code", "categories",
-    "min_age", "max_age", "eligibility", "is_free", "opening_hours", "status", "capacity_total",
-    "capacity_occupied", "capacity_free", "capacity_updated_at",
+    "id",
+    "organisation_id",
+    "organisation_name",
+    "name",
+    "service_type_code",
+    "categories",
+    "min_age",
+    "max_age",
+    "eligibility",
+    "is_free",
+    "opening_hours",
+    "status",
+    "capacity_total",
+    "capacity_occupied",
+    "capacity_free",
+    "capacity_updated_at",
 ]
 
 
@@ -65,24 +93,51 @@ def directory_export_xlsx(*, user: User, filters: dict[str, Any]) -> bytes:
     svc_sheet.append(SERVICE_HEADER)
     for org in orgs.iterator(chunk_size=500):
         kel, kec, kota = _region_names(org)
-        org_sheet.append([
-            str(org.pk), org.name, org.org_type, org.legal_status, org.registration_number,
-            org.accreditation_grade, org.accreditation_valid_from, org.accreditation_valid_until,
-            org.address, org.kelurahan.code if org.kelurahan else "", kel, kec, kota,
-            float(org.latitude) if org.latitude is not None else None,
-            float(org.longitude) if org.longitude is not None else None,
-            "; ".join(p.national for p in org.phones.all()), org.email, org.website,
-            getattr(org, "free_capacity", None),
-        ])
+        org_sheet.append(
+            [
+                str(org.pk),
+                org.name,
+                org.org_type,
+                org.legal_status,
+                org.registration_number,
+                org.accreditation_grade,
+                org.accreditation_valid_from,
+                org.accreditation_valid_until,
+                org.address,
+                org.kelurahan.code if org.kelurahan else "",
+                kel,
+                kec,
+                kota,
+                float(org.latitude) if org.latitude is not None else None,
+                float(org.longitude) if org.longitude is not None else None,
+                "; ".join(p.national for p in org.phones.all()),
+                org.email,
+                org.website,
+                getattr(org, "free_capacity", None),
+            ]
+        )
         for s in org.all_services:
             updated = s.capacity_updated_at
-            svc_sheet.append([
-                str(s.pk), str(org.pk), org.name, s.name, s.service_type.code,
-                "; ".join(c.code for c in s.categories_served.all()), s.min_age, s.max_age,
-                s.eligibility, "yes" if s.is_free else "no", s.opening_hours, s.status,
-                s.capacity_total, s.capacity_occupied, s.capacity_free,
-                timezone.localtime(updated).replace(tzinfo=None) if updated else None,
-            ])
+            svc_sheet.append(
+                [
+                    str(s.pk),
+                    str(org.pk),
+                    org.name,
+                    s.name,
+                    s.service_type.code,
+                    "; ".join(c.code for c in s.categories_served.all()),
+                    s.min_age,
+                    s.max_age,
+                    s.eligibility,
+                    "yes" if s.is_free else "no",
+                    s.opening_hours,
+                    s.status,
+                    s.capacity_total,
+                    s.capacity_occupied,
+                    s.capacity_free,
+                    timezone.localtime(updated).replace(tzinfo=None) if updated else None,
+                ]
+            )
     for sheet in (org_sheet, svc_sheet):
         for cell in sheet[1]:
             cell.font = Font(bold=True)

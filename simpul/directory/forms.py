@@ -33,17 +33,27 @@ def apply_application_error(form: forms.BaseForm, exc: ApplicationError) -> None
             form.add_error(target, message)
             shown = True
     if not shown:
-        form.add_error(exc.extra.get("form_field") if exc.extra.get("form_field") in form.fields else None, exc.message)
+        form.add_error(
+            exc.extra.get("form_field") if exc.extra.get("form_field") in form.fields else None,
+            exc.message,
+        )
 
 
 def _terms(taxonomy: str) -> list[tuple[str, str]]:
-    return [(t.code, str(t)) for t in TaxonomyTerm.objects.filter(taxonomy=taxonomy).order_by("sort_order", "code")]
+    return [
+        (t.code, str(t))
+        for t in TaxonomyTerm.objects.filter(taxonomy=taxonomy).order_by("sort_order", "code")
+    ]
 
 
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Search"), required=False, max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name, description or service")}),
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name, description or service")}
+        ),
     )
     org_type = forms.ChoiceField(label=_("Organisation type"), required=False)
     category = forms.ChoiceField(label=_("Child category served"), required=False)
@@ -51,7 +61,9 @@ class DirectoryFilterForm(forms.Form):
     kota = forms.ChoiceField(label=_("Kota / kabupaten"), required=False)
     kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
     accreditation = forms.ChoiceField(label=_("Accreditation grade"), required=False)
-    accreditation_current = forms.BooleanField(label=_("Current accreditation only"), required=False)
+    accreditation_current = forms.BooleanField(
+        label=_("Current accreditation only"), required=False
+    )
     has_free_capacity = forms.BooleanField(label=_("Has free places"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -67,12 +79,19 @@ class DirectoryFilterForm(forms.Form):
         kecamatans = Region.objects.filter(level=3, code__startswith=DKI_JAKARTA + ".")
         if kota:
             kecamatans = kecamatans.filter(parent__code=kota)
-        choice_fields["kecamatan"].choices = any_ + [(r.code, r.name) for r in kecamatans.order_by("name")]
+        choice_fields["kecamatan"].choices = any_ + [
+            (r.code, r.name) for r in kecamatans.order_by("name")
+        ]
         choice_fields["accreditation"].choices = any_ + list(AccreditationGrade.choices)
         # With htmx, choosing a kota reloads the kecamatan options (regions:options).
         self.fields["kota"].widget.attrs.update(
-            {"hx-get": reverse("regions:options"), "hx-target": "#id_kecamatan",
-             "hx-swap": "innerHTML", "hx-trigger": "change", "hx-push-url": "false"}
+            {
+                "hx-get": reverse("regions:options"),
+                "hx-target": "#id_kecamatan",
+                "hx-swap": "innerHTML",
+                "hx-trigger": "change",
+                "hx-push-url": "false",
+            }
         )
 
     def filters(self) -> dict[str, Any]:
@@ -88,18 +107,34 @@ class OrganizationForm(forms.ModelForm):
     kelurahan = KelurahanField(label=_("Kelurahan"), required=False)
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
     phones = forms.CharField(
-        label=_("Phone numbers"), required=False,
+        label=_("Phone numbers"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
-        help_text=_("One or more, separated by new lines or semicolons, e.g. 021 5551234; 0812-3456-7890."),
+        help_text=_(
+            "One or more, separated by new lines or semicolons, e.g. 021 5551234; 0812-3456-7890."
+        ),
     )
 
     class Meta:
         model = Organization
         fields = [
-            "name", "org_type", "description", "legal_status", "registration_number",
-            "accreditation_grade", "accreditation_number", "accreditation_valid_from",
-            "accreditation_valid_until", "address", "kelurahan", "postal_code", "latitude",
-            "longitude", "email", "website", "is_active",
+            "name",
+            "org_type",
+            "description",
+            "legal_status",
+            "registration_number",
+            "accreditation_grade",
+            "accreditation_number",
+            "accreditation_valid_from",
+            "accreditation_valid_until",
+            "address",
+            "kelurahan",
+            "postal_code",
+            "latitude",
+            "longitude",
+            "email",
+            "website",
+            "is_active",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -107,7 +142,13 @@ class OrganizationForm(forms.ModelForm):
             "accreditation_valid_until": DATE,
         }
 
-    def __init__(self, *args: Any, organization: Organization | None = None, admin: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        organization: Organization | None = None,
+        admin: bool = False,
+        **kwargs: Any,
+    ) -> None:
         # Validate against a fresh instance: the service compares before/after itself.
         if organization is not None:
             initial = model_to_dict(organization, fields=self.Meta.fields)
@@ -141,7 +182,8 @@ class ServiceForm(forms.ModelForm):
         queryset=TaxonomyTerm.objects.filter(taxonomy="service-type").order_by("sort_order"),
     )
     categories_served = forms.ModelMultipleChoiceField(
-        label=_("Child categories served"), required=False,
+        label=_("Child categories served"),
+        required=False,
         queryset=TaxonomyTerm.objects.filter(taxonomy="pmks-child").order_by("sort_order"),
         widget=forms.CheckboxSelectMultiple,
     )
@@ -149,9 +191,19 @@ class ServiceForm(forms.ModelForm):
     class Meta:
         model = Service
         fields = [
-            "name", "description", "service_type", "categories_served", "min_age", "max_age",
-            "eligibility", "is_free", "fees_description", "opening_hours", "status",
-            "capacity_total", "capacity_occupied",
+            "name",
+            "description",
+            "service_type",
+            "categories_served",
+            "min_age",
+            "max_age",
+            "eligibility",
+            "is_free",
+            "fees_description",
+            "opening_hours",
+            "status",
+            "capacity_total",
+            "capacity_occupied",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -160,7 +212,9 @@ class ServiceForm(forms.ModelForm):
 
     def __init__(self, *args: Any, service: Service | None = None, **kwargs: Any) -> None:
         if service is not None:
-            initial = model_to_dict(service, fields=[f for f in self.Meta.fields if f != "categories_served"])
+            initial = model_to_dict(
+                service, fields=[f for f in self.Meta.fields if f != "categories_served"]
+            )
             initial["categories_served"] = list(service.categories_served.all())
             kwargs.setdefault("initial", initial)
         kwargs["instance"] = Service()
@@ -208,12 +262,19 @@ class LocationForm(forms.ModelForm):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("File (XLSX or CSV)"),
-        help_text=_("An XLSX workbook with the sheets “organisations” and/or “services”, or one CSV file."),
+        help_text=_(
+            "An XLSX workbook with the sheets “organisations” and/or “services”, or one CSV file."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv,text/csv"}),
     )
     kind = forms.ChoiceField(
-        label=_("The CSV file holds"), required=False,
-        choices=[("", _("— (XLSX workbook) —")), (KINDS[0], _("Organisations")), (KINDS[1], _("Services"))],
+        label=_("The CSV file holds"),
+        required=False,
+        choices=[
+            ("", _("— (XLSX workbook) —")),
+            (KINDS[0], _("Organisations")),
+            (KINDS[1], _("Services")),
+        ],
         help_text=_("Only for CSV files."),
     )
 
@@ -224,5 +285,7 @@ class ImportForm(forms.Form):
             if upload.size > 10 * 1024 * 1024:
                 self.add_error("file", _("The file is larger than 10 MB."))
             elif upload.name.lower().endswith(".csv") and not data.get("kind"):
-                self.add_error("kind", _("Choose whether the CSV file holds organisations or services."))
+                self.add_error(
+                    "kind", _("Choose whether the CSV file holds organisations or services.")
+                )
         return data

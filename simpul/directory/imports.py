@@ -51,16 +51,39 @@ SERVICES = "services"
 KINDS = (ORGANISATIONS, SERVICES)
 
 ORGANISATION_COLUMNS = [
-    "name", "type", "legal_status", "registration_number", "accreditation_grade",
-    "accreditation_valid_from", "accreditation_valid_until", "address", "kelurahan_code",
-    "latitude", "longitude", "phone", "email", "website",
+    "name",
+    "type",
+    "legal_status",
+    "registration_number",
+    "accreditation_grade",
+    "accreditation_valid_from",
+    "accreditation_valid_until",
+    "address",
+    "kelurahan_code",
+    "latitude",
+    "longitude",
+    "phone",
+    "email",
+    "website",
 ]
 SERVICE_COLUMNS = [
-    "organisation_name", "name", "service_type_code", "categories", "min_age", "max_age",
-    "eligibility", "is_free", "opening_hours", "capacity_total", "capacity_occupied",
+    "organisation_name",
+    "name",
+    "service_type_code",
+    "categories",
+    "min_age",
+    "max_age",
+    "eligibility",
+    "is_free",
+    "opening_hours",
+    "capacity_total",
+    "capacity_occupied",
 ]
 COLUMNS = {ORGANISATIONS: ORGANISATION_COLUMNS, SERVICES: SERVICE_COLUMNS}
-REQUIRED = {ORGANISATIONS: {"name", "type"}, SERVICES: {"organisation_name", "name", "service_type_code"}}
+REQUIRED = {
+    ORGANISATIONS: {"name", "type"},
+    SERVICES: {"organisation_name", "name", "service_type_code"},
+}
 
 TRUE_WORDS = {"1", "true", "yes", "ya", "y", "gratis", "free"}
 FALSE_WORDS = {"0", "false", "no", "tidak", "t", "n", "berbayar", "paid"}
@@ -75,7 +98,12 @@ class RowError:
     message: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"sheet": self.sheet, "row": self.row, "column": self.column, "message": self.message}
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
 
 
 @dataclass
@@ -101,8 +129,10 @@ def read_tables(*, data: bytes, name: str, kind: str) -> dict[str, tuple[list[st
                 tables[wanted] = _table_to_rows(sheet_table(workbook, names[wanted]))
         if not tables:
             raise ApplicationError(
-                _('The workbook has no sheet named "organisations" or "services". '
-                  "Use the template.")
+                _(
+                    'The workbook has no sheet named "organisations" or "services". '
+                    "Use the template."
+                )
             )
         return tables
     if kind not in KINDS:
@@ -163,7 +193,12 @@ class _Validator:
     def header(self, sheet: str, header: list[str]) -> bool:
         missing = [c for c in COLUMNS[sheet] if c in REQUIRED[sheet] and c not in header]
         for column in missing:
-            self.error(sheet, 1, column, _("The required column “%(column)s” is missing.") % {"column": column})
+            self.error(
+                sheet,
+                1,
+                column,
+                _("The required column “%(column)s” is missing.") % {"column": column},
+            )
         return not missing
 
     # organisations ---------------------------------------------------------------------------
@@ -184,27 +219,52 @@ class _Validator:
             else:
                 key = name.casefold()
                 if key in seen:
-                    self.error(sheet, n, "name", _("“%(name)s” already appears in row %(row)s of this file.") % {"name": name, "row": seen[key]})
+                    self.error(
+                        sheet,
+                        n,
+                        "name",
+                        _("“%(name)s” already appears in row %(row)s of this file.")
+                        % {"name": name, "row": seen[key]},
+                    )
                 else:
                     seen[key] = n
             item["name"] = name
-            org_type = _choice(_text(v.get("type")), OrganizationType) if _text(v.get("type")) else None
+            org_type = (
+                _choice(_text(v.get("type")), OrganizationType) if _text(v.get("type")) else None
+            )
             if not _text(v.get("type")):
                 self.error(sheet, n, "type", _("The organisation type is missing."))
             elif org_type is None:
-                self.error(sheet, n, "type", _("Unknown organisation type “%(value)s”. Use one of: %(codes)s.") % {"value": _text(v.get("type")), "codes": ", ".join(OrganizationType.values)})
+                self.error(
+                    sheet,
+                    n,
+                    "type",
+                    _("Unknown organisation type “%(value)s”. Use one of: %(codes)s.")
+                    % {"value": _text(v.get("type")), "codes": ", ".join(OrganizationType.values)},
+                )
             item["org_type"] = org_type
             legal = _text(v.get("legal_status"))
             item["legal_status"] = ""
             if legal:
                 code = _choice(legal, LegalStatus)
                 if code is None:
-                    self.error(sheet, n, "legal_status", _("Unknown legal status “%(value)s”. Use one of: %(codes)s.") % {"value": legal, "codes": ", ".join(LegalStatus.values)})
+                    self.error(
+                        sheet,
+                        n,
+                        "legal_status",
+                        _("Unknown legal status “%(value)s”. Use one of: %(codes)s.")
+                        % {"value": legal, "codes": ", ".join(LegalStatus.values)},
+                    )
                 item["legal_status"] = code or ""
             item["registration_number"] = _text(v.get("registration_number"))[:100]
             grade = _text(v.get("accreditation_grade")).upper()
             if grade and grade not in AccreditationGrade.values:
-                self.error(sheet, n, "accreditation_grade", _("The accreditation grade must be A, B or C (or empty)."))
+                self.error(
+                    sheet,
+                    n,
+                    "accreditation_grade",
+                    _("The accreditation grade must be A, B or C (or empty)."),
+                )
             item["accreditation_grade"] = grade if grade in AccreditationGrade.values else ""
             for column in ("accreditation_valid_from", "accreditation_valid_until"):
                 item[column] = None
@@ -212,16 +272,37 @@ class _Validator:
                     try:
                         item[column] = _date(v.get(column))
                     except ValueError:
-                        self.error(sheet, n, column, _("“%(value)s” is not a date. Write it as YYYY-MM-DD, e.g. 2026-01-31.") % {"value": _text(v.get(column))})
-            if item["accreditation_valid_from"] and item["accreditation_valid_until"] and item["accreditation_valid_until"] < item["accreditation_valid_from"]:
-                self.error(sheet, n, "accreditation_valid_until", _("The accreditation ends before it starts."))
+                        self.error(
+                            sheet,
+                            n,
+                            column,
+                            _("“%(value)s” is not a date. Write it as YYYY-MM-DD, e.g. 2026-01-31.")
+                            % {"value": _text(v.get(column))},
+                        )
+            if (
+                item["accreditation_valid_from"]
+                and item["accreditation_valid_until"]
+                and item["accreditation_valid_until"] < item["accreditation_valid_from"]
+            ):
+                self.error(
+                    sheet,
+                    n,
+                    "accreditation_valid_until",
+                    _("The accreditation ends before it starts."),
+                )
             item["address"] = _text(v.get("address"))[:255]
             code = _text(v.get("kelurahan_code"))
             item["kelurahan"] = None
             if code:
                 region = self.kelurahan.get(code)
                 if region is None:
-                    self.error(sheet, n, "kelurahan_code", _("Unknown kelurahan code “%(code)s” (expected e.g. 31.71.01.1001).") % {"code": code})
+                    self.error(
+                        sheet,
+                        n,
+                        "kelurahan_code",
+                        _("Unknown kelurahan code “%(code)s” (expected e.g. 31.71.01.1001).")
+                        % {"code": code},
+                    )
                 item["kelurahan"] = region
             for column, low, high in (("latitude", -11, 6), ("longitude", 95, 141)):
                 item[column] = None
@@ -232,10 +313,20 @@ class _Validator:
                             raise ValueError(number)
                         item[column] = number
                     except ValueError:
-                        self.error(sheet, n, column, _("“%(value)s” is not a valid %(column)s for Indonesia.") % {"value": _text(v.get(column)), "column": column})
+                        self.error(
+                            sheet,
+                            n,
+                            column,
+                            _("“%(value)s” is not a valid %(column)s for Indonesia.")
+                            % {"value": _text(v.get(column)), "column": column},
+                        )
             phones = v.get("phone")
             if not _blank(phones):
-                raw_numbers = [_phone_text(phones)] if not isinstance(phones, str) else [p.strip() for p in phones.replace(",", ";").split(";")]
+                raw_numbers = (
+                    [_phone_text(phones)]
+                    if not isinstance(phones, str)
+                    else [p.strip() for p in phones.replace(",", ";").split(";")]
+                )
                 from simpul.directory.services import phone_normalize
 
                 for raw in raw_numbers:
@@ -254,11 +345,25 @@ class _Validator:
                     try:
                         validator(value)
                     except ValidationError:
-                        self.error(sheet, n, column, _("“%(value)s” is not a valid %(column)s.") % {"value": _text(v.get(column)), "column": column})
+                        self.error(
+                            sheet,
+                            n,
+                            column,
+                            _("“%(value)s” is not a valid %(column)s.")
+                            % {"value": _text(v.get(column)), "column": column},
+                        )
             if len(self.errors) == count_before and name and item["kelurahan"] is not None:
-                exists = Organization.objects.filter(name__iexact=name, kelurahan=item["kelurahan"]).exists()
+                exists = Organization.objects.filter(
+                    name__iexact=name, kelurahan=item["kelurahan"]
+                ).exists()
                 if exists:
-                    self.error(sheet, n, "name", _("An organisation named “%(name)s” already exists in this kelurahan.") % {"name": name})
+                    self.error(
+                        sheet,
+                        n,
+                        "name",
+                        _("An organisation named “%(name)s” already exists in this kelurahan.")
+                        % {"name": name},
+                    )
             out.append(item)
         return out
 
@@ -283,9 +388,23 @@ class _Validator:
                     existing[key] = list(Organization.objects.filter(name__iexact=org_name)[:2])
                 matches = existing[key]
                 if not matches:
-                    self.error(sheet, n, "organisation_name", _("No organisation named “%(name)s” exists or is in this import.") % {"name": org_name})
+                    self.error(
+                        sheet,
+                        n,
+                        "organisation_name",
+                        _("No organisation named “%(name)s” exists or is in this import.")
+                        % {"name": org_name},
+                    )
                 elif len(matches) > 1:
-                    self.error(sheet, n, "organisation_name", _("Several organisations are named “%(name)s”; the service cannot be matched.") % {"name": org_name})
+                    self.error(
+                        sheet,
+                        n,
+                        "organisation_name",
+                        _(
+                            "Several organisations are named “%(name)s”; the service cannot be matched."
+                        )
+                        % {"name": org_name},
+                    )
                 else:
                     item["organization"] = matches[0]
             name = _text(v.get("name"))
@@ -295,17 +414,37 @@ class _Validator:
             elif org_name:
                 key2 = (org_name.casefold(), name.casefold())
                 if key2 in seen:
-                    self.error(sheet, n, "name", _("This service already appears in row %(row)s of this file.") % {"row": seen[key2]})
+                    self.error(
+                        sheet,
+                        n,
+                        "name",
+                        _("This service already appears in row %(row)s of this file.")
+                        % {"row": seen[key2]},
+                    )
                 else:
                     seen[key2] = n
-                if item["organization"] is not None and item["organization"].services.filter(name__iexact=name).exists():
-                    self.error(sheet, n, "name", _("“%(org)s” already has a service named “%(name)s”.") % {"org": org_name, "name": name})
+                if (
+                    item["organization"] is not None
+                    and item["organization"].services.filter(name__iexact=name).exists()
+                ):
+                    self.error(
+                        sheet,
+                        n,
+                        "name",
+                        _("“%(org)s” already has a service named “%(name)s”.")
+                        % {"org": org_name, "name": name},
+                    )
             code = _text(v.get("service_type_code")).lower()
             item["service_type"] = self.service_types.get(code)
             if not code:
                 self.error(sheet, n, "service_type_code", _("The service type code is missing."))
             elif item["service_type"] is None:
-                self.error(sheet, n, "service_type_code", _("Unknown service type code “%(code)s”.") % {"code": code})
+                self.error(
+                    sheet,
+                    n,
+                    "service_type_code",
+                    _("Unknown service type code “%(code)s”.") % {"code": code},
+                )
             item["categories"] = []
             for cat in (_text(v.get("categories")).replace(",", ";")).split(";"):
                 cat = cat.strip()
@@ -313,7 +452,16 @@ class _Validator:
                     continue
                 term = self.categories.get(cat.lower())
                 if term is None:
-                    self.error(sheet, n, "categories", _("Unknown child category code “%(code)s”. Use one of: %(codes)s.") % {"code": cat, "codes": ", ".join(t.code for t in self.categories.values())})
+                    self.error(
+                        sheet,
+                        n,
+                        "categories",
+                        _("Unknown child category code “%(code)s”. Use one of: %(codes)s.")
+                        % {
+                            "code": cat,
+                            "codes": ", ".join(t.code for t in self.categories.values()),
+                        },
+                    )
                 else:
                     item["categories"].append(term)
             for column in ("min_age", "max_age"):
@@ -325,20 +473,40 @@ class _Validator:
                             raise ValueError(age)
                         item[column] = age
                     except ValueError:
-                        self.error(sheet, n, column, _("“%(value)s” is not an age between 0 and 25.") % {"value": _text(v.get(column))})
-            if item["min_age"] is not None and item["max_age"] is not None and item["max_age"] < item["min_age"]:
+                        self.error(
+                            sheet,
+                            n,
+                            column,
+                            _("“%(value)s” is not an age between 0 and 25.")
+                            % {"value": _text(v.get(column))},
+                        )
+            if (
+                item["min_age"] is not None
+                and item["max_age"] is not None
+                and item["max_age"] < item["min_age"]
+            ):
                 self.error(sheet, n, "max_age", _("The maximum age is lower than the minimum age."))
             item["eligibility"] = _text(v.get("eligibility"))
             free = v.get("is_free")
             item["is_free"] = True
             if not _blank(free):
-                word = _text(free).lower() if not isinstance(free, bool) else ("true" if free else "false")
+                word = (
+                    _text(free).lower()
+                    if not isinstance(free, bool)
+                    else ("true" if free else "false")
+                )
                 if word in TRUE_WORDS:
                     item["is_free"] = True
                 elif word in FALSE_WORDS:
                     item["is_free"] = False
                 else:
-                    self.error(sheet, n, "is_free", _("Write yes or no for “is_free” (not “%(value)s”).") % {"value": _text(free)})
+                    self.error(
+                        sheet,
+                        n,
+                        "is_free",
+                        _("Write yes or no for “is_free” (not “%(value)s”).")
+                        % {"value": _text(free)},
+                    )
             item["opening_hours"] = _text(v.get("opening_hours"))[:255]
             capacity: dict[str, int | None] = {}
             for column in ("capacity_total", "capacity_occupied"):
@@ -350,13 +518,31 @@ class _Validator:
                             raise ValueError(places)
                         capacity[column] = places
                     except ValueError:
-                        self.error(sheet, n, column, _("“%(value)s” is not a whole number of places.") % {"value": _text(v.get(column))})
+                        self.error(
+                            sheet,
+                            n,
+                            column,
+                            _("“%(value)s” is not a whole number of places.")
+                            % {"value": _text(v.get(column))},
+                        )
             total, occupied = capacity["capacity_total"], capacity["capacity_occupied"]
             if _blank(v.get("capacity_total")) != _blank(v.get("capacity_occupied")):
-                missing = "capacity_total" if _blank(v.get("capacity_total")) else "capacity_occupied"
-                self.error(sheet, n, missing, _("Give both capacity_total and capacity_occupied, or neither."))
+                missing = (
+                    "capacity_total" if _blank(v.get("capacity_total")) else "capacity_occupied"
+                )
+                self.error(
+                    sheet,
+                    n,
+                    missing,
+                    _("Give both capacity_total and capacity_occupied, or neither."),
+                )
             elif total is not None and occupied is not None and occupied > total:
-                self.error(sheet, n, "capacity_occupied", _("More places are occupied than exist in total."))
+                self.error(
+                    sheet,
+                    n,
+                    "capacity_occupied",
+                    _("More places are occupied than exist in total."),
+                )
             item["capacity_total"], item["capacity_occupied"] = total, occupied
             out.append(item)
         return out
@@ -376,7 +562,9 @@ def run_import(*, actor: User | None, file: Any, kind: str) -> ImportResult:
     if total_rows == 0:
         raise ApplicationError(_("The file has no data rows."))
     if total_rows > MAX_ROWS:
-        raise ApplicationError(_("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS})
+        raise ApplicationError(
+            _("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS}
+        )
     if ORGANISATIONS in tables:
         header, rows = tables[ORGANISATIONS]
         if validator.header(ORGANISATIONS, header):
@@ -388,7 +576,9 @@ def run_import(*, actor: User | None, file: Any, kind: str) -> ImportResult:
     if validator.errors:
         errors = sorted(validator.errors, key=lambda e: (KINDS.index(e.sheet), e.row))
         raise ApplicationError(
-            _("Nothing was imported: %(count)s problem(s) were found. Correct them and upload the file again.")
+            _(
+                "Nothing was imported: %(count)s problem(s) were found. Correct them and upload the file again."
+            )
             % {"count": len(errors)},
             extra={"errors": [e.as_dict() for e in errors]},
         )
@@ -397,26 +587,39 @@ def run_import(*, actor: User | None, file: Any, kind: str) -> ImportResult:
 
 @transaction.atomic
 def _save(
-    *, actor: User | None, orgs: list[dict[str, Any]], services: list[dict[str, Any]], file_name: str
+    *,
+    actor: User | None,
+    orgs: list[dict[str, Any]],
+    services: list[dict[str, Any]],
+    file_name: str,
 ) -> ImportResult:
     result = ImportResult()
     created: dict[str, Organization] = {}
     for item in orgs:
         org = Organization(
-            name=item["name"], org_type=item["org_type"], legal_status=item["legal_status"],
+            name=item["name"],
+            org_type=item["org_type"],
+            legal_status=item["legal_status"],
             registration_number=item["registration_number"],
             accreditation_grade=item["accreditation_grade"],
             accreditation_valid_from=item["accreditation_valid_from"],
             accreditation_valid_until=item["accreditation_valid_until"],
-            address=item["address"], kelurahan=item["kelurahan"],
-            latitude=item["latitude"], longitude=item["longitude"],
-            email=item["email"], website=item["website"],
+            address=item["address"],
+            kelurahan=item["kelurahan"],
+            latitude=item["latitude"],
+            longitude=item["longitude"],
+            email=item["email"],
+            website=item["website"],
         )
         _clean(org, ORGANISATIONS, item["row"])
         org.save()
         location = Location(
-            organization=org, name=org.name, address=org.address, kelurahan=org.kelurahan,
-            latitude=org.latitude, longitude=org.longitude,
+            organization=org,
+            name=org.name,
+            address=org.address,
+            kelurahan=org.kelurahan,
+            latitude=org.latitude,
+            longitude=org.longitude,
         )
         location.save()
         for e164, national, kind in dict.fromkeys(item["phones"]):
@@ -426,10 +629,16 @@ def _save(
     for item in services:
         org = item["organization"] or created[item["organisation_name"].casefold()]
         service = Service(
-            organization=org, name=item["name"], service_type=item["service_type"],
-            min_age=item["min_age"], max_age=item["max_age"], eligibility=item["eligibility"],
-            is_free=item["is_free"], opening_hours=item["opening_hours"],
-            capacity_total=item["capacity_total"], capacity_occupied=item["capacity_occupied"],
+            organization=org,
+            name=item["name"],
+            service_type=item["service_type"],
+            min_age=item["min_age"],
+            max_age=item["max_age"],
+            eligibility=item["eligibility"],
+            is_free=item["is_free"],
+            opening_hours=item["opening_hours"],
+            capacity_total=item["capacity_total"],
+            capacity_occupied=item["capacity_occupied"],
         )
         if service.capacity_total is not None:
             from django.utils import timezone
@@ -442,7 +651,8 @@ def _save(
             ServiceAtLocation.objects.create(service=service, location=location)
         if service.capacity_total is not None:
             CapacityRecord.objects.create(
-                service=service, total=service.capacity_total,
+                service=service,
+                total=service.capacity_total,
                 occupied=service.capacity_occupied or 0,
                 recorded_by=actor if actor is not None and actor.is_authenticated else None,
                 note=_("Imported"),
@@ -482,17 +692,41 @@ def template_workbook() -> bytes:
     orgs = workbook.active
     orgs.title = ORGANISATIONS
     orgs.append(ORGANISATION_COLUMNS)
-    orgs.append([
-        "LKSA Contoh Harapan", "lksa", "yayasan", "AHU-0001.AH.01.04.2020", "B",
-        "2024-01-15", "2027-01-14", "Jl. Contoh No. 1", "31.71.01.1001", "-6.200000",
-        "106.816666", "021 5551234; 0812-3456-7890", "info@example.org", "https://example.org",
-    ])
+    orgs.append(
+        [
+            "LKSA Contoh Harapan",
+            "lksa",
+            "yayasan",
+            "AHU-0001.AH.01.04.2020",
+            "B",
+            "2024-01-15",
+            "2027-01-14",
+            "Jl. Contoh No. 1",
+            "31.71.01.1001",
+            "-6.200000",
+            "106.816666",
+            "021 5551234; 0812-3456-7890",
+            "info@example.org",
+            "https://example.org",
+        ]
+    )
     services = workbook.create_sheet(SERVICES)
     services.append(SERVICE_COLUMNS)
-    services.append([
-        "LKSA Contoh Harapan", "Pengasuhan anak", "residential-care", "AT; ABT", 0, 17,
-        "Anak telantar usia 0–17 tahun", "yes", "Senin–Jumat 08.00–16.00", 30, 21,
-    ])
+    services.append(
+        [
+            "LKSA Contoh Harapan",
+            "Pengasuhan anak",
+            "residential-care",
+            "AT; ABT",
+            0,
+            17,
+            "Anak telantar usia 0–17 tahun",
+            "yes",
+            "Senin–Jumat 08.00–16.00",
+            30,
+            21,
+        ]
+    )
     help_sheet = workbook.create_sheet("codes")
     help_sheet.append(["list", "code", "name"])
     for code, label in OrganizationType.choices:

@@ -96,7 +96,11 @@ class Organization(BaseModel):
     name = models.CharField(_("name"), max_length=255)
     org_type = models.CharField(_("type"), max_length=20, choices=OrganizationType.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="units",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
         verbose_name=_("parent organisation"),
     )
     description = models.TextField(_("description"), blank=True)
@@ -107,24 +111,39 @@ class Organization(BaseModel):
     accreditation_grade = models.CharField(
         _("accreditation grade"), max_length=1, choices=AccreditationGrade.choices, blank=True
     )
-    accreditation_number = models.CharField(_("accreditation certificate"), max_length=100, blank=True)
+    accreditation_number = models.CharField(
+        _("accreditation certificate"), max_length=100, blank=True
+    )
     accreditation_valid_from = models.DateField(_("accredited from"), null=True, blank=True)
     accreditation_valid_until = models.DateField(_("accredited until"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     kelurahan = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("kelurahan"), limit_choices_to={"level": 4},
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kelurahan"),
+        limit_choices_to={"level": 4},
     )
     # Denormalised kota and kecamatan codes, so directory filters are one indexed lookup.
     kota_code = models.CharField(max_length=5, blank=True, db_index=True, editable=False)
     kecamatan_code = models.CharField(max_length=8, blank=True, db_index=True, editable=False)
     postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-11), MaxValueValidator(6)],
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True,
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(95), MaxValueValidator(141)],
     )
     email = models.EmailField(_("e-mail"), blank=True)
@@ -132,7 +151,11 @@ class Organization(BaseModel):
     # For Dinas Sosial (the province) and each Suku Dinas Sosial (one kota): the default region
     # scope of its staff.
     jurisdiction = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("jurisdiction"),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -206,8 +229,13 @@ class Location(BaseModel):
     name = models.CharField(_("name"), max_length=255)
     address = models.CharField(_("address"), max_length=255, blank=True)
     kelurahan = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("kelurahan"), limit_choices_to={"level": 4},
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("kelurahan"),
+        limit_choices_to={"level": 4},
     )
     postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
@@ -234,18 +262,24 @@ class ServiceQuerySet(models.QuerySet["Service"]):
 
 class Service(BaseModel):
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="services",
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="services",
         verbose_name=_("organisation"),
     )
     name = models.CharField(_("name"), max_length=255)
     description = models.TextField(_("description"), blank=True)
     service_type = models.ForeignKey(
-        TaxonomyTerm, on_delete=models.PROTECT, related_name="services",
+        TaxonomyTerm,
+        on_delete=models.PROTECT,
+        related_name="services",
         limit_choices_to={"taxonomy": TaxonomyTerm.Taxonomy.SERVICE_TYPE},
         verbose_name=_("service type"),
     )
     categories_served = models.ManyToManyField(
-        TaxonomyTerm, blank=True, related_name="services_for_category",
+        TaxonomyTerm,
+        blank=True,
+        related_name="services_for_category",
         limit_choices_to={"taxonomy": TaxonomyTerm.Taxonomy.PMKS_CHILD},
         verbose_name=_("child categories served"),
     )
@@ -277,13 +311,18 @@ class Service(BaseModel):
         verbose_name = _("service")
         constraints = [
             models.CheckConstraint(
-                condition=Q(min_age__isnull=True) | Q(max_age__isnull=True) | Q(max_age__gte=F("min_age")),
+                condition=Q(min_age__isnull=True)
+                | Q(max_age__isnull=True)
+                | Q(max_age__gte=F("min_age")),
                 name="service_age_range_ordered",
             ),
             models.CheckConstraint(
                 condition=Q(capacity_total__isnull=True, capacity_occupied__isnull=True)
-                | Q(capacity_total__isnull=False, capacity_occupied__isnull=False,
-                    capacity_occupied__lte=F("capacity_total")),
+                | Q(
+                    capacity_total__isnull=False,
+                    capacity_occupied__isnull=False,
+                    capacity_occupied__lte=F("capacity_total"),
+                ),
                 name="service_capacity_consistent",
             ),
         ]
@@ -306,7 +345,9 @@ class ServiceAtLocation(BaseModel):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["service", "location"], name="service_at_location_unique")
+            models.UniqueConstraint(
+                fields=["service", "location"], name="service_at_location_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -359,5 +400,3 @@ class CapacityRecord(models.Model):
     @property
     def free(self) -> int:
         return self.total - self.occupied
-
-

@@ -98,7 +98,9 @@ def _visible_organizations(user: User) -> QuerySet[Organization]:
     return qs
 
 
-def organization_list(*, user: User, filters: dict[str, Any] | None = None) -> QuerySet[Organization]:
+def organization_list(
+    *, user: User, filters: dict[str, Any] | None = None
+) -> QuerySet[Organization]:
     """Organisations the user may see, filtered.
 
     ``filters`` keys (all optional; values may be codes or model instances):
@@ -289,7 +291,9 @@ def service_list(*, user: User, filters: dict[str, Any] | None = None) -> QueryS
     if org := filters.get("organization"):
         qs = qs.filter(organization_id=getattr(org, "pk", org))
     if service_type := _code(filters.get("service_type")):
-        qs = qs.filter(Q(service_type__code=service_type) | Q(service_type__parent__code=service_type))
+        qs = qs.filter(
+            Q(service_type__code=service_type) | Q(service_type__parent__code=service_type)
+        )
     if category := _code(filters.get("category")):
         qs = qs.filter(categories_served__code=category, categories_served__taxonomy="pmks-child")
     if kota := _code(filters.get("kota")):
@@ -300,7 +304,8 @@ def service_list(*, user: User, filters: dict[str, Any] | None = None) -> QueryS
         qs = qs.filter(status=status)
     if filters.get("has_free_capacity"):
         qs = qs.filter(
-            status=ServiceStatus.ACTIVE, capacity_total__isnull=False,
+            status=ServiceStatus.ACTIVE,
+            capacity_total__isnull=False,
             capacity_total__gt=F("capacity_occupied"),
         )
     return (
@@ -362,5 +367,10 @@ def taxonomy_terms(taxonomy: str) -> QuerySet[TaxonomyTerm]:
 
 
 def organization_counts_by_type(*, user: User) -> dict[str, int]:
-    rows = _visible_organizations(user).filter(is_active=True).values("org_type").annotate(n=Count("pk"))
+    rows = (
+        _visible_organizations(user)
+        .filter(is_active=True)
+        .values("org_type")
+        .annotate(n=Count("pk"))
+    )
     return {r["org_type"]: r["n"] for r in rows}

@@ -35,14 +35,37 @@ if TYPE_CHECKING:
     from simpul.directory.imports import ImportResult
 
 ORGANIZATION_FIELDS = (
-    "name", "org_type", "parent", "description", "legal_status", "registration_number",
-    "accreditation_grade", "accreditation_number", "accreditation_valid_from",
-    "accreditation_valid_until", "address", "kelurahan", "postal_code", "latitude", "longitude",
-    "email", "website", "jurisdiction", "is_active",
+    "name",
+    "org_type",
+    "parent",
+    "description",
+    "legal_status",
+    "registration_number",
+    "accreditation_grade",
+    "accreditation_number",
+    "accreditation_valid_from",
+    "accreditation_valid_until",
+    "address",
+    "kelurahan",
+    "postal_code",
+    "latitude",
+    "longitude",
+    "email",
+    "website",
+    "jurisdiction",
+    "is_active",
 )
 SERVICE_FIELDS = (
-    "name", "description", "service_type", "min_age", "max_age", "eligibility", "is_free",
-    "fees_description", "opening_hours", "status",
+    "name",
+    "description",
+    "service_type",
+    "min_age",
+    "max_age",
+    "eligibility",
+    "is_free",
+    "fees_description",
+    "opening_hours",
+    "status",
 )
 SERVICE_M2M_FIELDS = ("categories_served",)
 CAPACITY_FIELDS = ("capacity_total", "capacity_occupied")
@@ -165,7 +188,9 @@ def organization_create(
     if phones:
         # Phones are part of creation: no separate permission check, no separate event.
         for e164, national, kind in _unique_phones(phones):
-            Phone.objects.create(organization=organization, number=e164, national=national, kind=kind)
+            Phone.objects.create(
+                organization=organization, number=e164, national=national, kind=kind
+            )
     audit_log(
         actor=actor,
         action="directory.organization.created",
@@ -205,9 +230,8 @@ def organization_update(
     if (
         actor is not None
         and not permissions.is_dinsos_admin(actor)
-        and {"org_type", "is_active", "jurisdiction", "parent"} & {
-            k for k, v in data.items() if snapshot(organization, [k])[k] != snapshot_value(v)
-        }
+        and {"org_type", "is_active", "jurisdiction", "parent"}
+        & {k for k, v in data.items() if snapshot(organization, [k])[k] != snapshot_value(v)}
     ):
         raise ApplicationError(
             _("Only Dinas Sosial administrators may change the type, status or jurisdiction.")
@@ -227,7 +251,9 @@ def organization_update(
             _full_clean(location)
             location.save()
         audit_log(
-            actor=actor, action="directory.organization.updated", target=organization,
+            actor=actor,
+            action="directory.organization.updated",
+            target=organization,
             changes=changes,
         )
     if phones is not None:
@@ -262,7 +288,9 @@ def location_create(*, actor: User | None, organization: Organization, **fields:
 
 @transaction.atomic
 def location_update(*, actor: User | None, location: Location, data: dict[str, Any]) -> Location:
-    _check(actor, actor is not None and permissions.can_edit_organization(actor, location.organization))
+    _check(
+        actor, actor is not None and permissions.can_edit_organization(actor, location.organization)
+    )
     _unknown_fields(data, LOCATION_FIELDS)
     before = snapshot(location, LOCATION_FIELDS)
     for key, value in data.items():
@@ -271,7 +299,9 @@ def location_update(*, actor: User | None, location: Location, data: dict[str, A
     changes = diff(before, snapshot(location, LOCATION_FIELDS))
     if changes:
         location.save()
-        audit_log(actor=actor, action="directory.location.updated", target=location, changes=changes)
+        audit_log(
+            actor=actor, action="directory.location.updated", target=location, changes=changes
+        )
     return location
 
 
@@ -335,11 +365,15 @@ def service_create(*, actor: User | None, organization: Organization, **fields: 
             locations = [location]
     for location in locations:
         if location.organization_id != organization.pk:
-            raise ApplicationError(_("A service can only be given at its organisation's locations."))
+            raise ApplicationError(
+                _("A service can only be given at its organisation's locations.")
+            )
         ServiceAtLocation.objects.create(service=service, location=location)
     if total is not None:
         CapacityRecord.objects.create(
-            service=service, total=int(total), occupied=int(occupied),
+            service=service,
+            total=int(total),
+            occupied=int(occupied),
             recorded_by=actor if actor is not None and actor.is_authenticated else None,
             note=_("Initial capacity"),
         )
@@ -348,7 +382,9 @@ def service_create(*, actor: User | None, organization: Organization, **fields: 
         action="directory.service.created",
         target=service,
         organization=organization,
-        changes=diff({}, snapshot(service, (*SERVICE_FIELDS, *SERVICE_M2M_FIELDS, *CAPACITY_FIELDS))),
+        changes=diff(
+            {}, snapshot(service, (*SERVICE_FIELDS, *SERVICE_M2M_FIELDS, *CAPACITY_FIELDS))
+        ),
     )
     return service
 
@@ -357,7 +393,9 @@ def service_create(*, actor: User | None, organization: Organization, **fields: 
 def service_update(*, actor: User | None, service: Service, data: dict[str, Any]) -> Service:
     """Change a service. Capacity keys in ``data`` go through :func:`service_capacity_update`
     (so the history is kept)."""
-    _check(actor, actor is not None and permissions.can_edit_organization(actor, service.organization))
+    _check(
+        actor, actor is not None and permissions.can_edit_organization(actor, service.organization)
+    )
     data = dict(data)
     categories = data.pop("categories_served", None)
     locations = data.pop("locations", None)
@@ -384,8 +422,11 @@ def service_update(*, actor: User | None, service: Service, data: dict[str, Any]
     changes = diff(before, snapshot(service, tracked))
     if changes:
         audit_log(
-            actor=actor, action="directory.service.updated", target=service,
-            organization=service.organization, changes=changes,
+            actor=actor,
+            action="directory.service.updated",
+            target=service,
+            organization=service.organization,
+            changes=changes,
         )
     if capacity:
         total = capacity.get("capacity_total", service.capacity_total)
@@ -407,10 +448,15 @@ def _clear_capacity(*, actor: User | None, service: Service) -> None:
     service.capacity_total = None
     service.capacity_occupied = None
     service.capacity_updated_at = timezone.now()
-    service.save(update_fields=["capacity_total", "capacity_occupied", "capacity_updated_at", "updated_at"])
+    service.save(
+        update_fields=["capacity_total", "capacity_occupied", "capacity_updated_at", "updated_at"]
+    )
     audit_log(
-        actor=actor, action="directory.service.capacity_updated", target=service,
-        organization=service.organization, changes=diff(before, snapshot(service, CAPACITY_FIELDS)),
+        actor=actor,
+        action="directory.service.capacity_updated",
+        target=service,
+        organization=service.organization,
+        changes=diff(before, snapshot(service, CAPACITY_FIELDS)),
     )
 
 
@@ -419,7 +465,9 @@ def service_capacity_update(
     *, actor: User | None, service: Service, total: int, occupied: int, note: str = ""
 ) -> CapacityRecord:
     """Record the current places (total, occupied) of a service, keeping the history."""
-    _check(actor, actor is not None and permissions.can_update_capacity(actor, service.organization))
+    _check(
+        actor, actor is not None and permissions.can_update_capacity(actor, service.organization)
+    )
     try:
         total, occupied = int(total), int(occupied)
     except (TypeError, ValueError) as exc:
@@ -436,7 +484,10 @@ def service_capacity_update(
     before = snapshot(service, CAPACITY_FIELDS)
     now = timezone.now()
     record = CapacityRecord(
-        service=service, total=total, occupied=occupied, recorded_at=now,
+        service=service,
+        total=total,
+        occupied=occupied,
+        recorded_at=now,
         recorded_by=actor if actor is not None and actor.is_authenticated else None,
         note=(note or "")[:255],
     )
@@ -446,7 +497,9 @@ def service_capacity_update(
     service.capacity_occupied = occupied
     service.capacity_updated_at = now
     _full_clean(service)
-    service.save(update_fields=["capacity_total", "capacity_occupied", "capacity_updated_at", "updated_at"])
+    service.save(
+        update_fields=["capacity_total", "capacity_occupied", "capacity_updated_at", "updated_at"]
+    )
     audit_log(
         actor=actor,
         action="directory.service.capacity_updated",

@@ -76,7 +76,8 @@ def organization_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The organisation was created."))
             return redirect("directory:detail", pk=org.pk)
     return render(
-        request, "directory/form.html",
+        request,
+        "directory/form.html",
         {"form": form, "title": _("New organisation"), "cancel_url": "directory:list"},
     )
 
@@ -88,14 +89,17 @@ def organization_edit(request: HttpRequest, pk: str) -> HttpResponse:
     form = OrganizationForm(request.POST or None, organization=org, admin=admin)
     if request.method == "POST" and form.is_valid():
         try:
-            services.organization_update(actor=request.user, organization=org, data=form.service_data())  # type: ignore[arg-type]
+            services.organization_update(
+                actor=request.user, organization=org, data=form.service_data()
+            )  # type: ignore[arg-type]
         except ApplicationError as exc:
             apply_application_error(form, exc)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("directory:detail", pk=org.pk)
     return render(
-        request, "directory/form.html",
+        request,
+        "directory/form.html",
         {"form": form, "org": org, "title": _("Edit %(name)s") % {"name": org.name}},
     )
 
@@ -113,7 +117,8 @@ def service_create(request: HttpRequest, pk: str) -> HttpResponse:
             messages.success(request, _("The service was added."))
             return redirect("directory:detail", pk=org.pk)
     return render(
-        request, "directory/form.html",
+        request,
+        "directory/form.html",
         {"form": form, "org": org, "title": _("New service of %(name)s") % {"name": org.name}},
     )
 
@@ -131,8 +136,13 @@ def service_edit(request: HttpRequest, pk: str) -> HttpResponse:
             messages.success(request, _("The changes were saved."))
             return redirect("directory:detail", pk=service.organization_id)
     return render(
-        request, "directory/form.html",
-        {"form": form, "org": service.organization, "title": _("Edit service %(name)s") % {"name": service.name}},
+        request,
+        "directory/form.html",
+        {
+            "form": form,
+            "org": service.organization,
+            "title": _("Edit service %(name)s") % {"name": service.name},
+        },
     )
 
 
@@ -148,7 +158,9 @@ def service_capacity(request: HttpRequest, pk: str) -> HttpResponse:
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             services.service_capacity_update(
-                actor=request.user, service=service, **form.cleaned_data  # type: ignore[arg-type]
+                actor=request.user,
+                service=service,
+                **form.cleaned_data,  # type: ignore[arg-type]
             )
         except ApplicationError as exc:
             apply_application_error(form, exc)
@@ -157,9 +169,15 @@ def service_capacity(request: HttpRequest, pk: str) -> HttpResponse:
             return redirect("directory:service_capacity", pk=service.pk)
     history = selectors.service_capacity_history(user=request.user, service=service)  # type: ignore[arg-type]
     return render(
-        request, "directory/service_capacity.html",
-        {"service": service, "org": service.organization, "form": form,
-         "page": paginate(request, history), "qs": querystring_without_page(request)},
+        request,
+        "directory/service_capacity.html",
+        {
+            "service": service,
+            "org": service.organization,
+            "form": form,
+            "page": paginate(request, history),
+            "qs": querystring_without_page(request),
+        },
     )
 
 
@@ -176,7 +194,8 @@ def location_create(request: HttpRequest, pk: str) -> HttpResponse:
             messages.success(request, _("The location was added."))
             return redirect("directory:detail", pk=org.pk)
     return render(
-        request, "directory/form.html",
+        request,
+        "directory/form.html",
         {"form": form, "org": org, "title": _("New location of %(name)s") % {"name": org.name}},
     )
 
@@ -194,8 +213,13 @@ def location_edit(request: HttpRequest, pk: str) -> HttpResponse:
             messages.success(request, _("The changes were saved."))
             return redirect("directory:detail", pk=location.organization_id)
     return render(
-        request, "directory/form.html",
-        {"form": form, "org": location.organization, "title": _("Edit location %(name)s") % {"name": location.name}},
+        request,
+        "directory/form.html",
+        {
+            "form": form,
+            "org": location.organization,
+            "title": _("Edit location %(name)s") % {"name": location.name},
+        },
     )
 
 
@@ -209,7 +233,9 @@ def directory_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             result = services.directory_import(
-                actor=request.user, file=form.cleaned_data["file"], kind=form.cleaned_data["kind"]  # type: ignore[arg-type]
+                actor=request.user,
+                file=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],  # type: ignore[arg-type]
             )
         except ApplicationError as exc:
             errors = exc.extra.get("errors", [])

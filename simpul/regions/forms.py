@@ -40,14 +40,23 @@ class RegionChainWidget(forms.Widget):
         code = context["widget"]["value"] or ""
         kota_code = code[:5] if len(code) >= 5 else ""
         kecamatan_code = code[:8] if len(code) >= 8 else ""
-        kotas = Region.objects.filter(level=2, code__startswith=self.province + ".").order_by("name")
+        kotas = Region.objects.filter(level=2, code__startswith=self.province + ".").order_by(
+            "name"
+        )
         kecamatans = (
             Region.objects.filter(level=3, parent__code=kota_code).order_by("name")
             if kota_code
             else Region.objects.none()
         )
         if kecamatan_code:
-            kelurahan_groups: list[tuple[str | None, list[Region]]] = [(None, list(Region.objects.filter(level=4, parent__code=kecamatan_code).order_by("name")))]
+            kelurahan_groups: list[tuple[str | None, list[Region]]] = [
+                (
+                    None,
+                    list(
+                        Region.objects.filter(level=4, parent__code=kecamatan_code).order_by("name")
+                    ),
+                )
+            ]
         else:
             # No JavaScript yet / nothing chosen: every kelurahan, grouped by kecamatan.
             rows = (

@@ -11,7 +11,9 @@ from simpul.accounts.models import User
 
 def login_verified(client: Client, user: User) -> TOTPDevice:
     """Sign ``user`` in as if they had also passed the TOTP step."""
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", defaults={"confirmed": True})
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="test", defaults={"confirmed": True}
+    )
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id

@@ -87,14 +87,17 @@ class ChildFactory(DjangoModelFactory):
     sex = "F"
     birth_date = factory.Faker("date_of_birth", minimum_age=6, maximum_age=15)
     current_kelurahan = factory.LazyFunction(lambda: kelurahan("31.75.01.1001"))
-    current_kota_code = factory.LazyAttribute(lambda o: o.current_kelurahan.code[:5] if o.current_kelurahan else "")
+    current_kota_code = factory.LazyAttribute(
+        lambda o: o.current_kelurahan.code[:5] if o.current_kelurahan else ""
+    )
 
 
 def sudin(kota_code: str = "31.75") -> Organization:
     """The Suku Dinas Sosial of a kota (created on first use)."""
     region = Region.objects.get(code=kota_code)
     org, _ = Organization.objects.get_or_create(
-        org_type=OrganizationType.SUDINSOS, jurisdiction=region,
+        org_type=OrganizationType.SUDINSOS,
+        jurisdiction=region,
         defaults={"name": f"Suku Dinas Sosial {region.name}"},
     )
     return org

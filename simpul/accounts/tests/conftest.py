@@ -21,7 +21,9 @@ class CollectingHandler:
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd hook name
         self.envelopes.append(envelope)
-        self.messages.append(email.message_from_bytes(envelope.original_content or envelope.content))
+        self.messages.append(
+            email.message_from_bytes(envelope.original_content or envelope.content)
+        )
         return "250 Message accepted for delivery"
 
 
@@ -73,7 +75,9 @@ def lksa_admin(lksa):
 
 @pytest.fixture
 def dinsos():
-    return OrganizationFactory(name="Dinas Sosial Provinsi DKI Jakarta", org_type=OrganizationType.DINSOS)
+    return OrganizationFactory(
+        name="Dinas Sosial Provinsi DKI Jakarta", org_type=OrganizationType.DINSOS
+    )
 
 
 @pytest.fixture

@@ -50,9 +50,13 @@ def test_invitation_email_is_delivered_over_smtp_and_link_creates_user(
     visitor = Client(headers={"accept-language": "en"})
     page = visitor.get(path)
     assert page.status_code == 200 and 'name="password2"' in page.content.decode()
-    weak = visitor.post(path, {"full_name": "Siti Baru", "password1": "12345", "password2": "12345"})
+    weak = visitor.post(
+        path, {"full_name": "Siti Baru", "password1": "12345", "password2": "12345"}
+    )
     assert weak.status_code == 200 and not User.objects.filter(email="baru@example.test").exists()
-    done = visitor.post(path, {"full_name": "Siti Baru", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    done = visitor.post(
+        path, {"full_name": "Siti Baru", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
     assert done.status_code == 302
 
     user = User.objects.get(email="baru@example.test")
@@ -72,21 +76,29 @@ def test_expired_revoked_and_unknown_links_are_refused(client, lksa, lksa_admin)
     expired, expired_token = invitation_create(
         actor=lksa_admin, organization=lksa, email="old@example.test", role=Role.ORG_STAFF
     )
-    Invitation.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    Invitation.objects.filter(pk=expired.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
     response = client.get(reverse("accounts:invitation_accept", args=[expired_token]))
     assert response.status_code == 410
     assert "expired" in response.content.decode()
-    post = client.post(reverse("accounts:invitation_accept", args=[expired_token]),
-                       {"full_name": "X", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    post = client.post(
+        reverse("accounts:invitation_accept", args=[expired_token]),
+        {"full_name": "X", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
     assert post.status_code == 410 and not User.objects.filter(email="old@example.test").exists()
 
     revoked, revoked_token = invitation_create(
         actor=lksa_admin, organization=lksa, email="rev@example.test", role=Role.ORG_STAFF
     )
     invitation_revoke(actor=lksa_admin, invitation=revoked)
-    assert client.get(reverse("accounts:invitation_accept", args=[revoked_token])).status_code == 410
+    assert (
+        client.get(reverse("accounts:invitation_accept", args=[revoked_token])).status_code == 410
+    )
 
-    assert client.get(reverse("accounts:invitation_accept", args=["not-a-token"])).status_code == 404
+    assert (
+        client.get(reverse("accounts:invitation_accept", args=["not-a-token"])).status_code == 404
+    )
 
 
 @pytest.mark.django_db
@@ -120,26 +132,33 @@ def test_org_admin_cannot_invite_with_department_roles(client, lksa, lksa_admin)
         response = client.post(url, {"email": f"{role}@example.test", "role": role})
         assert response.status_code == 400
         with pytest.raises(ApplicationError):
-            invitation_create(actor=lksa_admin, organization=lksa, email="x@example.test", role=role)
+            invitation_create(
+                actor=lksa_admin, organization=lksa, email="x@example.test", role=role
+            )
     assert not Invitation.objects.exists()
 
 
 @pytest.mark.django_db
 def test_dinsos_admin_may_invite_supervisor_but_not_system_admin(dinsos):
     admin = make_user(Role.ORG_ADMIN, dinsos)
-    invitation, _ = invitation_create(actor=admin, organization=dinsos, email="sup@example.test",
-                                      role=Role.SUPERVISOR)
+    invitation, _ = invitation_create(
+        actor=admin, organization=dinsos, email="sup@example.test", role=Role.SUPERVISOR
+    )
     assert invitation.role == Role.SUPERVISOR
     with pytest.raises(ApplicationError):
-        invitation_create(actor=admin, organization=dinsos, email="sys@example.test", role=Role.SYSTEM_ADMIN)
+        invitation_create(
+            actor=admin, organization=dinsos, email="sys@example.test", role=Role.SYSTEM_ADMIN
+        )
 
 
 @pytest.mark.django_db
 def test_org_admin_cannot_invite_into_another_organisation(client, lksa_admin):
     other = make_user(Role.ORG_ADMIN).memberships.get().organization
     login(client, lksa_admin)
-    response = client.post(reverse("accounts:invitation_create", args=[other.pk]),
-                           {"email": "a@example.test", "role": Role.ORG_STAFF})
+    response = client.post(
+        reverse("accounts:invitation_create", args=[other.pk]),
+        {"email": "a@example.test", "role": Role.ORG_STAFF},
+    )
     assert response.status_code == 404
     assert not Invitation.objects.filter(organization=other).exists()
 
@@ -169,18 +188,25 @@ def test_resend_issues_a_new_link_and_revoke_stops_it(
 
 @pytest.mark.django_db
 def test_duplicate_pending_invitation_is_refused(lksa, lksa_admin):
-    invitation_create(actor=lksa_admin, organization=lksa, email="dup@example.test", role=Role.ORG_STAFF)
+    invitation_create(
+        actor=lksa_admin, organization=lksa, email="dup@example.test", role=Role.ORG_STAFF
+    )
     with pytest.raises(ApplicationError):
-        invitation_create(actor=lksa_admin, organization=lksa, email="DUP@example.test", role=Role.CASE_WORKER)
+        invitation_create(
+            actor=lksa_admin, organization=lksa, email="DUP@example.test", role=Role.CASE_WORKER
+        )
 
 
 @pytest.mark.django_db
 def test_pending_invitations_page_lists_only_pending(client, lksa, lksa_admin):
-    invitation_create(actor=lksa_admin, organization=lksa, email="p@example.test", role=Role.ORG_STAFF)
-    gone, _ = invitation_create(actor=lksa_admin, organization=lksa, email="g@example.test", role=Role.ORG_STAFF)
+    invitation_create(
+        actor=lksa_admin, organization=lksa, email="p@example.test", role=Role.ORG_STAFF
+    )
+    gone, _ = invitation_create(
+        actor=lksa_admin, organization=lksa, email="g@example.test", role=Role.ORG_STAFF
+    )
     invitation_revoke(actor=lksa_admin, invitation=gone)
     UserFactory(email="unrelated@example.test")
     login(client, lksa_admin)
     html = client.get(reverse("accounts:organization_invitations", args=[lksa.pk])).content.decode()
     assert "p@example.test" in html and "g@example.test" not in html
-

@@ -36,13 +36,27 @@ def test_password_change_checks_old_password_and_validators(client):
     user = make_user(Role.CASE_WORKER)
     login(client, user)
     url = reverse("accounts:password_change")
-    weak = client.post(url, {"old_password": PASSWORD, "new_password1": "short", "new_password2": "short"})
+    weak = client.post(
+        url, {"old_password": PASSWORD, "new_password1": "short", "new_password2": "short"}
+    )
     assert weak.status_code == 400
-    wrong_old = client.post(url, {"old_password": "nope", "new_password1": "kota-tua-jakarta-77",
-                                  "new_password2": "kota-tua-jakarta-77"})
+    wrong_old = client.post(
+        url,
+        {
+            "old_password": "nope",
+            "new_password1": "kota-tua-jakarta-77",
+            "new_password2": "kota-tua-jakarta-77",
+        },
+    )
     assert wrong_old.status_code == 400
-    ok = client.post(url, {"old_password": PASSWORD, "new_password1": "kota-tua-jakarta-77",
-                           "new_password2": "kota-tua-jakarta-77"})
+    ok = client.post(
+        url,
+        {
+            "old_password": PASSWORD,
+            "new_password1": "kota-tua-jakarta-77",
+            "new_password2": "kota-tua-jakarta-77",
+        },
+    )
     assert ok.status_code == 302
     user.refresh_from_db()
     assert user.check_password("kota-tua-jakarta-77")

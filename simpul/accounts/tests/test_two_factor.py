@@ -28,7 +28,9 @@ def _sign_in(client, user, next_url=None):
 
 def _code(device):
     device.refresh_from_db()
-    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+    return (
+        f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+    )
 
 
 def _wrong(code):
@@ -43,7 +45,11 @@ def test_supervisor_must_pass_two_factor_before_using_the_app(client):
     assert response.status_code == 302
     assert response["Location"].startswith(TWO_FACTOR)
     # Half signed in: the app and even the profile page send them back to the code step.
-    for url in (reverse("core:home"), reverse("accounts:profile"), reverse("accounts:organization_users")):
+    for url in (
+        reverse("core:home"),
+        reverse("accounts:profile"),
+        reverse("accounts:organization_users"),
+    ):
         page = client.get(url)
         assert page.status_code == 302 and page["Location"].startswith(TWO_FACTOR)
 
@@ -65,8 +71,12 @@ def test_supervisor_must_pass_two_factor_before_using_the_app(client):
     assert ok.status_code == 302 and ok["Location"] == "/directory/"
     assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
     assert client.get(reverse("core:home")).status_code == 200
-    assert AuditEvent.objects.filter(action="accounts.user.two_factor_failed", actor=user).count() == 1
-    assert AuditEvent.objects.filter(action="accounts.user.two_factor_verified", actor=user).exists()
+    assert (
+        AuditEvent.objects.filter(action="accounts.user.two_factor_failed", actor=user).count() == 1
+    )
+    assert AuditEvent.objects.filter(
+        action="accounts.user.two_factor_verified", actor=user
+    ).exists()
 
 
 @pytest.mark.django_db
@@ -88,7 +98,9 @@ def test_supervisor_without_device_is_enrolled_with_qr_and_secret(client):
     html = page.content.decode()
     assert page.status_code == 200
     assert "<svg" in html and 'role="img"' in html
-    secret = re.search(r'<code class="secret"[^>]*>([A-Z2-7 ]+)</code>', html).group(1).replace(" ", "")
+    secret = (
+        re.search(r'<code class="secret"[^>]*>([A-Z2-7 ]+)</code>', html).group(1).replace(" ", "")
+    )
     key = base64.b32decode(secret)
     code = f"{TOTP(key).token():06d}"
 
@@ -117,8 +129,13 @@ def test_optional_two_factor_can_be_enabled_and_disabled(client):
     user = make_user(Role.CASE_WORKER)
     client.force_login(user)
     html = client.get(SETUP).content.decode()
-    secret = re.search(r'<code class="secret"[^>]*>([A-Z2-7 ]+)</code>', html).group(1).replace(" ", "")
-    assert client.post(SETUP, {"token": f"{TOTP(base64.b32decode(secret)).token():06d}"}).status_code == 302
+    secret = (
+        re.search(r'<code class="secret"[^>]*>([A-Z2-7 ]+)</code>', html).group(1).replace(" ", "")
+    )
+    assert (
+        client.post(SETUP, {"token": f"{TOTP(base64.b32decode(secret)).token():06d}"}).status_code
+        == 302
+    )
     assert TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
     # Signing in again now asks for the code, because the user enrolled.
@@ -162,7 +179,9 @@ def test_two_factor_reset_command_removes_devices_for_a_lost_phone():
     totp_device_create(user=user, confirmed=True)
     call_command("two_factor_reset", "LostPhone@example.test")
     assert not TOTPDevice.objects.filter(user=user).exists()
-    assert AuditEvent.objects.filter(action="accounts.two_factor.reset", target_id=str(user.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="accounts.two_factor.reset", target_id=str(user.pk)
+    ).exists()
 
 
 @pytest.mark.django_db

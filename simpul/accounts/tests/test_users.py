@@ -32,7 +32,9 @@ def test_org_admin_sees_only_their_organisation(client, lksa, lksa_admin):
         reverse("accounts:membership_detail", args=[lksa.pk, other_membership.pk]),
     ):
         assert client.get(url).status_code == 404, url
-    response = client.post(reverse("accounts:membership_deactivate", args=[other_org.pk, other_membership.pk]))
+    response = client.post(
+        reverse("accounts:membership_deactivate", args=[other_org.pk, other_membership.pk])
+    )
     assert response.status_code == 404
     other_membership.refresh_from_db()
     assert other_membership.is_active
@@ -96,7 +98,9 @@ def test_deactivate_and_reactivate_membership(client, lksa, lksa_admin):
     client.post(reverse("accounts:membership_reactivate", args=[lksa.pk, member.pk]))
     member.refresh_from_db()
     assert member.is_active
-    actions = list(AuditEvent.objects.filter(target_id=str(member.pk)).values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(target_id=str(member.pk)).values_list("action", flat=True)
+    )
     assert sorted(actions) == ["accounts.membership.deactivated", "accounts.membership.reactivated"]
     event = AuditEvent.objects.get(action="accounts.membership.deactivated")
     assert event.changes == {"is_active": {"before": True, "after": False}}
@@ -106,7 +110,9 @@ def test_deactivate_and_reactivate_membership(client, lksa, lksa_admin):
 def test_nobody_can_remove_their_own_last_admin_membership(client, lksa, lksa_admin):
     own = lksa_admin.memberships.get()
     login(client, lksa_admin)
-    response = client.post(reverse("accounts:membership_deactivate", args=[lksa.pk, own.pk]), follow=True)
+    response = client.post(
+        reverse("accounts:membership_deactivate", args=[lksa.pk, own.pk]), follow=True
+    )
     assert "your own last admin membership" in response.content.decode()
     own.refresh_from_db()
     assert own.is_active

@@ -44,7 +44,10 @@ def test_worker_process_sends_the_invitation_email(settings, smtp_server):
     invitation, _token = invitation_create(
         actor=admin, organization=org, email="worker@example.test", role=Role.ORG_STAFF
     )
-    assert DBTaskResult.objects.filter(task_path="simpul.accounts.tasks.send_invitation_email").count() == 1
+    assert (
+        DBTaskResult.objects.filter(task_path="simpul.accounts.tasks.send_invitation_email").count()
+        == 1
+    )
     assert handler.messages == []  # nothing is sent by the web process itself
 
     env = {
@@ -60,9 +63,21 @@ def test_worker_process_sends_the_invitation_email(settings, smtp_server):
     }
     env.setdefault("SECRET_KEY", django_settings.SECRET_KEY)
     result = subprocess.run(
-        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload",
-         "--queue-name", "*"],
-        env=env, cwd=django_settings.BASE_DIR, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--batch",
+            "--no-startup-delay",
+            "--no-reload",
+            "--queue-name",
+            "*",
+        ],
+        env=env,
+        cwd=django_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert len(handler.messages) == 1, result.stderr[-2000:]

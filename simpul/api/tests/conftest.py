@@ -125,7 +125,10 @@ def directory(db):  # type: ignore[no-untyped-def]
         capacity_occupied=10,
     )
     return SimpleNamespace(
-        harapan=harapan, singgah=singgah, residential=residential, counselling=counselling,
+        harapan=harapan,
+        singgah=singgah,
+        residential=residential,
+        counselling=counselling,
         shelter=shelter,
         harapan_admin=make_user(Role.ORG_ADMIN, harapan),
         harapan_staff=make_user(Role.ORG_STAFF, harapan),

@@ -16,7 +16,13 @@ from simpul.testing.factories import OrganizationFactory, ServiceFactory, make_u
 pytestmark = pytest.mark.django_db
 
 PAGE_KEYS = {
-    "total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty",
+    "total_items",
+    "total_pages",
+    "page_number",
+    "size",
+    "first_page",
+    "last_page",
+    "empty",
     "contents",
 }
 
@@ -76,7 +82,8 @@ def test_organization_detail_validates_with_phones_locations_and_identifiers(
     assert address["postal_code"] == "10110"
     assert location["latitude"] == pytest.approx(-6.18)
     assert {s["name"] for s in doc["services"]} == {
-        "Pengasuhan anak dalam panti", "Konseling psikososial",
+        "Pengasuhan anak dalam panti",
+        "Konseling psikososial",
     }
 
 
@@ -105,7 +112,9 @@ def test_service_detail_validates_with_schedules_taxonomy_and_capacity(api, dire
     assert schedules["SA"]["closes_at"] == "12:00+07:00"
     terms = {(a["link_type"], a["taxonomy_term"]["code"]) for a in doc["attributes"]}
     assert terms == {
-        ("service_type", "residential-care"), ("pmks_category", "AT"), ("pmks_category", "AJ"),
+        ("service_type", "residential-care"),
+        ("pmks_category", "AT"),
+        ("pmks_category", "AJ"),
     }
     [capacity] = doc["capacities"]
     assert (capacity["maximum"], capacity["available"]) == (30, 18)
@@ -148,14 +157,23 @@ def test_pagination_30_services_10_per_page(api, outsider):
     first = _get(api, outsider, "api:hsds-service-list", per_page=10)
     assert (first["total_items"], first["total_pages"], first["page_number"]) == (30, 3, 1)
     assert (first["size"], first["first_page"], first["last_page"], first["empty"]) == (
-        10, True, False, False,
+        10,
+        True,
+        False,
+        False,
     )
     last = _get(api, outsider, "api:hsds-service-list", per_page=10, page=3)
     assert (last["page_number"], last["size"], last["first_page"], last["last_page"]) == (
-        3, 10, False, True,
+        3,
+        10,
+        False,
+        True,
     )
-    seen = {s["id"] for p in (1, 2, 3)
-            for s in _get(api, outsider, "api:hsds-service-list", per_page=10, page=p)["contents"]}
+    seen = {
+        s["id"]
+        for p in (1, 2, 3)
+        for s in _get(api, outsider, "api:hsds-service-list", per_page=10, page=p)["contents"]
+    }
     assert len(seen) == 30
     beyond = _get(api, outsider, "api:hsds-service-list", per_page=10, page=4)
     assert beyond["contents"] == [] and beyond["size"] == 0 and beyond["empty"] is False
@@ -177,10 +195,12 @@ def test_filters_search_organization_taxonomy_term_and_modified_after(api, direc
     }
     street_children = term("pmks-child", "AJ").pk
     assert ids("api:hsds-service-list", taxonomy_term_id=str(street_children)) == {
-        str(directory.residential.pk), str(directory.shelter.pk),
+        str(directory.residential.pk),
+        str(directory.shelter.pk),
     }
     assert ids("api:hsds-organization-list", taxonomy_term_id=str(street_children)) == {
-        str(directory.harapan.pk), str(directory.singgah.pk),
+        str(directory.harapan.pk),
+        str(directory.singgah.pk),
     }
     shelter_type = term("service-type", "temporary-shelter").pk
     assert ids("api:hsds-service-at-location-list", taxonomy_term_id=str(shelter_type)) == {
@@ -196,8 +216,12 @@ def test_filters_search_organization_taxonomy_term_and_modified_after(api, direc
 
 def test_invalid_parameters_are_rejected(api, directory, outsider):
     api.force_authenticate(outsider)
-    for params in ({"organization_id": "abc"}, {"per_page": 0}, {"page": "x"},
-                   {"modified_after": "yesterday"}):
+    for params in (
+        {"organization_id": "abc"},
+        {"per_page": 0},
+        {"page": "x"},
+        {"modified_after": "yesterday"},
+    ):
         response = api.get(reverse("api:hsds-service-list"), params)
         assert response.status_code == 400, params
 

@@ -62,7 +62,8 @@ def test_organization_detail_shows_public_parts_only(api, directory, outsider):
     data = api.get(_org_url(directory.harapan)).json()
     assert data["free_capacity"] == 18
     assert {s["name"] for s in data["services"]} == {
-        "Pengasuhan anak dalam panti", "Konseling psikososial",
+        "Pengasuhan anak dalam panti",
+        "Konseling psikososial",
     }
     assert len(data["locations"]) == 1 and len(data["phones"]) == 2
     assert data["accreditation"]["grade"] == "A"
@@ -72,8 +73,13 @@ def test_organization_detail_shows_public_parts_only(api, directory, outsider):
 
 
 def test_unauthenticated_requests_are_refused(api, directory):
-    for url in (reverse("api:organization-list"), _org_url(directory.harapan),
-                reverse("api:service-list"), reverse("api:region-list"), reverse("api:me")):
+    for url in (
+        reverse("api:organization-list"),
+        _org_url(directory.harapan),
+        reverse("api:service-list"),
+        reverse("api:region-list"),
+        reverse("api:me"),
+    ):
         response = api.get(url)
         assert response.status_code == 401, url
         assert response["WWW-Authenticate"] == "Token"
@@ -84,8 +90,11 @@ def test_org_admin_can_patch_own_organization(api, directory):
     api.force_authenticate(directory.harapan_admin)
     response = api.patch(
         _org_url(directory.harapan),
-        {"description": "Deskripsi baru", "email": "baru@harapan.example.test",
-         "phones": ["0813-1111-2222"]},
+        {
+            "description": "Deskripsi baru",
+            "email": "baru@harapan.example.test",
+            "phones": ["0813-1111-2222"],
+        },
         format="json",
     )
     assert response.status_code == 200, response.content
@@ -157,7 +166,10 @@ def test_service_list_filters_and_detail(api, directory, outsider):
     assert _ids(api.get(url, {"status": "temporarily closed"})) == {str(directory.counselling.pk)}
     data = api.get(reverse("api:service-detail", args=[directory.residential.pk])).json()
     assert data["capacity"] == {
-        "total": 30, "occupied": 12, "free": 18, "updated_at": data["capacity"]["updated_at"]
+        "total": 30,
+        "occupied": 12,
+        "free": 18,
+        "updated_at": data["capacity"]["updated_at"],
     }
     assert {c["code"] for c in data["categories_served"]} == {"AT", "AJ"}
     assert len(data["schedules"]) == 6 and len(data["locations"]) == 1
@@ -181,7 +193,8 @@ def test_capacity_post_by_staff_records_history(api, directory):
     service = directory.residential
     api.force_authenticate(directory.harapan_staff)
     response = api.post(
-        _capacity_url(service), {"total": 30, "occupied": 25, "note": "Penerimaan baru"},
+        _capacity_url(service),
+        {"total": 30, "occupied": 25, "note": "Penerimaan baru"},
         format="json",
     )
     assert response.status_code == 201, response.content
@@ -252,12 +265,14 @@ def test_region_detail_and_list_filters(api, outsider):
 # --- me and authentication --------------------------------------------------------------------
 def test_me_shows_user_and_memberships(api, directory):
     sudin = OrganizationFactory(
-        name="Suku Dinas Sosial Jakarta Pusat", org_type=OrganizationType.SUDINSOS,
+        name="Suku Dinas Sosial Jakarta Pusat",
+        org_type=OrganizationType.SUDINSOS,
         jurisdiction=Region.objects.get(code="31.71"),
     )
     user = make_user(Role.CASE_WORKER, sudin)
-    Membership.objects.create(user=user, organization=directory.harapan, role=Role.ORG_STAFF,
-                              is_primary=False)
+    Membership.objects.create(
+        user=user, organization=directory.harapan, role=Role.ORG_STAFF, is_primary=False
+    )
     api.force_authenticate(user)
     data = api.get(reverse("api:me")).json()
     assert data["id"] == str(user.pk) and data["email"] == user.email
@@ -275,7 +290,9 @@ def test_token_authentication_works(api, directory):
     assert response.status_code == 200
     assert response.json()["email"] == directory.harapan_staff.email
     response = api.post(
-        _capacity_url(directory.residential), {"total": 30, "occupied": 13}, format="json",
+        _capacity_url(directory.residential),
+        {"total": 30, "occupied": 13},
+        format="json",
         HTTP_AUTHORIZATION=f"Token {token.key}",
     )
     assert response.status_code == 201

@@ -12,11 +12,21 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 PATHS = [
-    "/api/v1/organizations/", "/api/v1/organizations/{id}/", "/api/v1/services/",
-    "/api/v1/services/{id}/", "/api/v1/services/{id}/capacity/", "/api/v1/regions/",
-    "/api/v1/regions/{code}/", "/api/v1/regions/{code}/children/", "/api/v1/me/",
-    "/api/v1/hsds/", "/api/v1/hsds/organizations", "/api/v1/hsds/organizations/{id}",
-    "/api/v1/hsds/services", "/api/v1/hsds/services/{id}", "/api/v1/hsds/service_at_locations",
+    "/api/v1/organizations/",
+    "/api/v1/organizations/{id}/",
+    "/api/v1/services/",
+    "/api/v1/services/{id}/",
+    "/api/v1/services/{id}/capacity/",
+    "/api/v1/regions/",
+    "/api/v1/regions/{code}/",
+    "/api/v1/regions/{code}/children/",
+    "/api/v1/me/",
+    "/api/v1/hsds/",
+    "/api/v1/hsds/organizations",
+    "/api/v1/hsds/organizations/{id}",
+    "/api/v1/hsds/services",
+    "/api/v1/hsds/services/{id}",
+    "/api/v1/hsds/service_at_locations",
     "/api/v1/hsds/service_at_locations/{id}",
 ]
 

@@ -22,7 +22,8 @@ def full_clean(instance: models.Model, exclude: list[str] | None = None) -> None
     """``full_clean()`` that turns Django's ValidationError into an ApplicationError."""
     # Nullable references left empty (e.g. created_by of a system action) are not "required".
     empty_nullable = [
-        f.name for f in instance._meta.concrete_fields
+        f.name
+        for f in instance._meta.concrete_fields
         if f.null and f.is_relation and getattr(instance, f.attname) is None
     ]
     try:

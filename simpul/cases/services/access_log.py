@@ -22,9 +22,15 @@ if TYPE_CHECKING:
 def _write(*, user: User, case: Case, action: str, reason: str = "") -> AccessLog:
     org = acting_organization(user)
     return AccessLog.objects.create(
-        user=user, user_email=user.email, organization_name=org.name if org else "",
-        action=action, child_id=str(case.child_id), target_type=ContentType.objects.get_for_model(Case),
-        target_id=str(case.pk), target_repr=case.case_number, reason=reason[:255],
+        user=user,
+        user_email=user.email,
+        organization_name=org.name if org else "",
+        action=action,
+        child_id=str(case.child_id),
+        target_type=ContentType.objects.get_for_model(Case),
+        target_id=str(case.pk),
+        target_repr=case.case_number,
+        reason=reason[:255],
         ip_address=request_context.current().ip_address,
     )
 
@@ -50,4 +56,6 @@ def case_restricted_open(*, user: User, case: Case, reason: str) -> AccessLog:
             _("Give the reason for opening this restricted case (at least 10 characters)."),
             extra={"fields": {"reason": [_("Too short.")]}},
         )
-    return _write(user=user, case=case, action=AccessLog.Action.OPEN_RESTRICTED, reason=reason.strip())
+    return _write(
+        user=user, case=case, action=AccessLog.Action.OPEN_RESTRICTED, reason=reason.strip()
+    )

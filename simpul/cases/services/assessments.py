@@ -37,12 +37,19 @@ def _validate(kind: str, form_version: str, data: dict[str, Any]) -> dict[str, A
     try:
         form_cls = assessment_forms.form_class(kind, form_version)
     except KeyError as exc:
-        raise ApplicationError(_("Unknown assessment form “%(form)s”.") % {"form": form_version}) from exc
+        raise ApplicationError(
+            _("Unknown assessment form “%(form)s”.") % {"form": form_version}
+        ) from exc
     form = form_cls(data=data)
     if not form.is_valid():
         fields = {k: [str(m) for m in v] for k, v in form.errors.items()}
         raise ApplicationError(
-            _("Some answers are missing or invalid: %(fields)s.") % {"fields": ", ".join(str(form.fields[k].label) if k in form.fields else k for k in fields)},
+            _("Some answers are missing or invalid: %(fields)s.")
+            % {
+                "fields": ", ".join(
+                    str(form.fields[k].label) if k in form.fields else k for k in fields
+                )
+            },
             extra={"fields": fields},
         )
     return form.json_data()
@@ -50,7 +57,12 @@ def _validate(kind: str, form_version: str, data: dict[str, Any]) -> dict[str, A
 
 @transaction.atomic
 def assessment_save(
-    *, actor: User, case: Case, kind: str, data: dict[str, Any], assessment: Assessment | None = None,
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    data: dict[str, Any],
+    assessment: Assessment | None = None,
     form_version: str | None = None,
 ) -> Assessment:
     """Save answers: in place for a draft/returned assessment, else as a new version."""
@@ -61,7 +73,9 @@ def assessment_save(
     if assessment is not None and (assessment.case_id != case.pk or assessment.kind != kind):
         raise ApplicationError(_("The assessment does not belong to this case."))
     if assessment is None:
-        assessment = case.assessments.filter(kind=kind, status__in=EDITABLE).order_by("-version").first()
+        assessment = (
+            case.assessments.filter(kind=kind, status__in=EDITABLE).order_by("-version").first()
+        )
     if assessment is not None and assessment.status in EDITABLE:
         form_version = assessment.form_version if form_version is None else form_version
         before = dict(assessment.data)
@@ -70,21 +84,44 @@ def assessment_save(
         assessment.author = actor
         full_clean(assessment)
         assessment.save()
-        changes = {k: {"before": before.get(k), "after": v} for k, v in assessment.data.items() if before.get(k) != v}
-        case_audit(actor=actor, action="cases.assessment.updated", case=case, target=assessment, changes=changes,
-                   data={"kind": kind, "version": assessment.version})
+        changes = {
+            k: {"before": before.get(k), "after": v}
+            for k, v in assessment.data.items()
+            if before.get(k) != v
+        }
+        case_audit(
+            actor=actor,
+            action="cases.assessment.updated",
+            case=case,
+            target=assessment,
+            changes=changes,
+            data={"kind": kind, "version": assessment.version},
+        )
         return assessment
     form_version = form_version or assessment_forms.CURRENT[kind]
     version = (case.assessments.filter(kind=kind).aggregate(m=Max("version"))["m"] or 0) + 1
     new = Assessment(
-        case=case, kind=kind, version=version, form_version=form_version,
-        data=_validate(kind, form_version, data), author=actor,
+        case=case,
+        kind=kind,
+        version=version,
+        form_version=form_version,
+        data=_validate(kind, form_version, data),
+        author=actor,
     )
     full_clean(new)
     new.save()
-    case_audit(actor=actor, action="cases.assessment.created", case=case, target=new,
-               data={"kind": kind, "version": version, "form_version": form_version,
-                     "supersedes": str(assessment.pk) if assessment else None})
+    case_audit(
+        actor=actor,
+        action="cases.assessment.created",
+        case=case,
+        target=new,
+        data={
+            "kind": kind,
+            "version": version,
+            "form_version": form_version,
+            "supersedes": str(assessment.pk) if assessment else None,
+        },
+    )
     return new
 
 
@@ -107,14 +144,24 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
         sla.deadline_meet(case=case, milestone=Milestone.FULL_ASSESSMENT, at=now)
     elif assessment.kind == Assessment.Kind.REVIEW:
         sla.deadline_meet(case=case, milestone=Milestone.REVIEW, at=now)
-    case_audit(actor=actor, action="cases.assessment.submitted", case=case, target=assessment,
-               changes={"status": {"before": "draft", "after": "submitted"}},
-               data={"kind": assessment.kind, "version": assessment.version})
+    case_audit(
+        actor=actor,
+        action="cases.assessment.submitted",
+        case=case,
+        target=assessment,
+        changes={"status": {"before": "draft", "after": "submitted"}},
+        data={"kind": assessment.kind, "version": assessment.version},
+    )
     proposed = assessment.data.get("risk_level_proposed")
     if assessment.kind == Assessment.Kind.INITIAL and proposed and proposed != case.risk_level:
         from simpul.cases.services.workflow import case_set_risk
 
-        case_set_risk(actor=actor, case=case, level=proposed, reason=str(_("Proposed by the initial assessment")))
+        case_set_risk(
+            actor=actor,
+            case=case,
+            level=proposed,
+            reason=str(_("Proposed by the initial assessment")),
+        )
     return assessment
 
 
@@ -132,9 +179,14 @@ def _decide(actor: User, assessment: Assessment, status: str, note: str, action:
     assessment.decision_note = note
     full_clean(assessment)
     assessment.save()
-    case_audit(actor=actor, action=action, case=case, target=assessment,
-               changes={"status": {"before": before, "after": status}},
-               data={"kind": assessment.kind, "version": assessment.version, "note": note})
+    case_audit(
+        actor=actor,
+        action=action,
+        case=case,
+        target=assessment,
+        changes={"status": {"before": before, "after": status}},
+        data={"kind": assessment.kind, "version": assessment.version, "note": note},
+    )
     return assessment
 
 
@@ -146,5 +198,8 @@ def assessment_approve(*, actor: User, assessment: Assessment, note: str = "") -
 @transaction.atomic
 def assessment_return(*, actor: User, assessment: Assessment, note: str) -> Assessment:
     if not note.strip():
-        raise ApplicationError(_("Say what must change before approval."), extra={"fields": {"note": [_("This field is required.")]}})
+        raise ApplicationError(
+            _("Say what must change before approval."),
+            extra={"fields": {"note": [_("This field is required.")]}},
+        )
     return _decide(actor, assessment, Assessment.Status.RETURNED, note, "cases.assessment.returned")

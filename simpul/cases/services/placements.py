@@ -43,23 +43,37 @@ def _capacity_actor(actor: User | None, organization: Organization) -> User | No
 
 @transaction.atomic
 def placement_start(
-    *, actor: User, case: Case, organization: Organization, service: Service | None, start_date: dt.date,
-    review_due: dt.date, gatekeeping_note: str,
+    *,
+    actor: User,
+    case: Case,
+    organization: Organization,
+    service: Service | None,
+    start_date: dt.date,
+    review_due: dt.date,
+    gatekeeping_note: str,
 ) -> Placement:
     require_edit(actor, case)
     lock(case)
     require_not_closed(case)
     if not gatekeeping_note.strip():
         raise ApplicationError(
-            _("Record which family-based options were considered before a placement (SNPA gatekeeping)."),
+            _(
+                "Record which family-based options were considered before a placement (SNPA gatekeeping)."
+            ),
             extra={"fields": {"gatekeeping_note": [_("This field is required.")]}},
         )
     if review_due <= start_date:
-        raise ApplicationError(_("The review must be due after the start."), extra={"fields": {"review_due": [_("After the start date.")]}})
+        raise ApplicationError(
+            _("The review must be due after the start."),
+            extra={"fields": {"review_due": [_("After the start date.")]}},
+        )
     if case.placements.filter(end_date__isnull=True).exists():
         raise ApplicationError(_("The child is still placed elsewhere; end that placement first."))
     if service is not None and service.organization_id != organization.pk:
-        raise ApplicationError(_("The service belongs to another organisation."), extra={"fields": {"service": [_("Not a service of this organisation.")]}})
+        raise ApplicationError(
+            _("The service belongs to another organisation."),
+            extra={"fields": {"service": [_("Not a service of this organisation.")]}},
+        )
     sharing_check(case=case, organization=organization)
     if service is not None:
         service = Service.objects.select_for_update().get(pk=service.pk)
@@ -68,45 +82,79 @@ def placement_start(
             if free <= 0:
                 raise ApplicationError(
                     _("%(service)s is full (%(occupied)s of %(total)s places taken).")
-                    % {"service": service.name, "occupied": service.capacity_occupied, "total": service.capacity_total},
+                    % {
+                        "service": service.name,
+                        "occupied": service.capacity_occupied,
+                        "total": service.capacity_total,
+                    },
                     extra={"fields": {"service": [_("No free place.")]}},
                 )
             service_capacity_update(
-                actor=_capacity_actor(actor, organization), service=service, total=service.capacity_total,
-                occupied=(service.capacity_occupied or 0) + 1, note=f"{_('Placement')} {case.case_number}",
+                actor=_capacity_actor(actor, organization),
+                service=service,
+                total=service.capacity_total,
+                occupied=(service.capacity_occupied or 0) + 1,
+                note=f"{_('Placement')} {case.case_number}",
             )
     placement = Placement(
-        case=case, organization=organization, service=service, start_date=start_date, review_due=review_due,
-        gatekeeping_note=gatekeeping_note, decided_by=actor,
+        case=case,
+        organization=organization,
+        service=service,
+        start_date=start_date,
+        review_due=review_due,
+        gatekeeping_note=gatekeeping_note,
+        decided_by=actor,
     )
     full_clean(placement)
     placement.save()
     assignment_ensure(case=case, organization=organization, kind=CaseAssignment.Kind.PLACEMENT)
     task = CaseTask(
-        case=case, kind=CaseTask.Kind.PLACEMENT_REVIEW, due_on=review_due,
+        case=case,
+        kind=CaseTask.Kind.PLACEMENT_REVIEW,
+        due_on=review_due,
         title=str(_("Review the placement at %(org)s") % {"org": organization.name}),
     )
     full_clean(task)
     task.save()
-    case_audit(actor=actor, action="cases.placement.started", case=case, target=placement,
-               data={"organization_id": str(organization.pk), "service_id": str(service.pk) if service else None,
-                     "start_date": start_date, "review_due": review_due})
+    case_audit(
+        actor=actor,
+        action="cases.placement.started",
+        case=case,
+        target=placement,
+        data={
+            "organization_id": str(organization.pk),
+            "service_id": str(service.pk) if service else None,
+            "start_date": start_date,
+            "review_due": review_due,
+        },
+    )
     return placement
 
 
 @transaction.atomic
-def placement_end(*, actor: User, placement: Placement, end_date: dt.date, reason: str) -> Placement:
+def placement_end(
+    *, actor: User, placement: Placement, end_date: dt.date, reason: str
+) -> Placement:
     case = placement.case
     require_edit(actor, case)
     placement = Placement.objects.select_for_update().get(pk=placement.pk)
     if placement.end_date is not None:
         raise ApplicationError(_("This placement has already ended."))
     if end_date < placement.start_date:
-        raise ApplicationError(_("The end cannot be before the start."), extra={"fields": {"end_date": [_("Before the start date.")]}})
+        raise ApplicationError(
+            _("The end cannot be before the start."),
+            extra={"fields": {"end_date": [_("Before the start date.")]}},
+        )
     if end_date > timezone.localdate():
-        raise ApplicationError(_("The date cannot be in the future."), extra={"fields": {"end_date": [_("In the future.")]}})
+        raise ApplicationError(
+            _("The date cannot be in the future."),
+            extra={"fields": {"end_date": [_("In the future.")]}},
+        )
     if not reason.strip():
-        raise ApplicationError(_("Say why the placement ends."), extra={"fields": {"reason": [_("This field is required.")]}})
+        raise ApplicationError(
+            _("Say why the placement ends."),
+            extra={"fields": {"reason": [_("This field is required.")]}},
+        )
     placement.end_date = end_date
     placement.end_reason = reason[:255]
     full_clean(placement)
@@ -115,15 +163,30 @@ def placement_end(*, actor: User, placement: Placement, end_date: dt.date, reaso
         service = Service.objects.select_for_update().get(pk=placement.service_id)
         if service.capacity_total is not None and (service.capacity_occupied or 0) > 0:
             service_capacity_update(
-                actor=_capacity_actor(actor, placement.organization), service=service, total=service.capacity_total,
-                occupied=service.capacity_occupied - 1, note=f"{_('Placement ended')} {case.case_number}",
+                actor=_capacity_actor(actor, placement.organization),
+                service=service,
+                total=service.capacity_total,
+                occupied=service.capacity_occupied - 1,
+                note=f"{_('Placement ended')} {case.case_number}",
             )
     now = timezone.now()
-    if not case.placements.filter(organization=placement.organization, end_date__isnull=True).exists():
+    if not case.placements.filter(
+        organization=placement.organization, end_date__isnull=True
+    ).exists():
         case.assignments.filter(
-            organization=placement.organization, kind=CaseAssignment.Kind.PLACEMENT, ended_at__isnull=True
+            organization=placement.organization,
+            kind=CaseAssignment.Kind.PLACEMENT,
+            ended_at__isnull=True,
         ).update(ended_at=now, updated_at=now)
-    case.tasks.filter(kind=CaseTask.Kind.PLACEMENT_REVIEW, done_at__isnull=True).update(done_at=now, done_by=actor, updated_at=now)
-    case_audit(actor=actor, action="cases.placement.ended", case=case, target=placement,
-               changes={"end_date": {"before": None, "after": end_date.isoformat()}}, data={"reason": reason})
+    case.tasks.filter(kind=CaseTask.Kind.PLACEMENT_REVIEW, done_at__isnull=True).update(
+        done_at=now, done_by=actor, updated_at=now
+    )
+    case_audit(
+        actor=actor,
+        action="cases.placement.ended",
+        case=case,
+        target=placement,
+        changes={"end_date": {"before": None, "after": end_date.isoformat()}},
+        data={"reason": reason},
+    )
     return placement

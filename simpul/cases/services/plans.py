@@ -69,14 +69,23 @@ def _require_sharing_allowed(child: Child, organization: Organization) -> None:
 
 def assignment_ensure(*, case: Case, organization: Organization, kind: str) -> CaseAssignment:
     """An active assignment of ``organization`` on the case (partner visibility), created once."""
-    existing = case.assignments.filter(organization=organization, kind=kind, ended_at__isnull=True).first()
+    existing = case.assignments.filter(
+        organization=organization, kind=kind, ended_at__isnull=True
+    ).first()
     if existing:
         return existing
-    assignment = CaseAssignment(case=case, organization=organization, kind=kind, started_at=timezone.now())
+    assignment = CaseAssignment(
+        case=case, organization=organization, kind=kind, started_at=timezone.now()
+    )
     full_clean(assignment)
     assignment.save()
-    case_audit(actor=None, action="cases.assignment.started", case=case, target=assignment,
-               data={"organization_id": str(organization.pk), "kind": kind})
+    case_audit(
+        actor=None,
+        action="cases.assignment.started",
+        case=case,
+        target=assignment,
+        data={"organization_id": str(organization.pk), "kind": kind},
+    )
     return assignment
 
 
@@ -88,13 +97,28 @@ def assignment_end(*, assignment: CaseAssignment, actor: User | None, reason: st
     data = {"organization_id": str(assignment.organization_id), "kind": assignment.kind}
     if reason:
         data["reason"] = reason
-    case_audit(actor=actor, action="cases.assignment.ended", case=assignment.case, target=assignment, data=data)
+    case_audit(
+        actor=actor,
+        action="cases.assignment.ended",
+        case=assignment.case,
+        target=assignment,
+        data=data,
+    )
     forget_access(assignment.case)
 
 
 # What staff of the responsible organisation may set; cancelling is the case team's decision.
-PARTNER_ACTION_STATUSES = (PlanAction.Status.PLANNED, PlanAction.Status.IN_PROGRESS, PlanAction.Status.DONE)
-LIVE_PLANS = (CasePlan.Status.DRAFT, CasePlan.Status.SUBMITTED, CasePlan.Status.RETURNED, CasePlan.Status.APPROVED)
+PARTNER_ACTION_STATUSES = (
+    PlanAction.Status.PLANNED,
+    PlanAction.Status.IN_PROGRESS,
+    PlanAction.Status.DONE,
+)
+LIVE_PLANS = (
+    CasePlan.Status.DRAFT,
+    CasePlan.Status.SUBMITTED,
+    CasePlan.Status.RETURNED,
+    CasePlan.Status.APPROVED,
+)
 ENDED_CASE = (CaseStatus.CLOSED, CaseStatus.AFTERCARE)
 
 
@@ -112,7 +136,9 @@ def plan_assignments_sync(*, case: Case, actor: User | None = None) -> None:
             .exclude(responsible_organization_id=case.lead_organization_id)
             .values_list("responsible_organization_id", flat=True)
         )
-    active = list(case.assignments.filter(kind=CaseAssignment.Kind.PLAN_ACTION, ended_at__isnull=True))
+    active = list(
+        case.assignments.filter(kind=CaseAssignment.Kind.PLAN_ACTION, ended_at__isnull=True)
+    )
     for assignment in active:
         if assignment.organization_id not in wanted:
             assignment_end(assignment=assignment, actor=actor)
@@ -124,7 +150,9 @@ def plan_assignments_sync(*, case: Case, actor: User | None = None) -> None:
             sharing_check(case=case, organization=organization)
         except ApplicationError:
             continue  # consent withdrawn since: the organisation stays without access
-        assignment_ensure(case=case, organization=organization, kind=CaseAssignment.Kind.PLAN_ACTION)
+        assignment_ensure(
+            case=case, organization=organization, kind=CaseAssignment.Kind.PLAN_ACTION
+        )
 
 
 def sharing_withdrawn(*, child: Child, actor: User | None) -> dict[str, int]:
@@ -139,7 +167,9 @@ def sharing_withdrawn(*, child: Child, actor: User | None) -> dict[str, int]:
     out = {"ended": 0, "tasks": 0}
     today = timezone.localdate()
     for case in Case.objects.filter(child=child).exclude(status__in=ENDED_CASE):
-        for assignment in case.assignments.filter(ended_at__isnull=True).select_related("organization"):
+        for assignment in case.assignments.filter(ended_at__isnull=True).select_related(
+            "organization"
+        ):
             organization = assignment.organization
             if organization.is_government_social or sharing_allowed(case.child, organization):
                 continue
@@ -148,17 +178,35 @@ def sharing_withdrawn(*, child: Child, actor: User | None) -> dict[str, int]:
                 out["ended"] += 1
             else:
                 task = CaseTask.objects.create(
-                    case=case, kind=CaseTask.Kind.OTHER, due_on=today + dt.timedelta(days=3),
+                    case=case,
+                    kind=CaseTask.Kind.OTHER,
+                    due_on=today + dt.timedelta(days=3),
                     title=str(
-                        (_("Consent to share with %(org)s was withdrawn, but it leads the case: record a legal basis "
-                           "or transfer the case.") if assignment.kind == CaseAssignment.Kind.LEAD
-                         else _("Consent to share with %(org)s was withdrawn, but the child is placed there: record a "
-                                "legal basis or end the placement."))
-                        % {"org": organization.name})[:255],
+                        (
+                            _(
+                                "Consent to share with %(org)s was withdrawn, but it leads the case: record a legal basis "
+                                "or transfer the case."
+                            )
+                            if assignment.kind == CaseAssignment.Kind.LEAD
+                            else _(
+                                "Consent to share with %(org)s was withdrawn, but the child is placed there: record a "
+                                "legal basis or end the placement."
+                            )
+                        )
+                        % {"org": organization.name}
+                    )[:255],
                 )
-                case_audit(actor=actor, action="cases.task.opened", case=case, target=task,
-                           data={"organization_id": str(organization.pk), "kind": assignment.kind,
-                                 "reason": "sharing_withdrawn"})
+                case_audit(
+                    actor=actor,
+                    action="cases.task.opened",
+                    case=case,
+                    target=task,
+                    data={
+                        "organization_id": str(organization.pk),
+                        "kind": assignment.kind,
+                        "reason": "sharing_withdrawn",
+                    },
+                )
                 out["tasks"] += 1
     return out
 
@@ -166,7 +214,9 @@ def sharing_withdrawn(*, child: Child, actor: User | None) -> dict[str, int]:
 # --- plans ------------------------------------------------------------------------------------
 def _editable(plan: CasePlan) -> None:
     if plan.status not in EDITABLE:
-        raise ApplicationError(_("Only a draft or returned plan can be changed; start a new version instead."))
+        raise ApplicationError(
+            _("Only a draft or returned plan can be changed; start a new version instead.")
+        )
 
 
 @transaction.atomic
@@ -175,23 +225,40 @@ def plan_create(*, actor: User, case: Case, summary: str = "") -> CasePlan:
     require_edit(actor, case)
     require_not_closed(case)
     if case.plans.filter(status__in=[*EDITABLE, CasePlan.Status.SUBMITTED]).exists():
-        raise ApplicationError(_("The case already has a plan being written or waiting for approval."))
+        raise ApplicationError(
+            _("The case already has a plan being written or waiting for approval.")
+        )
     previous = case.plans.filter(status=CasePlan.Status.APPROVED).order_by("-version").first()
     version = (case.plans.aggregate(m=Max("version"))["m"] or 0) + 1
-    plan = CasePlan(case=case, version=version, summary=summary or (previous.summary if previous else ""), author=actor)
+    plan = CasePlan(
+        case=case,
+        version=version,
+        summary=summary or (previous.summary if previous else ""),
+        author=actor,
+    )
     full_clean(plan)
     plan.save()
     if previous is not None:
         for goal in previous.goals.prefetch_related("actions"):
-            new_goal = PlanGoal.objects.create(plan=plan, description=goal.description, achieved_at=goal.achieved_at)
+            new_goal = PlanGoal.objects.create(
+                plan=plan, description=goal.description, achieved_at=goal.achieved_at
+            )
             for action in goal.actions.all():
                 PlanAction.objects.create(
-                    goal=new_goal, description=action.description, service_type=action.service_type,
-                    responsible_organization=action.responsible_organization, due_date=action.due_date,
+                    goal=new_goal,
+                    description=action.description,
+                    service_type=action.service_type,
+                    responsible_organization=action.responsible_organization,
+                    due_date=action.due_date,
                     status=action.status,
                 )
-    case_audit(actor=actor, action="cases.plan.created", case=case, target=plan,
-               data={"version": version, "copied_from": str(previous.pk) if previous else None})
+    case_audit(
+        actor=actor,
+        action="cases.plan.created",
+        case=case,
+        target=plan,
+        data={"version": version, "copied_from": str(previous.pk) if previous else None},
+    )
     return plan
 
 
@@ -203,7 +270,13 @@ def plan_update(*, actor: User, plan: CasePlan, summary: str) -> CasePlan:
     plan.summary = summary
     full_clean(plan)
     plan.save()
-    case_audit(actor=actor, action="cases.plan.updated", case=plan.case, target=plan, changes=diff(before, snapshot(plan, ["summary"])))
+    case_audit(
+        actor=actor,
+        action="cases.plan.updated",
+        case=plan.case,
+        target=plan,
+        changes=diff(before, snapshot(plan, ["summary"])),
+    )
     return plan
 
 
@@ -214,13 +287,24 @@ def plan_goal_add(*, actor: User, plan: CasePlan, description: str) -> PlanGoal:
     goal = PlanGoal(plan=plan, description=description)
     full_clean(goal)
     goal.save()
-    case_audit(actor=actor, action="cases.plan.goal_added", case=plan.case, target=goal, data={"plan_id": str(plan.pk)})
+    case_audit(
+        actor=actor,
+        action="cases.plan.goal_added",
+        case=plan.case,
+        target=goal,
+        data={"plan_id": str(plan.pk)},
+    )
     return goal
 
 
 @transaction.atomic
 def plan_action_add(
-    *, actor: User, goal: PlanGoal, description: str, responsible_organization: Organization, due_date: dt.date,
+    *,
+    actor: User,
+    goal: PlanGoal,
+    description: str,
+    responsible_organization: Organization,
+    due_date: dt.date,
     service_type: TaxonomyTerm | None = None,
 ) -> PlanAction:
     """An action of a goal. A partner organisation responsible for it is assigned to the case
@@ -232,14 +316,30 @@ def plan_action_add(
     if service_type is not None and service_type.taxonomy != TaxonomyTerm.Taxonomy.SERVICE_TYPE:
         raise ApplicationError(_("The service type is not a term of the service-type vocabulary."))
     sharing_check(case=case, organization=responsible_organization)
-    action = PlanAction(goal=goal, description=description, responsible_organization=responsible_organization,
-                        due_date=due_date, service_type=service_type)
+    action = PlanAction(
+        goal=goal,
+        description=description,
+        responsible_organization=responsible_organization,
+        due_date=due_date,
+        service_type=service_type,
+    )
     full_clean(action)
     action.save()
     if responsible_organization.pk != case.lead_organization_id:
-        assignment_ensure(case=case, organization=responsible_organization, kind=CaseAssignment.Kind.PLAN_ACTION)
-    case_audit(actor=actor, action="cases.plan.action_added", case=case, target=action,
-               data={"plan_id": str(plan.pk), "organization_id": str(responsible_organization.pk), "due_date": due_date})
+        assignment_ensure(
+            case=case, organization=responsible_organization, kind=CaseAssignment.Kind.PLAN_ACTION
+        )
+    case_audit(
+        actor=actor,
+        action="cases.plan.action_added",
+        case=case,
+        target=action,
+        data={
+            "plan_id": str(plan.pk),
+            "organization_id": str(responsible_organization.pk),
+            "due_date": due_date,
+        },
+    )
     return action
 
 
@@ -257,12 +357,19 @@ def plan_action_set_status(*, actor: User, action: PlanAction, status: str) -> P
     if action.goal.plan.status != CasePlan.Status.APPROVED:
         raise ApplicationError(_("Only actions of the approved plan are carried out and updated."))
     if own and not access.can_edit and status not in PARTNER_ACTION_STATUSES:
-        raise ApplicationError(_("Only the case team can cancel an action; tell them why it cannot be done."))
+        raise ApplicationError(
+            _("Only the case team can cancel an action; tell them why it cannot be done.")
+        )
     before = action.status
     action.status = status
     action.save(update_fields=["status", "updated_at"])
-    case_audit(actor=actor, action="cases.plan.action_status", case=case, target=action,
-               changes={"status": {"before": before, "after": status}})
+    case_audit(
+        actor=actor,
+        action="cases.plan.action_status",
+        case=case,
+        target=action,
+        changes={"status": {"before": before, "after": status}},
+    )
     plan_assignments_sync(case=case, actor=actor)
     return action
 
@@ -275,13 +382,21 @@ def plan_submit(*, actor: User, plan: CasePlan) -> CasePlan:
     if not plan.goals.exists():
         raise ApplicationError(_("Add at least one goal before submitting the plan."))
     if PlanGoal.objects.filter(plan=plan, actions__isnull=True).exists():
-        raise ApplicationError(_("Every goal needs at least one action before the plan is submitted."))
+        raise ApplicationError(
+            _("Every goal needs at least one action before the plan is submitted.")
+        )
     before = plan.status
     plan.status = CasePlan.Status.SUBMITTED
     plan.submitted_at = timezone.now()
     plan.save(update_fields=["status", "submitted_at", "updated_at"])
-    case_audit(actor=actor, action="cases.plan.submitted", case=plan.case, target=plan,
-               changes={"status": {"before": before, "after": plan.status}}, data={"version": plan.version})
+    case_audit(
+        actor=actor,
+        action="cases.plan.submitted",
+        case=plan.case,
+        target=plan,
+        changes={"status": {"before": before, "after": plan.status}},
+        data={"version": plan.version},
+    )
     return plan
 
 
@@ -295,17 +410,28 @@ def plan_approve(*, actor: User, plan: CasePlan, note: str = "") -> CasePlan:
     require_approve(actor, case)
     if plan.status != CasePlan.Status.SUBMITTED:
         raise ApplicationError(_("Only a submitted plan can be approved."))
-    if not case.assessments.filter(kind=Assessment.Kind.FULL, status=Assessment.Status.APPROVED).exists():
+    if not case.assessments.filter(
+        kind=Assessment.Kind.FULL, status=Assessment.Status.APPROVED
+    ).exists():
         raise ApplicationError(_("Approve the full assessment before the plan."))
-    if case.status not in (CaseStatus.FULL_ASSESSMENT, CaseStatus.IMPLEMENTATION, CaseStatus.REVIEW,
-                           CaseStatus.REINTEGRATION, CaseStatus.PLAN_APPROVED):
+    if case.status not in (
+        CaseStatus.FULL_ASSESSMENT,
+        CaseStatus.IMPLEMENTATION,
+        CaseStatus.REVIEW,
+        CaseStatus.REINTEGRATION,
+        CaseStatus.PLAN_APPROVED,
+    ):
         raise ApplicationError(
-            _("A plan can be approved when the case is in full assessment or later (now: “%(status)s”).")
+            _(
+                "A plan can be approved when the case is in full assessment or later (now: “%(status)s”)."
+            )
             % {"status": case.get_status_display()}
         )
     now = timezone.now()
     superseded = list(case.plans.filter(status=CasePlan.Status.APPROVED).exclude(pk=plan.pk))
-    case.plans.filter(pk__in=[p.pk for p in superseded]).update(status=CasePlan.Status.SUPERSEDED, updated_at=now)
+    case.plans.filter(pk__in=[p.pk for p in superseded]).update(
+        status=CasePlan.Status.SUPERSEDED, updated_at=now
+    )
     plan.status = CasePlan.Status.APPROVED
     plan.decided_by = actor
     plan.decided_at = now
@@ -313,12 +439,22 @@ def plan_approve(*, actor: User, plan: CasePlan, note: str = "") -> CasePlan:
     full_clean(plan)
     plan.save()
     sla.deadline_meet(case=case, milestone=Milestone.CASE_PLAN, at=now)
-    case_audit(actor=actor, action="cases.plan.approved", case=case, target=plan,
-               changes={"status": {"before": "submitted", "after": "approved"}},
-               data={"version": plan.version, "note": note, "superseded": [str(p.pk) for p in superseded]})
+    case_audit(
+        actor=actor,
+        action="cases.plan.approved",
+        case=case,
+        target=plan,
+        changes={"status": {"before": "submitted", "after": "approved"}},
+        data={"version": plan.version, "note": note, "superseded": [str(p.pk) for p in superseded]},
+    )
     if case.status == CaseStatus.FULL_ASSESSMENT:
-        _transition(actor=actor, case=case, to_status=CaseStatus.PLAN_APPROVED,
-                    reason=str(_("Plan version %(v)s approved") % {"v": plan.version}), route=ROUTE_PLAN_APPROVE)
+        _transition(
+            actor=actor,
+            case=case,
+            to_status=CaseStatus.PLAN_APPROVED,
+            reason=str(_("Plan version %(v)s approved") % {"v": plan.version}),
+            route=ROUTE_PLAN_APPROVE,
+        )
     sla.review_deadline_schedule(case=case, base=now)
     plan_assignments_sync(case=case, actor=actor)
     return plan
@@ -330,14 +466,23 @@ def plan_return(*, actor: User, plan: CasePlan, note: str) -> CasePlan:
     if plan.status != CasePlan.Status.SUBMITTED:
         raise ApplicationError(_("Only a submitted plan can be returned."))
     if not note.strip():
-        raise ApplicationError(_("Say what must change before approval."), extra={"fields": {"note": [_("This field is required.")]}})
+        raise ApplicationError(
+            _("Say what must change before approval."),
+            extra={"fields": {"note": [_("This field is required.")]}},
+        )
     plan.status = CasePlan.Status.RETURNED
     plan.decided_by = actor
     plan.decided_at = timezone.now()
     plan.decision_note = note
     plan.save()
-    case_audit(actor=actor, action="cases.plan.returned", case=plan.case, target=plan,
-               changes={"status": {"before": "submitted", "after": "returned"}}, data={"note": note})
+    case_audit(
+        actor=actor,
+        action="cases.plan.returned",
+        case=plan.case,
+        target=plan,
+        changes={"status": {"before": "submitted", "after": "returned"}},
+        data={"note": note},
+    )
     return plan
 
 
@@ -348,8 +493,14 @@ def _actor_org_ids(actor: User) -> set:
 
 @transaction.atomic
 def service_delivery_record(
-    *, actor: User, case: Case, service_type: TaxonomyTerm, organization: Organization, delivered_on: dt.date,
-    description: str = "", plan_action: PlanAction | None = None,
+    *,
+    actor: User,
+    case: Case,
+    service_type: TaxonomyTerm,
+    organization: Organization,
+    delivered_on: dt.date,
+    description: str = "",
+    plan_action: PlanAction | None = None,
 ) -> ServiceDelivery:
     """A service given to the child. Partners record only services their organisation gave."""
     access = _access(actor, case)
@@ -361,17 +512,34 @@ def service_delivery_record(
     if service_type.taxonomy != TaxonomyTerm.Taxonomy.SERVICE_TYPE:
         raise ApplicationError(_("The service type is not a term of the service-type vocabulary."))
     if delivered_on > timezone.localdate():
-        raise ApplicationError(_("The date cannot be in the future."), extra={"fields": {"delivered_on": [_("In the future.")]}})
+        raise ApplicationError(
+            _("The date cannot be in the future."),
+            extra={"fields": {"delivered_on": [_("In the future.")]}},
+        )
     if plan_action is not None and plan_action.goal.plan.case_id != case.pk:
         raise ApplicationError(_("The plan action belongs to another case."))
     delivery = ServiceDelivery(
-        case=case, plan_action=plan_action, service_type=service_type, organization=organization,
-        delivered_on=delivered_on, description=description, recorded_by=actor,
+        case=case,
+        plan_action=plan_action,
+        service_type=service_type,
+        organization=organization,
+        delivered_on=delivered_on,
+        description=description,
+        recorded_by=actor,
     )
     full_clean(delivery)
     delivery.save()
-    case_audit(actor=actor, action="cases.service.recorded", case=case, target=delivery,
-               data={"organization_id": str(organization.pk), "service_type": service_type.code, "delivered_on": delivered_on})
+    case_audit(
+        actor=actor,
+        action="cases.service.recorded",
+        case=case,
+        target=delivery,
+        data={
+            "organization_id": str(organization.pk),
+            "service_type": service_type.code,
+            "delivered_on": delivered_on,
+        },
+    )
     return delivery
 
 
@@ -380,7 +548,9 @@ def case_note_add(*, actor: User, case: Case, text: str) -> CaseNote:
     """A case note; the first one meets the first-contact deadline."""
     require_edit(actor, case)
     if not text.strip():
-        raise ApplicationError(_("Write the note."), extra={"fields": {"text": [_("This field is required.")]}})
+        raise ApplicationError(
+            _("Write the note."), extra={"fields": {"text": [_("This field is required.")]}}
+        )
     note = CaseNote(case=case, text=text, author=actor, organization=acting_organization(actor))
     full_clean(note)
     note.save()
@@ -391,18 +561,37 @@ def case_note_add(*, actor: User, case: Case, text: str) -> CaseNote:
 
 @transaction.atomic
 def case_conference_record(
-    *, actor: User, case: Case, held_on: dt.date, participants: str, decisions: str,
+    *,
+    actor: User,
+    case: Case,
+    held_on: dt.date,
+    participants: str,
+    decisions: str,
     organizations: Iterable[Organization] = (),
 ) -> CaseConference:
     """Temu bahas kasus: who took part, which organisations, what was decided."""
     require_edit(actor, case)
     if held_on > timezone.localdate():
-        raise ApplicationError(_("The date cannot be in the future."), extra={"fields": {"held_on": [_("In the future.")]}})
-    conference = CaseConference(case=case, held_on=held_on, participants=participants, decisions=decisions, recorded_by=actor)
+        raise ApplicationError(
+            _("The date cannot be in the future."),
+            extra={"fields": {"held_on": [_("In the future.")]}},
+        )
+    conference = CaseConference(
+        case=case,
+        held_on=held_on,
+        participants=participants,
+        decisions=decisions,
+        recorded_by=actor,
+    )
     full_clean(conference)
     conference.save()
     orgs = list(organizations)
     conference.organizations.set(orgs)
-    case_audit(actor=actor, action="cases.conference.recorded", case=case, target=conference,
-               data={"held_on": held_on, "organization_ids": [str(o.pk) for o in orgs]})
+    case_audit(
+        actor=actor,
+        action="cases.conference.recorded",
+        case=case,
+        target=conference,
+        data={"held_on": held_on, "organization_ids": [str(o.pk) for o in orgs]},
+    )
     return conference

@@ -31,7 +31,10 @@ if TYPE_CHECKING:
 
 # Milestones counted from the report; REVIEW is scheduled from the plan approval.
 FROM_REPORT = (
-    Milestone.FIRST_CONTACT, Milestone.INITIAL_ASSESSMENT, Milestone.FULL_ASSESSMENT, Milestone.CASE_PLAN,
+    Milestone.FIRST_CONTACT,
+    Milestone.INITIAL_ASSESSMENT,
+    Milestone.FULL_ASSESSMENT,
+    Milestone.CASE_PLAN,
 )
 
 
@@ -52,7 +55,9 @@ def deadlines_create_initial(*, case: Case) -> list[CaseDeadline]:
         hours = sla_hours(case.sla_policy, case.risk_level, milestone)
         if hours is None:
             continue
-        deadline = CaseDeadline(case=case, milestone=milestone, due_at=case.reported_at + dt.timedelta(hours=hours))
+        deadline = CaseDeadline(
+            case=case, milestone=milestone, due_at=case.reported_at + dt.timedelta(hours=hours)
+        )
         full_clean(deadline)
         deadline.save()
         created.append(deadline)
@@ -66,7 +71,9 @@ def review_deadline_schedule(*, case: Case, base: dt.datetime) -> CaseDeadline |
     hours = sla_hours(case.sla_policy, case.risk_level, Milestone.REVIEW)
     if hours is None:
         return None
-    deadline = CaseDeadline(case=case, milestone=Milestone.REVIEW, due_at=base + dt.timedelta(hours=hours))
+    deadline = CaseDeadline(
+        case=case, milestone=Milestone.REVIEW, due_at=base + dt.timedelta(hours=hours)
+    )
     full_clean(deadline)
     deadline.save()
     return deadline
@@ -75,7 +82,9 @@ def review_deadline_schedule(*, case: Case, base: dt.datetime) -> CaseDeadline |
 def deadline_meet(*, case: Case, milestone: str, at: dt.datetime | None = None) -> int:
     """Mark the open deadlines of ``milestone`` met; a met review schedules the next one."""
     at = at or timezone.now()
-    count = case.deadlines.filter(milestone=milestone, met_at__isnull=True).update(met_at=at, updated_at=at)
+    count = case.deadlines.filter(milestone=milestone, met_at__isnull=True).update(
+        met_at=at, updated_at=at
+    )
     if milestone == Milestone.REVIEW and count:
         review_deadline_schedule(case=case, base=at)
     return count
@@ -103,7 +112,9 @@ def _rules_map(policy: SlaPolicy) -> dict[str, int]:
 
 
 @transaction.atomic
-def sla_policy_draft_create(*, actor: User, source: SlaPolicy | None = None, notes: str = "") -> SlaPolicy:
+def sla_policy_draft_create(
+    *, actor: User, source: SlaPolicy | None = None, notes: str = ""
+) -> SlaPolicy:
     """A new draft version, copying the rules of ``source`` (default: the version in force)."""
     if not permissions.can_manage_sla(actor):
         raise PermissionDenied
@@ -118,20 +129,26 @@ def sla_policy_draft_create(*, actor: User, source: SlaPolicy | None = None, not
             for r in source.rules.all()
         )
     audit_log(
-        actor=actor, action="cases.sla_policy.created", target=policy,
+        actor=actor,
+        action="cases.sla_policy.created",
+        target=policy,
         data={"version": version, "copied_from": source.version if source else None},
     )
     return policy
 
 
 @transaction.atomic
-def sla_policy_update(*, actor: User, policy: SlaPolicy, hours: dict[str, int], notes: str | None = None) -> SlaPolicy:
+def sla_policy_update(
+    *, actor: User, policy: SlaPolicy, hours: dict[str, int], notes: str | None = None
+) -> SlaPolicy:
     """Set the hours of a draft. ``hours`` maps "<risk level>:<milestone>" to hours (> 0)."""
     if not permissions.can_manage_sla(actor):
         raise PermissionDenied
     policy = SlaPolicy.objects.select_for_update().get(pk=policy.pk)
     if policy.approved_at is not None:
-        raise ApplicationError(_("An approved version cannot be changed. Create a new version instead."))
+        raise ApplicationError(
+            _("An approved version cannot be changed. Create a new version instead.")
+        )
     before = _rules_map(policy)
     levels, milestones = set(RiskLevel.values), set(Milestone.values)
     for key, value in hours.items():
@@ -144,14 +161,21 @@ def sla_policy_update(*, actor: User, policy: SlaPolicy, hours: dict[str, int], 
             raise ApplicationError(_("Hours must be whole numbers.")) from exc
         if value <= 0:
             raise ApplicationError(
-                _("Hours must be more than zero (%(key)s).") % {"key": key}, extra={"fields": {key: [_("More than zero.")]}}
+                _("Hours must be more than zero (%(key)s).") % {"key": key},
+                extra={"fields": {key: [_("More than zero.")]}},
             )
-        SlaRule.objects.update_or_create(policy=policy, risk_level=level, milestone=milestone, defaults={"hours": value})
+        SlaRule.objects.update_or_create(
+            policy=policy, risk_level=level, milestone=milestone, defaults={"hours": value}
+        )
     if notes is not None:
         policy.notes = notes
         policy.save(update_fields=["notes", "updated_at"])
     after = _rules_map(policy)
-    changes = {k: {"before": before.get(k), "after": after.get(k)} for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)}
+    changes = {
+        k: {"before": before.get(k), "after": after.get(k)}
+        for k in sorted(set(before) | set(after))
+        if before.get(k) != after.get(k)
+    }
     audit_log(actor=actor, action="cases.sla_policy.updated", target=policy, changes=changes)
     return policy
 
@@ -165,14 +189,19 @@ def sla_policy_approve(*, actor: User, policy: SlaPolicy) -> SlaPolicy:
     if policy.approved_at is not None:
         raise ApplicationError(_("This version is already approved."))
     if policy.created_by_id == actor.pk:
-        raise ApplicationError(_("Another supervisor must approve this version: you created it (four-eyes rule)."))
+        raise ApplicationError(
+            _("Another supervisor must approve this version: you created it (four-eyes rule).")
+        )
     missing = [
-        f"{level}:{milestone}" for level in RiskLevel.values for milestone in Milestone.values
+        f"{level}:{milestone}"
+        for level in RiskLevel.values
+        for milestone in Milestone.values
         if f"{level}:{milestone}" not in _rules_map(policy)
     ]
     if missing:
         raise ApplicationError(
-            _("Every risk level needs hours for every milestone; missing: %(missing)s.") % {"missing": ", ".join(missing)}
+            _("Every risk level needs hours for every milestone; missing: %(missing)s.")
+            % {"missing": ", ".join(missing)}
         )
     previous = SlaPolicy.objects.filter(is_active=True).exclude(pk=policy.pk).first()
     if previous is not None:
@@ -184,14 +213,22 @@ def sla_policy_approve(*, actor: User, policy: SlaPolicy) -> SlaPolicy:
     full_clean(policy)
     policy.save()
     audit_log(
-        actor=actor, action="cases.sla_policy.approved", target=policy,
+        actor=actor,
+        action="cases.sla_policy.approved",
+        target=policy,
         data={"version": policy.version, "replaces": previous.version if previous else None},
     )
     return policy
 
 
 __all__ = [
-    "deadline_meet", "deadlines_create_initial", "deadlines_recompute",
-    "review_deadline_schedule", "sla_hours", "sla_policy_active", "sla_policy_approve",
-    "sla_policy_draft_create", "sla_policy_update",
+    "deadline_meet",
+    "deadlines_create_initial",
+    "deadlines_recompute",
+    "review_deadline_schedule",
+    "sla_hours",
+    "sla_policy_active",
+    "sla_policy_approve",
+    "sla_policy_draft_create",
+    "sla_policy_update",
 ]

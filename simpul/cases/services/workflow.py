@@ -95,9 +95,15 @@ def route_of(from_status: str, to_status: str) -> str | None:
 
 
 ROUTE_MESSAGES = {
-    ROUTE_PLAN_APPROVE: _("The plan is approved by the supervisor approving a submitted case plan."),
-    ROUTE_CLOSE_REQUEST: _("Request the closure with a closure reason; the supervisor then decides."),
-    ROUTE_CLOSE_APPROVE: _("Only the supervisor closes the case, by approving the closure request."),
+    ROUTE_PLAN_APPROVE: _(
+        "The plan is approved by the supervisor approving a submitted case plan."
+    ),
+    ROUTE_CLOSE_REQUEST: _(
+        "Request the closure with a closure reason; the supervisor then decides."
+    ),
+    ROUTE_CLOSE_APPROVE: _(
+        "Only the supervisor closes the case, by approving the closure request."
+    ),
     ROUTE_CLOSE_RETURN: _("Only the supervisor returns a closure request."),
 }
 
@@ -121,7 +127,9 @@ def next_statuses(case: Case) -> list[str]:
 def _refuse_illegal(case: Case, to_status: str) -> None:
     steps = next_statuses(case)
     raise ApplicationError(
-        _("A case with status “%(current)s” cannot go directly to “%(target)s”. Next step: %(next)s.")
+        _(
+            "A case with status “%(current)s” cannot go directly to “%(target)s”. Next step: %(next)s."
+        )
         % {
             "current": _label(case.status),
             "target": _label(to_status),
@@ -159,19 +167,26 @@ def _guard(case: Case, to_status: str, reason: str) -> None:
             )
     if to_status == S.FULL_ASSESSMENT and case.status != S.URGENT_PROTECTION:
         done = case.assessments.filter(
-            kind=Assessment.Kind.INITIAL, status__in=[Assessment.Status.SUBMITTED, Assessment.Status.APPROVED]
+            kind=Assessment.Kind.INITIAL,
+            status__in=[Assessment.Status.SUBMITTED, Assessment.Status.APPROVED],
         ).exists()
         if not done:
-            raise ApplicationError(_("Submit the initial assessment before starting the full assessment."))
+            raise ApplicationError(
+                _("Submit the initial assessment before starting the full assessment.")
+            )
 
 
 @transaction.atomic
-def _transition(*, actor: User | None, case: Case, to_status: str, reason: str = "", route: str | None = None) -> CaseTransition:
+def _transition(
+    *, actor: User | None, case: Case, to_status: str, reason: str = "", route: str | None = None
+) -> CaseTransition:
     lock(case)
     if to_status not in S.values:
         raise ApplicationError(_("Unknown status “%(status)s”.") % {"status": to_status})
     if to_status == case.status:
-        raise ApplicationError(_("The case already has status “%(status)s”.") % {"status": _label(to_status)})
+        raise ApplicationError(
+            _("The case already has status “%(status)s”.") % {"status": _label(to_status)}
+        )
     if to_status not in ALLOWED.get(case.status, ()):
         _refuse_illegal(case, to_status)
     needed = route_of(case.status, to_status)
@@ -192,9 +207,13 @@ def _transition(*, actor: User | None, case: Case, to_status: str, reason: str =
         case.closure_note = ""
     full_clean(case)
     case.save()
-    transition = CaseTransition.objects.create(case=case, from_status=from_status, to_status=to_status, actor=actor, reason=reason, at=now)
+    transition = CaseTransition.objects.create(
+        case=case, from_status=from_status, to_status=to_status, actor=actor, reason=reason, at=now
+    )
     case_audit(
-        actor=actor, action="cases.case.transitioned", case=case,
+        actor=actor,
+        action="cases.case.transitioned",
+        case=case,
         changes={"status": {"before": from_status, "after": to_status}},
         data={"reason": reason} if reason else None,
     )
@@ -221,7 +240,10 @@ def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
 def _next_case_number(year: int) -> str:
     prefix = f"KAS-{year}-"
     last = (
-        Case.objects.filter(case_number__startswith=prefix).order_by("-case_number").values_list("case_number", flat=True).first()
+        Case.objects.filter(case_number__startswith=prefix)
+        .order_by("-case_number")
+        .values_list("case_number", flat=True)
+        .first()
     )
     n = int(last.rsplit("-", 1)[1]) + 1 if last and last.rsplit("-", 1)[1].isdigit() else 1
     return f"{prefix}{n:06d}"
@@ -235,12 +257,16 @@ def _kota_code_for(child: Child, lead: Organization) -> str:
     if lead.kota_code:
         return lead.kota_code
     raise ApplicationError(
-        _("Record where the child is now (kelurahan), or let a Suku Dinas lead the case, so the case has a kota."),
+        _(
+            "Record where the child is now (kelurahan), or let a Suku Dinas lead the case, so the case has a kota."
+        ),
     )
 
 
 def _is_member(user: User, organization: Organization, roles: tuple[str, ...]) -> bool:
-    return user.memberships.filter(is_active=True, organization=organization, role__in=roles).exists()
+    return user.memberships.filter(
+        is_active=True, organization=organization, role__in=roles
+    ).exists()
 
 
 @transaction.atomic
@@ -274,37 +300,67 @@ def case_open(
 
             raise PermissionDenied
     if child.merged_into_id:
-        raise ApplicationError(_("This record was merged into another one; open the case on the surviving record."))
+        raise ApplicationError(
+            _("This record was merged into another one; open the case on the surviving record.")
+        )
     if intake_channel not in IntakeChannel.values:
-        raise ApplicationError(_("Choose how the case came in."), extra={"fields": {"intake_channel": [_("Choose a valid option.")]}})
+        raise ApplicationError(
+            _("Choose how the case came in."),
+            extra={"fields": {"intake_channel": [_("Choose a valid option.")]}},
+        )
     if risk_level not in RiskLevel.values:
-        raise ApplicationError(_("Choose a risk level."), extra={"fields": {"risk_level": [_("Choose a valid option.")]}})
+        raise ApplicationError(
+            _("Choose a risk level."),
+            extra={"fields": {"risk_level": [_("Choose a valid option.")]}},
+        )
     if outreach_method == OutreachMethod.COERCIVE and not coercive_justification.strip():
         raise ApplicationError(
             _("Coercive outreach needs a justification; the supervisor will see it."),
-            extra={"fields": {"coercive_justification": [_("Explain why persuasion was not enough.")]}},
+            extra={
+                "fields": {"coercive_justification": [_("Explain why persuasion was not enough.")]}
+            },
         )
     if outreach_method != OutreachMethod.COERCIVE:
         coercive_justification = ""
     if reported_at > timezone.now() + dt.timedelta(minutes=5):
-        raise ApplicationError(_("The report time cannot be in the future."), extra={"fields": {"reported_at": [_("In the future.")]}})
+        raise ApplicationError(
+            _("The report time cannot be in the future."),
+            extra={"fields": {"reported_at": [_("In the future.")]}},
+        )
     lead = lead_organization or acting_organization(actor)
     if lead is None:
         raise ApplicationError(_("Choose the organisation that leads the case."))
     if case_worker is None and actor is not None and _is_member(actor, lead, (Role.CASE_WORKER,)):
         case_worker = actor
     if case_worker is not None and not case_worker.has_role(Role.CASE_WORKER):
-        raise ApplicationError(_("The case worker must have the case worker role."), extra={"fields": {"case_worker": [_("Not a case worker.")]}})
+        raise ApplicationError(
+            _("The case worker must have the case worker role."),
+            extra={"fields": {"case_worker": [_("Not a case worker.")]}},
+        )
     if supervisor is not None and not supervisor.has_role(Role.SUPERVISOR):
-        raise ApplicationError(_("The supervisor must have the supervisor role."), extra={"fields": {"supervisor": [_("Not a supervisor.")]}})
+        raise ApplicationError(
+            _("The supervisor must have the supervisor role."),
+            extra={"fields": {"supervisor": [_("Not a supervisor.")]}},
+        )
 
     status = S.REGISTERED if child.created_at <= reported_at else S.REPORTED
     case = Case(
-        child=child, status=status, intake_channel=intake_channel, intake_details=intake_details,
-        reported_at=reported_at, outreach_method=outreach_method, coercive_justification=coercive_justification,
-        risk_level=risk_level, primary_category=primary_category, lead_organization=lead,
-        kota_code=_kota_code_for(child, lead), case_worker=case_worker, supervisor=supervisor,
-        is_sensitive=is_sensitive, sla_policy=sla.sla_policy_active(), created_by=actor,
+        child=child,
+        status=status,
+        intake_channel=intake_channel,
+        intake_details=intake_details,
+        reported_at=reported_at,
+        outreach_method=outreach_method,
+        coercive_justification=coercive_justification,
+        risk_level=risk_level,
+        primary_category=primary_category,
+        lead_organization=lead,
+        kota_code=_kota_code_for(child, lead),
+        case_worker=case_worker,
+        supervisor=supervisor,
+        is_sensitive=is_sensitive,
+        sla_policy=sla.sla_policy_active(),
+        created_by=actor,
     )
     year = timezone.localdate().year
     for _attempt in range(5):
@@ -318,13 +374,38 @@ def case_open(
             continue
     else:  # pragma: no cover
         raise ApplicationError(_("Could not give the case a number; try again."))
-    CaseAssignment.objects.create(case=case, organization=lead, kind=CaseAssignment.Kind.LEAD, started_at=timezone.now())
-    RiskRating.objects.create(case=case, level=risk_level, reason=_("Risk when the case was opened"), rated_by=actor)
+    CaseAssignment.objects.create(
+        case=case, organization=lead, kind=CaseAssignment.Kind.LEAD, started_at=timezone.now()
+    )
+    RiskRating.objects.create(
+        case=case, level=risk_level, reason=_("Risk when the case was opened"), rated_by=actor
+    )
     sla.deadlines_create_initial(case=case)
-    CaseTransition.objects.create(case=case, from_status="", to_status=status, actor=actor, reason="")
+    CaseTransition.objects.create(
+        case=case, from_status="", to_status=status, actor=actor, reason=""
+    )
     case_audit(
-        actor=actor, action="cases.case.opened", case=case,
-        changes=diff({}, snapshot(case, ["case_number", "status", "intake_channel", "risk_level", "lead_organization", "kota_code", "case_worker", "supervisor", "is_sensitive", "outreach_method"])),
+        actor=actor,
+        action="cases.case.opened",
+        case=case,
+        changes=diff(
+            {},
+            snapshot(
+                case,
+                [
+                    "case_number",
+                    "status",
+                    "intake_channel",
+                    "risk_level",
+                    "lead_organization",
+                    "kota_code",
+                    "case_worker",
+                    "supervisor",
+                    "is_sensitive",
+                    "outreach_method",
+                ],
+            ),
+        ),
         data={"child_id": str(child.pk), "coercive": outreach_method == OutreachMethod.COERCIVE},
     )
     return case
@@ -336,11 +417,19 @@ def case_set_risk(*, actor: User, case: Case, level: str, reason: str) -> RiskRa
     require_edit(actor, case)
     lock(case)
     if level not in RiskLevel.values:
-        raise ApplicationError(_("Choose a risk level."), extra={"fields": {"level": [_("Choose a valid option.")]}})
+        raise ApplicationError(
+            _("Choose a risk level."), extra={"fields": {"level": [_("Choose a valid option.")]}}
+        )
     if not reason.strip():
-        raise ApplicationError(_("Say why the risk level changes."), extra={"fields": {"reason": [_("This field is required.")]}})
+        raise ApplicationError(
+            _("Say why the risk level changes."),
+            extra={"fields": {"reason": [_("This field is required.")]}},
+        )
     if level == case.risk_level:
-        raise ApplicationError(_("The case already has this risk level."), extra={"fields": {"level": [_("No change.")]}})
+        raise ApplicationError(
+            _("The case already has this risk level."),
+            extra={"fields": {"level": [_("No change.")]}},
+        )
     old = case.risk_level
     rating = RiskRating(case=case, level=level, reason=reason, rated_by=actor)
     full_clean(rating)
@@ -349,7 +438,9 @@ def case_set_risk(*, actor: User, case: Case, level: str, reason: str) -> RiskRa
     case.save(update_fields=["risk_level", "updated_at"])
     moves = sla.deadlines_recompute(case=case, old_level=old, new_level=level)
     case_audit(
-        actor=actor, action="cases.case.risk_changed", case=case,
+        actor=actor,
+        action="cases.case.risk_changed",
+        case=case,
         changes={"risk_level": {"before": old, "after": level}},
         data={"reason": reason, "deadlines_moved": moves},
     )
@@ -359,15 +450,21 @@ def case_set_risk(*, actor: User, case: Case, level: str, reason: str) -> RiskRa
 # --- closure ----------------------------------------------------------------------------------
 def _check_closure_reason(case: Case, reason: str, note: str) -> None:
     if reason not in ClosureReason.values:
-        raise ApplicationError(_("Choose a closure reason."), extra={"fields": {"reason": [_("Choose a valid option.")]}})
+        raise ApplicationError(
+            _("Choose a closure reason."),
+            extra={"fields": {"reason": [_("Choose a valid option.")]}},
+        )
     if reason == ClosureReason.TRANSFERRED:
         raise ApplicationError(
-            _("A transfer is not a closure: transfer the case to the other Suku Dinas or organisation instead."),
+            _(
+                "A transfer is not a closure: transfer the case to the other Suku Dinas or organisation instead."
+            ),
             extra={"fields": {"reason": [_("Use the transfer instead.")]}},
         )
     if reason == ClosureReason.OTHER and not note.strip():
         raise ApplicationError(
-            _("Describe the reason when it is “Other”."), extra={"fields": {"note": [_("This field is required.")]}}
+            _("Describe the reason when it is “Other”."),
+            extra={"fields": {"note": [_("This field is required.")]}},
         )
     if reason == ClosureReason.TURNED_18:
         task = case.tasks.filter(kind=CaseTask.Kind.TRANSITION_REVIEW).first()
@@ -389,7 +486,13 @@ def case_close_request(*, actor: User, case: Case, reason: str, note: str = "") 
     case.closure_reason = reason
     case.closure_note = note
     case.save(update_fields=["closure_reason", "closure_note", "updated_at"])
-    _transition(actor=actor, case=case, to_status=S.CLOSURE_PENDING, reason=note or _label_reason(reason), route=ROUTE_CLOSE_REQUEST)
+    _transition(
+        actor=actor,
+        case=case,
+        to_status=S.CLOSURE_PENDING,
+        reason=note or _label_reason(reason),
+        route=ROUTE_CLOSE_REQUEST,
+    )
     return case
 
 
@@ -398,7 +501,9 @@ def _label_reason(reason: str) -> str:
 
 
 @transaction.atomic
-def case_close_approve(*, actor: User, case: Case, reason: str | None = None, note: str | None = None) -> Case:
+def case_close_approve(
+    *, actor: User, case: Case, reason: str | None = None, note: str | None = None
+) -> Case:
     """The supervisor closes the case (with the requested reason, or another one)."""
     require_approve(actor, case)
     lock(case)
@@ -411,7 +516,13 @@ def case_close_approve(*, actor: User, case: Case, reason: str | None = None, no
     case.closure_note = note
     case.closed_at = timezone.now()
     case.save(update_fields=["closure_reason", "closure_note", "closed_at", "updated_at"])
-    _transition(actor=actor, case=case, to_status=S.CLOSED, reason=_label_reason(reason), route=ROUTE_CLOSE_APPROVE)
+    _transition(
+        actor=actor,
+        case=case,
+        to_status=S.CLOSED,
+        reason=_label_reason(reason),
+        route=ROUTE_CLOSE_APPROVE,
+    )
     return case
 
 
@@ -423,7 +534,10 @@ def case_close_return(*, actor: User, case: Case, note: str) -> Case:
     if case.status != S.CLOSURE_PENDING:
         raise ApplicationError(_("There is no closure request to return."))
     if not note.strip():
-        raise ApplicationError(_("Say why the closure is returned."), extra={"fields": {"note": [_("This field is required.")]}})
+        raise ApplicationError(
+            _("Say why the closure is returned."),
+            extra={"fields": {"note": [_("This field is required.")]}},
+        )
     origin = _closure_origin(case) or S.IMPLEMENTATION
     case.closure_reason = ""
     case.closure_note = ""
@@ -435,7 +549,12 @@ def case_close_return(*, actor: User, case: Case, note: str) -> Case:
 # --- transfer ---------------------------------------------------------------------------------
 @transaction.atomic
 def case_transfer(
-    *, actor: User, case: Case, to_organization: Organization, to_worker: User | None = None, reason: str
+    *,
+    actor: User,
+    case: Case,
+    to_organization: Organization,
+    to_worker: User | None = None,
+    reason: str,
 ) -> CaseTransfer:
     """Hand the case to another Suku Dinas or organisation. The history stays: the old lead
     assignment is ended (not deleted), a new one starts, and a CaseTransfer row records it."""
@@ -444,17 +563,24 @@ def case_transfer(
     if case.status == S.CLOSED:
         raise ApplicationError(_("A closed case cannot be transferred; reopen it first."))
     if not reason.strip():
-        raise ApplicationError(_("Say why the case is transferred."), extra={"fields": {"reason": [_("This field is required.")]}})
+        raise ApplicationError(
+            _("Say why the case is transferred."),
+            extra={"fields": {"reason": [_("This field is required.")]}},
+        )
     if to_organization.pk == case.lead_organization_id:
         raise ApplicationError(
             _("The case is already led by %(org)s.") % {"org": to_organization.name},
             extra={"fields": {"to_organization": [_("Choose another organisation.")]}},
         )
     if not to_organization.is_active:
-        raise ApplicationError(_("The organisation is not active."), extra={"fields": {"to_organization": [_("Inactive.")]}})
+        raise ApplicationError(
+            _("The organisation is not active."),
+            extra={"fields": {"to_organization": [_("Inactive.")]}},
+        )
     if to_worker is not None and not _is_member(to_worker, to_organization, (Role.CASE_WORKER,)):
         raise ApplicationError(
-            _("The new case worker must be a case worker of %(org)s.") % {"org": to_organization.name},
+            _("The new case worker must be a case worker of %(org)s.")
+            % {"org": to_organization.name},
             extra={"fields": {"to_worker": [_("Not a case worker of that organisation.")]}},
         )
     if not to_organization.is_government_social:
@@ -465,8 +591,12 @@ def case_transfer(
     now = timezone.now()
     from_org = case.lead_organization
     from_worker = case.case_worker
-    case.assignments.filter(kind=CaseAssignment.Kind.LEAD, ended_at__isnull=True).update(ended_at=now, updated_at=now)
-    CaseAssignment.objects.create(case=case, organization=to_organization, kind=CaseAssignment.Kind.LEAD, started_at=now)
+    case.assignments.filter(kind=CaseAssignment.Kind.LEAD, ended_at__isnull=True).update(
+        ended_at=now, updated_at=now
+    )
+    CaseAssignment.objects.create(
+        case=case, organization=to_organization, kind=CaseAssignment.Kind.LEAD, started_at=now
+    )
     case.lead_organization = to_organization
     if (
         to_organization.org_type == OrganizationType.SUDINSOS
@@ -480,34 +610,59 @@ def case_transfer(
     case.save()
     case.team.clear()
     transfer = CaseTransfer(
-        case=case, from_organization=from_org, to_organization=to_organization, from_worker=from_worker,
-        to_worker=to_worker, reason=reason, transferred_by=actor,
+        case=case,
+        from_organization=from_org,
+        to_organization=to_organization,
+        from_worker=from_worker,
+        to_worker=to_worker,
+        reason=reason,
+        transferred_by=actor,
     )
     full_clean(transfer)
     transfer.save()
     forget_access(case)
     case_audit(
-        actor=actor, action="cases.case.transferred", case=case,
-        changes=diff(before, snapshot(case, ["lead_organization", "kota_code", "case_worker", "supervisor", "team"])),
+        actor=actor,
+        action="cases.case.transferred",
+        case=case,
+        changes=diff(
+            before,
+            snapshot(case, ["lead_organization", "kota_code", "case_worker", "supervisor", "team"]),
+        ),
         data={"reason": reason, "transfer_id": str(transfer.pk)},
     )
     from simpul.cases.services.plans import plan_assignments_sync
 
-    plan_assignments_sync(case=case, actor=actor)  # the old lead keeps access only for its own actions
+    plan_assignments_sync(
+        case=case, actor=actor
+    )  # the old lead keeps access only for its own actions
     return transfer
 
 
 # --- team and tasks ---------------------------------------------------------------------------
 @transaction.atomic
 def case_team_update(
-    *, actor: User, case: Case, case_worker: User | None, supervisor: User | None, team: list[User] | None = None
+    *,
+    actor: User,
+    case: Case,
+    case_worker: User | None,
+    supervisor: User | None,
+    team: list[User] | None = None,
 ) -> Case:
     require_edit(actor, case)
     lock(case)
-    if case_worker is not None and not _is_member(case_worker, case.lead_organization, (Role.CASE_WORKER,)):
-        raise ApplicationError(_("The case worker must be a case worker of the lead organisation."), extra={"fields": {"case_worker": [_("Not a case worker of the lead organisation.")]}})
+    if case_worker is not None and not _is_member(
+        case_worker, case.lead_organization, (Role.CASE_WORKER,)
+    ):
+        raise ApplicationError(
+            _("The case worker must be a case worker of the lead organisation."),
+            extra={"fields": {"case_worker": [_("Not a case worker of the lead organisation.")]}},
+        )
     if supervisor is not None and not supervisor.has_role(Role.SUPERVISOR):
-        raise ApplicationError(_("The supervisor must have the supervisor role."), extra={"fields": {"supervisor": [_("Not a supervisor.")]}})
+        raise ApplicationError(
+            _("The supervisor must have the supervisor role."),
+            extra={"fields": {"supervisor": [_("Not a supervisor.")]}},
+        )
     before = snapshot(case, ["case_worker", "supervisor", "team"])
     case.case_worker = case_worker
     case.supervisor = supervisor
@@ -516,7 +671,12 @@ def case_team_update(
     if team is not None:
         case.team.set(team)
     forget_access(case)
-    case_audit(actor=actor, action="cases.case.team_updated", case=case, changes=diff(before, snapshot(case, ["case_worker", "supervisor", "team"])))
+    case_audit(
+        actor=actor,
+        action="cases.case.team_updated",
+        case=case,
+        changes=diff(before, snapshot(case, ["case_worker", "supervisor", "team"])),
+    )
     return case
 
 
@@ -528,5 +688,11 @@ def case_task_complete(*, actor: User, task: CaseTask) -> CaseTask:
     task.done_at = timezone.now()
     task.done_by = actor
     task.save(update_fields=["done_at", "done_by", "updated_at"])
-    case_audit(actor=actor, action="cases.task.completed", case=task.case, target=task, data={"kind": task.kind})
+    case_audit(
+        actor=actor,
+        action="cases.task.completed",
+        case=task.case,
+        target=task,
+        data={"kind": task.kind},
+    )
     return task

@@ -75,15 +75,19 @@ def sharing_allowed(monkeypatch):
     """Consent rules are the children app's; here every sharing is allowed unless a test says no."""
     calls = []
     monkeypatch.setattr(
-        "simpul.cases.services.plans._require_sharing_allowed", lambda child, org: calls.append((child, org))
+        "simpul.cases.services.plans._require_sharing_allowed",
+        lambda child, org: calls.append((child, org)),
     )
     return calls
 
 
 def open_case(actor, child, **kwargs):
     params = {
-        "intake_channel": "outreach", "intake_details": "Ditemukan di perempatan", "reported_at": timezone.now(),
-        "outreach_method": "persuasive", "risk_level": "medium",
+        "intake_channel": "outreach",
+        "intake_details": "Ditemukan di perempatan",
+        "reported_at": timezone.now(),
+        "outreach_method": "persuasive",
+        "risk_level": "medium",
     }
     params.update(kwargs)
     return services.case_open(actor=actor, child=child, **params)
@@ -91,20 +95,39 @@ def open_case(actor, child, **kwargs):
 
 @pytest.fixture
 def case(worker, supervisor, child):
-    c = open_case(worker, child, supervisor=supervisor, reported_at=timezone.now() - dt.timedelta(hours=1))
+    c = open_case(
+        worker, child, supervisor=supervisor, reported_at=timezone.now() - dt.timedelta(hours=1)
+    )
     return c
 
 
 INITIAL = {
-    "safety_concerns": "Tidur di jalan", "immediate_danger": "no", "immediate_needs": "Makanan",
-    "family_contact": "unknown", "family_contact_notes": "", "health": "Sehat", "recommendation": "full_assessment",
-    "recommendation_notes": "", "risk_level_proposed": "medium",
+    "safety_concerns": "Tidur di jalan",
+    "immediate_danger": "no",
+    "immediate_needs": "Makanan",
+    "family_contact": "unknown",
+    "family_contact_notes": "",
+    "health": "Sehat",
+    "recommendation": "full_assessment",
+    "recommendation_notes": "",
+    "risk_level_proposed": "medium",
 }
 FULL = {
-    "safety_rating": "some", "safety": "Aman di panti", "health_rating": "good", "health": "",
-    "education_rating": "serious", "education": "Putus sekolah", "family_rating": "some", "family": "Ibu di Bekasi",
-    "psychosocial_rating": "good", "psychosocial": "", "identity_rating": "serious", "identity_documents": "Tidak ada akta",
-    "strengths": "Semangat belajar", "needs": "Akta, sekolah", "child_views": "Ingin sekolah lagi",
+    "safety_rating": "some",
+    "safety": "Aman di panti",
+    "health_rating": "good",
+    "health": "",
+    "education_rating": "serious",
+    "education": "Putus sekolah",
+    "family_rating": "some",
+    "family": "Ibu di Bekasi",
+    "psychosocial_rating": "good",
+    "psychosocial": "",
+    "identity_rating": "serious",
+    "identity_documents": "Tidak ada akta",
+    "strengths": "Semangat belajar",
+    "needs": "Akta, sekolah",
+    "child_views": "Ingin sekolah lagi",
 }
 
 

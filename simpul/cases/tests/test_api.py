@@ -19,7 +19,13 @@ from simpul.testing.factories import ChildFactory, term
 def partner_case(case, worker, partner_org, sharing_allowed):
     plan = services.plan_create(actor=worker, case=case)
     goal = services.plan_goal_add(actor=worker, plan=plan, description="Sekolah")
-    services.plan_action_add(actor=worker, goal=goal, description="Bimbel", responsible_organization=partner_org, due_date=dt.date(2030, 1, 1))
+    services.plan_action_add(
+        actor=worker,
+        goal=goal,
+        description="Bimbel",
+        responsible_organization=partner_org,
+        due_date=dt.date(2030, 1, 1),
+    )
     return case
 
 
@@ -38,10 +44,17 @@ def test_list_is_scoped(client, case, worker, colleague, other_supervisor):
 def test_create_and_retrieve(client, worker):
     child = ChildFactory()
     login(client, worker)
-    response = client.post("/api/v1/cases/", {
-        "child": str(child.pk), "intake_channel": "walk_in", "intake_details": "Datang sendiri",
-        "reported_at": timezone.now().isoformat(), "risk_level": "low",
-    }, content_type="application/json")
+    response = client.post(
+        "/api/v1/cases/",
+        {
+            "child": str(child.pk),
+            "intake_channel": "walk_in",
+            "intake_details": "Datang sendiri",
+            "reported_at": timezone.now().isoformat(),
+            "risk_level": "low",
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["case_number"].startswith("KAS-") and body["intake_details"] == "Datang sendiri"
@@ -51,26 +64,46 @@ def test_create_and_retrieve(client, worker):
 
 def test_coercive_without_justification_is_400(client, worker):
     login(client, worker)
-    response = client.post("/api/v1/cases/", {
-        "child": str(ChildFactory().pk), "intake_channel": "satpol_pp", "intake_details": "Razia",
-        "reported_at": timezone.now().isoformat(), "risk_level": "high", "outreach_method": "coercive",
-    }, content_type="application/json")
+    response = client.post(
+        "/api/v1/cases/",
+        {
+            "child": str(ChildFactory().pk),
+            "intake_channel": "satpol_pp",
+            "intake_details": "Razia",
+            "reported_at": timezone.now().isoformat(),
+            "risk_level": "high",
+            "outreach_method": "coercive",
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 400 and "detail" in response.json()
     assert not Case.objects.exists()
 
 
 def test_illegal_transition_is_400_with_allowed(client, case, worker):
     login(client, worker)
-    response = client.post(f"/api/v1/cases/{case.pk}/transitions/", {"to_status": "closed"}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/transitions/",
+        {"to_status": "closed"},
+        content_type="application/json",
+    )
     assert response.status_code == 400
     assert response.json()["allowed"] == ["registered"]
-    response = client.post(f"/api/v1/cases/{case.pk}/transitions/", {"to_status": "registered"}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/transitions/",
+        {"to_status": "registered"},
+        content_type="application/json",
+    )
     assert response.status_code == 200 and response.json()["status"] == CaseStatus.REGISTERED
 
 
 def test_assessments_save_submit(client, case, worker):
     login(client, worker)
-    response = client.post(f"/api/v1/cases/{case.pk}/assessments/", {"kind": "full", "data": FULL, "submit": True}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/assessments/",
+        {"kind": "full", "data": FULL, "submit": True},
+        content_type="application/json",
+    )
     assert response.status_code == 201 and response.json()["status"] == "submitted"
     assert client.get(f"/api/v1/cases/{case.pk}/assessments/").json()["count"] == 1
 
@@ -81,10 +114,15 @@ def test_partner_limits(client, partner_case, partner, partner_org, other_partne
     assert detail["partner_view"] is True and "intake_details" not in detail
     assert client.get(f"/api/v1/cases/{partner_case.pk}/assessments/").status_code == 403
     assert client.get(f"/api/v1/cases/{partner_case.pk}/plans/").status_code == 403
-    response = client.post(f"/api/v1/cases/{partner_case.pk}/services/", {
-        "service_type": term("service-type", "residential-care").code, "organization": str(partner_org.pk),
-        "delivered_on": timezone.localdate().isoformat(),
-    }, content_type="application/json")
+    response = client.post(
+        f"/api/v1/cases/{partner_case.pk}/services/",
+        {
+            "service_type": term("service-type", "residential-care").code,
+            "organization": str(partner_org.pk),
+            "delivered_on": timezone.localdate().isoformat(),
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 201
     client.logout()
     login(client, other_partner)
@@ -95,20 +133,31 @@ def test_restricted_case_needs_reason(client, worker, supervisor):
     restricted = open_case(worker, ChildFactory(), is_sensitive=True)
     login_verified(client, supervisor)
     assert client.get(f"/api/v1/cases/{restricted.pk}/").status_code == 403
-    response = client.get(f"/api/v1/cases/{restricted.pk}/", {"reason": "Audit keterlambatan kasus"})
+    response = client.get(
+        f"/api/v1/cases/{restricted.pk}/", {"reason": "Audit keterlambatan kasus"}
+    )
     assert response.status_code == 200
-    assert AccessLog.objects.filter(action="open_restricted", reason="Audit keterlambatan kasus").exists()
+    assert AccessLog.objects.filter(
+        action="open_restricted", reason="Audit keterlambatan kasus"
+    ).exists()
 
 
 def test_cases_in_openapi_schema(client, worker):
     login(client, worker)
     schema = client.get("/api/v1/schema/", {"format": "json"}).json()
-    for path in ("/api/v1/cases/", "/api/v1/cases/{id}/transitions/", "/api/v1/cases/{id}/assessments/",
-                 "/api/v1/cases/{id}/plans/", "/api/v1/cases/{id}/services/"):
+    for path in (
+        "/api/v1/cases/",
+        "/api/v1/cases/{id}/transitions/",
+        "/api/v1/cases/{id}/assessments/",
+        "/api/v1/cases/{id}/plans/",
+        "/api/v1/cases/{id}/services/",
+    ):
         assert path in schema["paths"], path
 
 
-def test_plan_and_closure_journey_through_the_api(client, case, worker, supervisor, partner, partner_org, sharing_allowed):
+def test_plan_and_closure_journey_through_the_api(
+    client, case, worker, supervisor, partner, partner_org, sharing_allowed
+):
     """Assessment approval, plan goals/actions, submission, approval, partner progress, closure."""
     from simpul.cases.tests.conftest import INITIAL
 
@@ -120,18 +169,34 @@ def test_plan_and_closure_journey_through_the_api(client, case, worker, supervis
     login(client, worker)
     assert post(f"{api}/transitions/", {"to_status": "registered"}).status_code == 200
     assert post(f"{api}/transitions/", {"to_status": "initial_assessment"}).status_code == 200
-    assert post(f"{api}/assessments/", {"kind": "initial", "data": INITIAL, "submit": True}).status_code == 201
+    assert (
+        post(
+            f"{api}/assessments/", {"kind": "initial", "data": INITIAL, "submit": True}
+        ).status_code
+        == 201
+    )
     assert post(f"{api}/transitions/", {"to_status": "full_assessment"}).status_code == 200
     full = post(f"{api}/assessments/", {"kind": "full", "data": FULL, "submit": True}).json()
     # The worker cannot approve; the supervisor can.
-    assert post(f"{api}/assessments/{full['id']}/decision/", {"decision": "approve"}).status_code == 403
+    assert (
+        post(f"{api}/assessments/{full['id']}/decision/", {"decision": "approve"}).status_code
+        == 403
+    )
     plan = post(f"{api}/plans/", {"summary": "Kembali sekolah"}).json()
     response = post(f"{api}/plans/{plan['id']}/submit/")
     assert response.status_code == 400
-    assert "goal" in response.json()["detail"].lower() or "tujuan" in response.json()["detail"].lower()
+    assert (
+        "goal" in response.json()["detail"].lower() or "tujuan" in response.json()["detail"].lower()
+    )
     goal = post(f"{api}/plans/{plan['id']}/goals/", {"description": "Anak kembali sekolah"}).json()
-    response = post(f"{api}/goals/{goal['id']}/actions/", {
-        "description": "Bimbingan belajar", "responsible_organization": str(partner_org.pk), "due_date": "2030-01-01"})
+    response = post(
+        f"{api}/goals/{goal['id']}/actions/",
+        {
+            "description": "Bimbingan belajar",
+            "responsible_organization": str(partner_org.pk),
+            "due_date": "2030-01-01",
+        },
+    )
     assert response.status_code == 201, response.content
     action_id = response.json()["id"]
     assert post(f"{api}/plans/{plan['id']}/submit/").json()["status"] == "submitted"
@@ -140,14 +205,26 @@ def test_plan_and_closure_journey_through_the_api(client, case, worker, supervis
     login_verified(client, supervisor)
     response = post(f"{api}/plans/{plan['id']}/decision/", {"decision": "approve"})
     assert response.status_code == 400  # the full assessment is not approved yet
-    assert post(f"{api}/assessments/{full['id']}/decision/", {"decision": "approve"}).json()["status"] == "approved"
-    assert post(f"{api}/plans/{plan['id']}/decision/", {"decision": "return"}).status_code == 400  # a note is needed
-    assert post(f"{api}/plans/{plan['id']}/decision/", {"decision": "approve"}).json()["status"] == "approved"
+    assert (
+        post(f"{api}/assessments/{full['id']}/decision/", {"decision": "approve"}).json()["status"]
+        == "approved"
+    )
+    assert (
+        post(f"{api}/plans/{plan['id']}/decision/", {"decision": "return"}).status_code == 400
+    )  # a note is needed
+    assert (
+        post(f"{api}/plans/{plan['id']}/decision/", {"decision": "approve"}).json()["status"]
+        == "approved"
+    )
     assert client.get(f"{api}/").json()["status"] == CaseStatus.PLAN_APPROVED
     client.logout()
 
     login(client, partner)
-    response = client.patch(f"{api}/plan-actions/{action_id}/", {"status": "in_progress"}, content_type="application/json")
+    response = client.patch(
+        f"{api}/plan-actions/{action_id}/",
+        {"status": "in_progress"},
+        content_type="application/json",
+    )
     assert response.status_code == 200 and response.json()["status"] == "in_progress"
     assert post(f"{api}/closure/", {"reason": "goals_met"}).status_code == 403
     client.logout()
@@ -155,7 +232,10 @@ def test_plan_and_closure_journey_through_the_api(client, case, worker, supervis
     login(client, worker)
     assert post(f"{api}/transitions/", {"to_status": "implementation"}).status_code == 200
     assert post(f"{api}/closure/", {"reason": "other"}).status_code == 400  # "other" needs a note
-    assert post(f"{api}/closure/", {"reason": "goals_met"}).json()["status"] == CaseStatus.CLOSURE_PENDING
+    assert (
+        post(f"{api}/closure/", {"reason": "goals_met"}).json()["status"]
+        == CaseStatus.CLOSURE_PENDING
+    )
     client.logout()
 
     login_verified(client, supervisor)
@@ -167,7 +247,14 @@ def test_plan_and_closure_journey_through_the_api(client, case, worker, supervis
 def test_new_case_endpoints_in_openapi_schema(client, worker):
     login(client, worker)
     paths = client.get("/api/v1/schema/", {"format": "json"}).json()["paths"]
-    for suffix in ("/plans/{plan_pk}/goals/", "/plans/{plan_pk}/submit/", "/plans/{plan_pk}/decision/",
-                   "/goals/{goal_pk}/actions/", "/plan-actions/{action_pk}/", "/assessments/{assessment_pk}/decision/",
-                   "/closure/", "/closure/decision/"):
+    for suffix in (
+        "/plans/{plan_pk}/goals/",
+        "/plans/{plan_pk}/submit/",
+        "/plans/{plan_pk}/decision/",
+        "/goals/{goal_pk}/actions/",
+        "/plan-actions/{action_pk}/",
+        "/assessments/{assessment_pk}/decision/",
+        "/closure/",
+        "/closure/decision/",
+    ):
         assert any(p.endswith(suffix) for p in paths), suffix

@@ -57,7 +57,9 @@ def test_case_open_sets_number_kota_lead_and_history(worker, supervisor, child):
     assert case.transitions.get().from_status == ""
     assert AuditEvent.objects.filter(action="cases.case.opened", target_id=str(case.pk)).exists()
     due = {d.milestone: d.due_at for d in case.deadlines.all()}
-    assert due[Milestone.FIRST_CONTACT] == reported + dt.timedelta(hours=_hours("high", "first_contact"))
+    assert due[Milestone.FIRST_CONTACT] == reported + dt.timedelta(
+        hours=_hours("high", "first_contact")
+    )
     assert Milestone.REVIEW not in due
 
 
@@ -77,7 +79,12 @@ def test_coercive_outreach_needs_justification(worker, child):
     with pytest.raises(ApplicationError, match="justification"):
         open_case(worker, child, outreach_method="coercive", coercive_justification="  ")
     assert not Case.objects.exists()
-    case = open_case(worker, child, outreach_method="coercive", coercive_justification="Anak dalam bahaya di jalan tol")
+    case = open_case(
+        worker,
+        child,
+        outreach_method="coercive",
+        coercive_justification="Anak dalam bahaya di jalan tol",
+    )
     assert case.coercive_justification
 
 
@@ -98,7 +105,9 @@ def test_risk_change_moves_open_deadlines_only(case, worker):
     services.case_set_risk(actor=worker, case=case, level="high", reason="Ada tanda kekerasan")
     initial.refresh_from_db()
     contact.refresh_from_db()
-    assert initial.due_at == case.reported_at + dt.timedelta(hours=_hours("high", "initial_assessment"))
+    assert initial.due_at == case.reported_at + dt.timedelta(
+        hours=_hours("high", "initial_assessment")
+    )
     assert contact.due_at == met_due
     assert case.risk_ratings.count() == 2
     assert Case.objects.get(pk=case.pk).risk_level == "high"
@@ -111,8 +120,12 @@ def test_risk_change_needs_reason(case, worker):
 
 def test_overdue_list_by_risk(worker, supervisor, other_supervisor):
     long_ago = timezone.now() - dt.timedelta(hours=_hours("high", "first_contact") + 1)
-    high = open_case(worker, ChildFactory(), supervisor=supervisor, risk_level="high", reported_at=long_ago)
-    low = open_case(worker, ChildFactory(), supervisor=supervisor, risk_level="low", reported_at=long_ago)
+    high = open_case(
+        worker, ChildFactory(), supervisor=supervisor, risk_level="high", reported_at=long_ago
+    )
+    low = open_case(
+        worker, ChildFactory(), supervisor=supervisor, risk_level="low", reported_at=long_ago
+    )
     overdue = list(selectors.overdue_cases(user=supervisor))
     assert high in overdue and low not in overdue
     due = selectors.case_due(case=high)
@@ -169,14 +182,18 @@ def test_cases_keep_their_sla_version(case, worker, supervisor, supervisor2):
     services.sla_policy_approve(actor=supervisor2, policy=draft)
     services.case_set_risk(actor=worker, case=case, level="high", reason="Memburuk")
     initial = case.deadlines.get(milestone=Milestone.INITIAL_ASSESSMENT)
-    v1_hours = SlaRule.objects.get(policy=case.sla_policy, risk_level="high", milestone="initial_assessment").hours
+    v1_hours = SlaRule.objects.get(
+        policy=case.sla_policy, risk_level="high", milestone="initial_assessment"
+    ).hours
     assert initial.due_at == case.reported_at + dt.timedelta(hours=v1_hours)
 
 
 # --- assessments ----------------------------------------------------------------------------------
 def test_assessment_versions_and_approval(case, worker, supervisor):
     with pytest.raises(ApplicationError):
-        services.assessment_save(actor=worker, case=case, kind="full", data={**FULL, "child_views": ""})
+        services.assessment_save(
+            actor=worker, case=case, kind="full", data={**FULL, "child_views": ""}
+        )
     a1 = services.assessment_save(actor=worker, case=case, kind="full", data=FULL)
     assert (a1.version, a1.form_version, a1.data["needs"]) == (1, "full-v1", "Akta, sekolah")
     services.assessment_submit(actor=worker, assessment=a1)
@@ -185,17 +202,23 @@ def test_assessment_versions_and_approval(case, worker, supervisor):
     with pytest.raises(ApplicationError):
         services.assessment_return(actor=supervisor, assessment=a1, note="")
     services.assessment_return(actor=supervisor, assessment=a1, note="Lengkapi pandangan anak")
-    a1b = services.assessment_save(actor=worker, case=case, kind="full", data={**FULL, "needs": "Akta"})
+    a1b = services.assessment_save(
+        actor=worker, case=case, kind="full", data={**FULL, "needs": "Akta"}
+    )
     assert a1b.pk == a1.pk  # a returned one is edited in place
     services.assessment_submit(actor=worker, assessment=a1b)
     services.assessment_approve(actor=supervisor, assessment=a1b)
-    a2 = services.assessment_save(actor=worker, case=case, kind="full", data={**FULL, "needs": "Sekolah"})
+    a2 = services.assessment_save(
+        actor=worker, case=case, kind="full", data={**FULL, "needs": "Sekolah"}
+    )
     assert a2.version == 2 and a2.status == Assessment.Status.DRAFT
     assert Assessment.objects.get(pk=a1.pk).data["needs"] == "Akta"
 
 
 def test_initial_assessment_applies_proposed_risk(case, worker):
-    a = services.assessment_save(actor=worker, case=case, kind="initial", data={**INITIAL, "risk_level_proposed": "high"})
+    a = services.assessment_save(
+        actor=worker, case=case, kind="initial", data={**INITIAL, "risk_level_proposed": "high"}
+    )
     services.assessment_submit(actor=worker, assessment=a)
     assert Case.objects.get(pk=case.pk).risk_level == "high"
     assert Assessment.objects.get(pk=a.pk).status == Assessment.Status.SUBMITTED
@@ -206,35 +229,65 @@ def _to_full_assessment(case, worker, supervisor):
     if case.status == CaseStatus.REPORTED:
         services.case_transition(actor=worker, case=case, to_status=CaseStatus.REGISTERED)
     services.case_transition(actor=worker, case=case, to_status=CaseStatus.INITIAL_ASSESSMENT)
-    services.assessment_submit(actor=worker, assessment=services.assessment_save(actor=worker, case=case, kind="initial", data=INITIAL))
+    services.assessment_submit(
+        actor=worker,
+        assessment=services.assessment_save(actor=worker, case=case, kind="initial", data=INITIAL),
+    )
     services.case_transition(actor=worker, case=case, to_status=CaseStatus.FULL_ASSESSMENT)
-    full = services.assessment_submit(actor=worker, assessment=services.assessment_save(actor=worker, case=case, kind="full", data=FULL))
+    full = services.assessment_submit(
+        actor=worker,
+        assessment=services.assessment_save(actor=worker, case=case, kind="full", data=FULL),
+    )
     services.assessment_approve(actor=supervisor, assessment=full)
 
 
-def test_plan_action_assigns_partner_after_sharing_check(case, worker, supervisor, partner_org, sharing_allowed):
+def test_plan_action_assigns_partner_after_sharing_check(
+    case, worker, supervisor, partner_org, sharing_allowed
+):
     plan = services.plan_create(actor=worker, case=case, summary="Kembali sekolah")
     goal = services.plan_goal_add(actor=worker, plan=plan, description="Anak kembali sekolah")
-    services.plan_action_add(actor=worker, goal=goal, description="Bimbingan belajar", responsible_organization=partner_org,
-                             due_date=dt.date(2030, 1, 1), service_type=term("service-type", "residential-care"))
+    services.plan_action_add(
+        actor=worker,
+        goal=goal,
+        description="Bimbingan belajar",
+        responsible_organization=partner_org,
+        due_date=dt.date(2030, 1, 1),
+        service_type=term("service-type", "residential-care"),
+    )
     assert sharing_allowed == [(case.child, partner_org)]
-    assert case.assignments.filter(organization=partner_org, kind="plan_action", ended_at__isnull=True).exists()
+    assert case.assignments.filter(
+        organization=partner_org, kind="plan_action", ended_at__isnull=True
+    ).exists()
 
 
-def test_partner_access_follows_its_plan_actions_and_the_case(case, worker, supervisor, partner, partner_org, sharing_allowed):
+def test_partner_access_follows_its_plan_actions_and_the_case(
+    case, worker, supervisor, partner, partner_org, sharing_allowed
+):
     """A partner sees the case only while it is responsible for a live action on an open case."""
     from simpul.cases.access import cases_visible_to
 
     def active():
-        return case.assignments.filter(organization=partner_org, kind="plan_action", ended_at__isnull=True).count()
+        return case.assignments.filter(
+            organization=partner_org, kind="plan_action", ended_at__isnull=True
+        ).count()
 
     _to_full_assessment(case, worker, supervisor)
     plan = services.plan_create(actor=worker, case=case)
     goal = services.plan_goal_add(actor=worker, plan=plan, description="Kembali sekolah")
-    action = services.plan_action_add(actor=worker, goal=goal, description="Bimbingan belajar",
-                                      responsible_organization=partner_org, due_date=dt.date(2030, 1, 1))
-    services.plan_action_add(actor=worker, goal=goal, description="Kunjungan rumah",
-                             responsible_organization=case.lead_organization, due_date=dt.date(2030, 1, 1))
+    action = services.plan_action_add(
+        actor=worker,
+        goal=goal,
+        description="Bimbingan belajar",
+        responsible_organization=partner_org,
+        due_date=dt.date(2030, 1, 1),
+    )
+    services.plan_action_add(
+        actor=worker,
+        goal=goal,
+        description="Kunjungan rumah",
+        responsible_organization=case.lead_organization,
+        due_date=dt.date(2030, 1, 1),
+    )
     assert active() == 1 and cases_visible_to(partner).filter(pk=case.pk).exists()
     services.plan_submit(actor=worker, plan=plan)
     services.plan_approve(actor=supervisor, plan=plan)
@@ -244,14 +297,24 @@ def test_partner_access_follows_its_plan_actions_and_the_case(case, worker, supe
     assert active() == 1
     # Cancelled: the assignment ends (kept as history) and the case disappears for the partner.
     services.plan_action_set_status(actor=worker, action=action, status="cancelled")
-    assert active() == 0 and case.assignments.filter(organization=partner_org, ended_at__isnull=False).count() == 1
+    assert (
+        active() == 0
+        and case.assignments.filter(organization=partner_org, ended_at__isnull=False).count() == 1
+    )
     assert not cases_visible_to(partner).filter(pk=case.pk).exists()
-    assert AuditEvent.objects.filter(action="cases.assignment.ended", target_id__isnull=False).exists()
+    assert AuditEvent.objects.filter(
+        action="cases.assignment.ended", target_id__isnull=False
+    ).exists()
     # A new plan version gives the partner an action again; closing the case ends it.
     services.case_transition(actor=worker, case=case, to_status=CaseStatus.IMPLEMENTATION)
     v2 = services.plan_create(actor=worker, case=case)
-    services.plan_action_add(actor=worker, goal=v2.goals.get(), description="Les membaca",
-                             responsible_organization=partner_org, due_date=dt.date(2030, 6, 1))
+    services.plan_action_add(
+        actor=worker,
+        goal=v2.goals.get(),
+        description="Les membaca",
+        responsible_organization=partner_org,
+        due_date=dt.date(2030, 6, 1),
+    )
     assert active() == 1
     services.plan_submit(actor=worker, plan=v2)
     services.plan_approve(actor=supervisor, plan=v2)
@@ -259,7 +322,9 @@ def test_partner_access_follows_its_plan_actions_and_the_case(case, worker, supe
     services.case_close_approve(actor=supervisor, case=case)
     assert active() == 0 and not cases_visible_to(partner).filter(pk=case.pk).exists()
     # Reopened: the live action's organisation sees the case again (sharing still allowed).
-    services.case_reopen(actor=worker, case=Case.objects.get(pk=case.pk), reason="Anak kembali ke jalan")
+    services.case_reopen(
+        actor=worker, case=Case.objects.get(pk=case.pk), reason="Anak kembali ke jalan"
+    )
     assert active() == 1
 
 
@@ -271,7 +336,13 @@ def test_plan_action_refused_without_consent(case, worker, partner_org, monkeypa
     plan = services.plan_create(actor=worker, case=case)
     goal = services.plan_goal_add(actor=worker, plan=plan, description="Tujuan")
     with pytest.raises(ApplicationError):
-        services.plan_action_add(actor=worker, goal=goal, description="x", responsible_organization=partner_org, due_date=dt.date(2030, 1, 1))
+        services.plan_action_add(
+            actor=worker,
+            goal=goal,
+            description="x",
+            responsible_organization=partner_org,
+            due_date=dt.date(2030, 1, 1),
+        )
     assert not case.assignments.filter(organization=partner_org).exists()
 
 
@@ -281,7 +352,13 @@ def test_plan_approval_moves_case_and_new_version_supersedes(case, worker, super
     with pytest.raises(ApplicationError):
         services.plan_submit(actor=worker, plan=plan)
     goal = services.plan_goal_add(actor=worker, plan=plan, description="Aman di keluarga")
-    services.plan_action_add(actor=worker, goal=goal, description="Kunjungan rumah", responsible_organization=case.lead_organization, due_date=dt.date(2030, 1, 1))
+    services.plan_action_add(
+        actor=worker,
+        goal=goal,
+        description="Kunjungan rumah",
+        responsible_organization=case.lead_organization,
+        due_date=dt.date(2030, 1, 1),
+    )
     services.plan_submit(actor=worker, plan=plan)
     with pytest.raises(PermissionDenied):
         services.plan_approve(actor=worker, plan=plan)
@@ -305,36 +382,78 @@ def test_plan_approval_moves_case_and_new_version_supersedes(case, worker, super
 
 
 # --- placements -----------------------------------------------------------------------------------
-def test_placement_updates_capacity_and_refuses_when_full(case, worker, partner_org, sharing_allowed):
+def test_placement_updates_capacity_and_refuses_when_full(
+    case, worker, partner_org, sharing_allowed
+):
     service = ServiceFactory(organization=partner_org, capacity_total=2, capacity_occupied=1)
     with pytest.raises(ApplicationError, match="family-based"):
-        services.placement_start(actor=worker, case=case, organization=partner_org, service=service,
-                                 start_date=timezone.localdate(), review_due=timezone.localdate() + dt.timedelta(days=30), gatekeeping_note="")
+        services.placement_start(
+            actor=worker,
+            case=case,
+            organization=partner_org,
+            service=service,
+            start_date=timezone.localdate(),
+            review_due=timezone.localdate() + dt.timedelta(days=30),
+            gatekeeping_note="",
+        )
     placement = services.placement_start(
-        actor=worker, case=case, organization=partner_org, service=service, start_date=timezone.localdate(),
-        review_due=timezone.localdate() + dt.timedelta(days=30), gatekeeping_note="Keluarga besar tidak dapat dihubungi",
+        actor=worker,
+        case=case,
+        organization=partner_org,
+        service=service,
+        start_date=timezone.localdate(),
+        review_due=timezone.localdate() + dt.timedelta(days=30),
+        gatekeeping_note="Keluarga besar tidak dapat dihubungi",
     )
     assert Service.objects.get(pk=service.pk).capacity_occupied == 2
-    assert case.assignments.filter(organization=partner_org, kind="placement", ended_at__isnull=True).exists()
+    assert case.assignments.filter(
+        organization=partner_org, kind="placement", ended_at__isnull=True
+    ).exists()
     assert case.tasks.filter(kind=CaseTask.Kind.PLACEMENT_REVIEW).exists()
     other = open_case(worker, ChildFactory())
     with pytest.raises(ApplicationError, match="full"):
-        services.placement_start(actor=worker, case=other, organization=partner_org, service=service, start_date=timezone.localdate(),
-                                 review_due=timezone.localdate() + dt.timedelta(days=30), gatekeeping_note="Tidak ada keluarga")
+        services.placement_start(
+            actor=worker,
+            case=other,
+            organization=partner_org,
+            service=service,
+            start_date=timezone.localdate(),
+            review_due=timezone.localdate() + dt.timedelta(days=30),
+            gatekeeping_note="Tidak ada keluarga",
+        )
     assert Service.objects.get(pk=service.pk).capacity_occupied == 2
-    services.placement_end(actor=worker, placement=placement, end_date=timezone.localdate(), reason="Kembali ke keluarga")
+    services.placement_end(
+        actor=worker,
+        placement=placement,
+        end_date=timezone.localdate(),
+        reason="Kembali ke keluarga",
+    )
     assert Service.objects.get(pk=service.pk).capacity_occupied == 1
-    assert not case.assignments.filter(organization=partner_org, kind="placement", ended_at__isnull=True).exists()
+    assert not case.assignments.filter(
+        organization=partner_org, kind="placement", ended_at__isnull=True
+    ).exists()
 
 
 # --- transfer -------------------------------------------------------------------------------------
-def test_transfer_keeps_history_and_moves_kota(case, worker, supervisor, sudin_pusat, other_supervisor):
+def test_transfer_keeps_history_and_moves_kota(
+    case, worker, supervisor, sudin_pusat, other_supervisor
+):
     new_worker = make_user(Role.CASE_WORKER, sudin_pusat)
     with pytest.raises(ApplicationError):
         services.case_transfer(actor=worker, case=case, to_organization=sudin_pusat, reason="")
-    transfer = services.case_transfer(actor=worker, case=case, to_organization=sudin_pusat, to_worker=new_worker, reason="Keluarga pindah ke Jakarta Pusat")
+    transfer = services.case_transfer(
+        actor=worker,
+        case=case,
+        to_organization=sudin_pusat,
+        to_worker=new_worker,
+        reason="Keluarga pindah ke Jakarta Pusat",
+    )
     case.refresh_from_db()
-    assert case.lead_organization == sudin_pusat and case.kota_code == "31.71" and case.case_worker == new_worker
+    assert (
+        case.lead_organization == sudin_pusat
+        and case.kota_code == "31.71"
+        and case.case_worker == new_worker
+    )
     leads = case.assignments.filter(kind="lead").order_by("started_at")
     assert [a.organization for a in leads] == [sudin("31.75"), sudin_pusat]
     assert leads[0].ended_at is not None and leads[1].ended_at is None
@@ -358,7 +477,12 @@ def test_timeline_in_order_with_related_events(case, worker, supervisor):
     entries = selectors.case_timeline(case=case)
     actions = [e.action for e in entries]
     assert actions[0] == "cases.case.transitioned"  # "" → reported
-    assert actions.index("cases.case.opened") < actions.index("cases.assessment.created") < actions.index("cases.note.added") < actions.index("cases.assessment.submitted")
+    assert (
+        actions.index("cases.case.opened")
+        < actions.index("cases.assessment.created")
+        < actions.index("cases.note.added")
+        < actions.index("cases.assessment.submitted")
+    )
     assert actions.count("cases.case.transitioned") == 2
     assert [e.at for e in entries] == sorted(e.at for e in entries)
 
@@ -367,13 +491,39 @@ def test_deadline_rows_have_due_dates(case):
     assert CaseDeadline.objects.filter(case=case).count() == 4
 
 
-def test_partner_service_record_only_own_org(case, worker, partner, partner_org, other_partner, sharing_allowed):
+def test_partner_service_record_only_own_org(
+    case, worker, partner, partner_org, other_partner, sharing_allowed
+):
     plan = services.plan_create(actor=worker, case=case)
     goal = services.plan_goal_add(actor=worker, plan=plan, description="Tujuan")
-    services.plan_action_add(actor=worker, goal=goal, description="Konseling", responsible_organization=partner_org, due_date=dt.date(2030, 1, 1))
+    services.plan_action_add(
+        actor=worker,
+        goal=goal,
+        description="Konseling",
+        responsible_organization=partner_org,
+        due_date=dt.date(2030, 1, 1),
+    )
     st = term("service-type", "residential-care")
-    services.service_delivery_record(actor=partner, case=case, service_type=st, organization=partner_org, delivered_on=timezone.localdate())
+    services.service_delivery_record(
+        actor=partner,
+        case=case,
+        service_type=st,
+        organization=partner_org,
+        delivered_on=timezone.localdate(),
+    )
     with pytest.raises(PermissionDenied):
-        services.service_delivery_record(actor=partner, case=case, service_type=st, organization=OrganizationFactory(), delivered_on=timezone.localdate())
+        services.service_delivery_record(
+            actor=partner,
+            case=case,
+            service_type=st,
+            organization=OrganizationFactory(),
+            delivered_on=timezone.localdate(),
+        )
     with pytest.raises(PermissionDenied):
-        services.service_delivery_record(actor=other_partner, case=case, service_type=st, organization=partner_org, delivered_on=timezone.localdate())
+        services.service_delivery_record(
+            actor=other_partner,
+            case=case,
+            service_type=st,
+            organization=partner_org,
+            delivered_on=timezone.localdate(),
+        )

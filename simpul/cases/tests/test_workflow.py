@@ -31,14 +31,23 @@ PAIRS = list(itertools.product(ALL, ALL))
 
 def _case_at(status, worker, supervisor, *, origin=None):
     case = CaseFactory(status=status, case_worker=worker, supervisor=supervisor)
-    Assessment.objects.create(case=case, kind="initial", form_version="initial-v1", data=INITIAL, status="submitted")
+    Assessment.objects.create(
+        case=case, kind="initial", form_version="initial-v1", data=INITIAL, status="submitted"
+    )
     if status in (S.URGENT_PROTECTION, S.CLOSURE_PENDING):
         CaseTransition.objects.create(case=case, from_status=origin, to_status=status)
     if status == S.FULL_ASSESSMENT:
-        Assessment.objects.create(case=case, kind="full", form_version="full-v1", data=FULL, status="approved")
+        Assessment.objects.create(
+            case=case, kind="full", form_version="full-v1", data=FULL, status="approved"
+        )
         plan = CasePlan.objects.create(case=case, status="submitted")
         goal = PlanGoal.objects.create(plan=plan, description="Sekolah lagi")
-        PlanAction.objects.create(goal=goal, description="Daftar PKBM", responsible_organization=case.lead_organization, due_date="2030-01-01")
+        PlanAction.objects.create(
+            goal=goal,
+            description="Daftar PKBM",
+            responsible_organization=case.lead_organization,
+            due_date="2030-01-01",
+        )
     if status == S.CLOSURE_PENDING:
         case.closure_reason = "goals_met"
         case.save()
@@ -77,10 +86,14 @@ def test_transition_matrix(from_status, to_status, worker, supervisor):
         assert case.status == to_status
         last = CaseTransition.objects.filter(case=case).order_by("-id").first()
         assert (last.from_status, last.to_status) == (from_status, to_status)
-        assert AuditEvent.objects.filter(action="cases.case.transitioned", data__case_id=str(case.pk)).exists()
+        assert AuditEvent.objects.filter(
+            action="cases.case.transitioned", data__case_id=str(case.pk)
+        ).exists()
     else:
         with pytest.raises(ApplicationError) as exc:
-            services.case_transition(actor=worker, case=case, to_status=to_status, reason="Alasan langkah ini")
+            services.case_transition(
+                actor=worker, case=case, to_status=to_status, reason="Alasan langkah ini"
+            )
         message = str(exc.value.message)
         assert message  # clear and specific
         if from_status != to_status:
@@ -102,7 +115,11 @@ def test_illegal_message_names_next_steps(case, worker):
 
 @pytest.mark.parametrize(
     ("from_status", "to_status"),
-    [(S.FULL_ASSESSMENT, S.PLAN_APPROVED), (S.IMPLEMENTATION, S.CLOSURE_PENDING), (S.CLOSURE_PENDING, S.CLOSED)],
+    [
+        (S.FULL_ASSESSMENT, S.PLAN_APPROVED),
+        (S.IMPLEMENTATION, S.CLOSURE_PENDING),
+        (S.CLOSURE_PENDING, S.CLOSED),
+    ],
 )
 def test_routed_steps_refused_as_plain_transitions(from_status, to_status, worker, supervisor):
     case = _case_at(from_status, worker, supervisor, origin=S.IMPLEMENTATION)
@@ -116,14 +133,18 @@ def test_full_assessment_needs_submitted_initial(worker, supervisor):
     case = CaseFactory(status=S.INITIAL_ASSESSMENT, case_worker=worker)
     with pytest.raises(ApplicationError, match="initial assessment"):
         services.case_transition(actor=worker, case=case, to_status=S.FULL_ASSESSMENT)
-    Assessment.objects.create(case=case, kind="initial", form_version="initial-v1", data=INITIAL, status="submitted")
+    Assessment.objects.create(
+        case=case, kind="initial", form_version="initial-v1", data=INITIAL, status="submitted"
+    )
     services.case_transition(actor=worker, case=case, to_status=S.FULL_ASSESSMENT)
     assert Case.objects.get(pk=case.pk).status == S.FULL_ASSESSMENT
 
 
 def test_urgent_protection_returns_where_it_came_from(worker, supervisor):
     case = _case_at(S.FULL_ASSESSMENT, worker, supervisor)
-    services.case_transition(actor=worker, case=case, to_status=S.URGENT_PROTECTION, reason="Kekerasan di rumah")
+    services.case_transition(
+        actor=worker, case=case, to_status=S.URGENT_PROTECTION, reason="Kekerasan di rumah"
+    )
     with pytest.raises(ApplicationError, match="returns to"):
         services.case_transition(actor=worker, case=case, to_status=S.INITIAL_ASSESSMENT)
     services.case_transition(actor=worker, case=case, to_status=S.FULL_ASSESSMENT)
@@ -155,7 +176,9 @@ def test_closure_other_needs_text(worker, supervisor):
     case = _case_at(S.IMPLEMENTATION, worker, supervisor)
     with pytest.raises(ApplicationError, match="Other"):
         services.case_close_request(actor=worker, case=case, reason="other", note="")
-    services.case_close_request(actor=worker, case=case, reason="other", note="Keluarga pindah ke Medan")
+    services.case_close_request(
+        actor=worker, case=case, reason="other", note="Keluarga pindah ke Medan"
+    )
     assert Case.objects.get(pk=case.pk).status == S.CLOSURE_PENDING
 
 
@@ -170,7 +193,9 @@ def test_closure_turned_18_needs_transition_task_done(worker, supervisor):
     case = _case_at(S.IMPLEMENTATION, worker, supervisor)
     with pytest.raises(ApplicationError, match="transition review"):
         services.case_close_request(actor=worker, case=case, reason="turned_18")
-    task = CaseTask.objects.create(case=case, kind="transition_review", title="Transisi", due_on="2030-01-01")
+    task = CaseTask.objects.create(
+        case=case, kind="transition_review", title="Transisi", due_on="2030-01-01"
+    )
     with pytest.raises(ApplicationError):
         services.case_close_request(actor=worker, case=case, reason="turned_18")
     services.case_task_complete(actor=worker, task=task)

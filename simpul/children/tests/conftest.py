@@ -69,7 +69,10 @@ def register():
 
     def _register(actor, aliases=(), guardians=(), **overrides):
         return services.child_register(
-            actor=actor, data=child_data(**overrides), aliases=aliases, guardians=guardians,
+            actor=actor,
+            data=child_data(**overrides),
+            aliases=aliases,
+            guardians=guardians,
             confirm_not_duplicate_of=[],
         )
 

@@ -21,8 +21,14 @@ def api(user) -> APIClient:
 
 def test_create_runs_duplicate_check_and_returns_409_until_confirmed(worker, register):
     existing = register(worker, full_name="Djoko Soesilo")
-    payload = {"full_name": "Joko Susilo", "sex": "M", "birth_date": "2012-03-14", "mother_name": "Sumarni",
-               "current_kelurahan": "31.75.01.1001", "aliases": [{"name": "Jojo"}]}
+    payload = {
+        "full_name": "Joko Susilo",
+        "sex": "M",
+        "birth_date": "2012-03-14",
+        "mother_name": "Sumarni",
+        "current_kelurahan": "31.75.01.1001",
+        "aliases": [{"name": "Jojo"}],
+    }
     count = Child.objects.count()
     response = api(worker).post(BASE, payload, format="json")
     assert response.status_code == 409 and Child.objects.count() == count
@@ -31,7 +37,9 @@ def test_create_runs_duplicate_check_and_returns_409_until_confirmed(worker, reg
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["view"] == "full" and body["aliases"] == ["Jojo"]
-    bad = api(worker).post(BASE, {**payload, "full_name": "Orang Lain Sekali", "nik": "123"}, format="json")
+    bad = api(worker).post(
+        BASE, {**payload, "full_name": "Orang Lain Sekali", "nik": "123"}, format="json"
+    )
     assert bad.status_code == 400 and "nik" in bad.json()["fields"]
 
 
@@ -46,7 +54,9 @@ def test_list_and_retrieve_are_scoped_masked_and_logged(worker, worker_pusat, su
     opened = api(supervisor).get(f"{BASE}{child.pk}/", {"reason": "Temu bahas"})
     assert opened.status_code == 200 and opened.json()["nik_masked"] == "3175••••••••0002"
     assert "3175011403120002" not in opened.content.decode()
-    assert AccessLog.objects.filter(child_id=str(child.pk), action="open_restricted", reason="Temu bahas").exists()
+    assert AccessLog.objects.filter(
+        child_id=str(child.pk), action="open_restricted", reason="Temu bahas"
+    ).exists()
     mine = api(worker).get(f"{BASE}{child.pk}/")
     assert mine.json()["name"] == "Dedi Kurniawan"
     assert AccessLog.objects.filter(child_id=str(child.pk), action="view").count() == 2
@@ -71,15 +81,27 @@ def test_duplicates_endpoint(worker, register):
 
 def test_schema_lists_children_endpoints(worker):
     schema = api(worker).get("/api/v1/schema/", {"format": "json"}).json()
-    assert {"/api/v1/children/", "/api/v1/children/{id}/", "/api/v1/children/{id}/duplicates/"} <= set(schema["paths"])
+    assert {
+        "/api/v1/children/",
+        "/api/v1/children/{id}/",
+        "/api/v1/children/{id}/duplicates/",
+    } <= set(schema["paths"])
 
 
-def test_patch_changes_only_the_fields_sent_with_the_same_checks(worker, worker_pusat, partner, partner_org, register):
+def test_patch_changes_only_the_fields_sent_with_the_same_checks(
+    worker, worker_pusat, partner, partner_org, register
+):
     child = register(worker, full_name="Dedi Kurniawan", mother_name="Sumarni")
-    response = api(worker).patch(f"{BASE}{child.pk}/", {"mother_name": "Yati", "current_spot": "Pasar Rebo"}, format="json")
+    response = api(worker).patch(
+        f"{BASE}{child.pk}/", {"mother_name": "Yati", "current_spot": "Pasar Rebo"}, format="json"
+    )
     assert response.status_code == 200, response.json()
     child.refresh_from_db()
-    assert (child.mother_name, child.current_spot, child.full_name) == ("Yati", "Pasar Rebo", "Dedi Kurniawan")
+    assert (child.mother_name, child.current_spot, child.full_name) == (
+        "Yati",
+        "Pasar Rebo",
+        "Dedi Kurniawan",
+    )
     assert child.bk_mother_yob.startswith("iati|")
     # A NIK that disagrees with the record is stored with a warning, never "fixed".
     response = api(worker).patch(f"{BASE}{child.pk}/", {"nik": "3175014501100001"}, format="json")
@@ -88,11 +110,23 @@ def test_patch_changes_only_the_fields_sent_with_the_same_checks(worker, worker_
     assert {w["code"] for w in child.identity_warnings} >= {"nik_birth_date_mismatch"}
     assert str(child.birth_date) == "2012-03-14"
     # Bad input: a clear message per field, nothing changes.
-    response = api(worker).patch(f"{BASE}{child.pk}/", {"nik": "12", "mother_name": "Lain"}, format="json")
+    response = api(worker).patch(
+        f"{BASE}{child.pk}/", {"nik": "12", "mother_name": "Lain"}, format="json"
+    )
     assert response.status_code == 400 and "nik" in response.json()["fields"]
     child.refresh_from_db()
     assert child.mother_name == "Yati"
     # Out of scope: 404; a partner with the limited view: 403.
-    assert api(worker_pusat).patch(f"{BASE}{child.pk}/", {"mother_name": "X"}, format="json").status_code == 404
-    CaseAssignment.objects.create(case=CaseFactory(child=child), organization=partner_org, kind="lead")
-    assert api(partner).patch(f"{BASE}{child.pk}/", {"mother_name": "X"}, format="json").status_code == 403
+    assert (
+        api(worker_pusat)
+        .patch(f"{BASE}{child.pk}/", {"mother_name": "X"}, format="json")
+        .status_code
+        == 404
+    )
+    CaseAssignment.objects.create(
+        case=CaseFactory(child=child), organization=partner_org, kind="lead"
+    )
+    assert (
+        api(partner).patch(f"{BASE}{child.pk}/", {"mother_name": "X"}, format="json").status_code
+        == 403
+    )

@@ -17,7 +17,10 @@ def page(browser, live_server, supervisor):
     client = Client()
     login_verified(client, supervisor)
     context = browser.new_context(viewport={"width": 375, "height": 800}, base_url=live_server.url)
-    cookie = {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value}
+    cookie = {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+    }
     context.add_cookies([{**cookie, "url": live_server.url}])
     page = context.new_page()
     yield page
@@ -28,17 +31,33 @@ def _serious(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
-    return [f"{v['id']}: {v['help']}" for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    return [
+        f"{v['id']}: {v['help']}"
+        for v in results.response["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
 
 
 def test_children_pages_are_accessible_on_a_phone(page, supervisor, register):
-    a = register(supervisor, full_name="Muhammad Rizky Pratama", mother_name="Siti Aminah", nik="3175011403120002",
-                 guardians=[{"full_name": "Siti Aminah", "relationship": "mother", "phone": "0812"}])
+    a = register(
+        supervisor,
+        full_name="Muhammad Rizky Pratama",
+        mother_name="Siti Aminah",
+        nik="3175011403120002",
+        guardians=[{"full_name": "Siti Aminah", "relationship": "mother", "phone": "0812"}],
+    )
     b = register(supervisor, full_name="M. Rizki Pratama", mother_name="Siti Aminah")
     for path in (
-        "/children/", "/children/?q=rizki", "/children/register/", f"/children/{a.pk}/",
-        f"/children/{a.pk}/classification/", f"/children/{a.pk}/edit/", f"/children/{a.pk}/duplicates/",
-        f"/children/{a.pk}/consents/add/", "/children/duplicates/", f"/children/merge/?a={a.pk}&b={b.pk}",
+        "/children/",
+        "/children/?q=rizki",
+        "/children/register/",
+        f"/children/{a.pk}/",
+        f"/children/{a.pk}/classification/",
+        f"/children/{a.pk}/edit/",
+        f"/children/{a.pk}/duplicates/",
+        f"/children/{a.pk}/consents/add/",
+        "/children/duplicates/",
+        f"/children/merge/?a={a.pk}&b={b.pk}",
     ):
         page.goto(path)
         assert page.url.endswith(path), page.url
@@ -67,9 +86,20 @@ def test_import_pages_are_accessible_on_a_phone(page, supervisor, register, tmp_
 
     register(supervisor, full_name="Djoko Soesilo", mother_name="Soemarni")
     file = tmp_path / "anak.xlsx"
-    file.write_bytes(xlsx([row(nama_lengkap="Joko Susilo", nama_ibu="Sumarni"),
-                           row(nama_lengkap="Rina", jenis_kelamin="P", tanggal_lahir="", usia_perkiraan=8,
-                               alasan_perkiraan="anak")]).read())
+    file.write_bytes(
+        xlsx(
+            [
+                row(nama_lengkap="Joko Susilo", nama_ibu="Sumarni"),
+                row(
+                    nama_lengkap="Rina",
+                    jenis_kelamin="P",
+                    tanggal_lahir="",
+                    usia_perkiraan=8,
+                    alasan_perkiraan="anak",
+                ),
+            ]
+        ).read()
+    )
     page.goto("/children/import/")
     assert _serious(page) == []
     page.set_input_files("#id_file", str(file))

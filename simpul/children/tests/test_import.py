@@ -27,14 +27,24 @@ KEL = "31.75.01.1001"
 
 
 def row(**values: Any) -> dict[str, Any]:
-    base = {"nama_lengkap": "Dedi Kurniawan", "jenis_kelamin": "L", "tanggal_lahir": "14/03/2012",
-            "nama_ibu": "Sumarni", "kelurahan_kode": KEL}
+    base = {
+        "nama_lengkap": "Dedi Kurniawan",
+        "jenis_kelamin": "L",
+        "tanggal_lahir": "14/03/2012",
+        "nama_ibu": "Sumarni",
+        "kelurahan_kode": KEL,
+    }
     base.update(values)
     return base
 
 
-def xlsx(rows: list[dict[str, Any]], header: list[str] | None = None, *, title: str | None = None,
-         name: str = "anak.xlsx") -> SimpleUploadedFile:
+def xlsx(
+    rows: list[dict[str, Any]],
+    header: list[str] | None = None,
+    *,
+    title: str | None = None,
+    name: str = "anak.xlsx",
+) -> SimpleUploadedFile:
     header = header or list(imports.COLUMNS)
     wb = Workbook()
     sheet = wb.active
@@ -85,14 +95,23 @@ def by_row(job: ChildImport) -> dict[int, dict[str, Any]]:
 
 def test_bad_rows_are_named_and_nothing_is_saved(operator, upload, accept):
     before = Child.objects.count()
-    job = upload(operator, xlsx([
-        row(),                                                   # row 2: fine
-        row(nama_lengkap="Rina Marlina", jenis_kelamin="P", nik="12345"),  # 3: malformed NIK
-        row(nama_lengkap="Sari Dewi", jenis_kelamin="P", kelurahan_kode="31.75.99.9999"),  # 4
-        row(nama_lengkap="Agus Salim", tanggal_lahir="31/02/2012"),        # 5: no such date
-        row(nama_lengkap="Tono Wijaya", kategori="AJ; XYZ"),              # 6: unknown category
-        row(nama_lengkap="", nama_ibu="Yati"),                             # 7: no name
-    ]))
+    job = upload(
+        operator,
+        xlsx(
+            [
+                row(),  # row 2: fine
+                row(
+                    nama_lengkap="Rina Marlina", jenis_kelamin="P", nik="12345"
+                ),  # 3: malformed NIK
+                row(
+                    nama_lengkap="Sari Dewi", jenis_kelamin="P", kelurahan_kode="31.75.99.9999"
+                ),  # 4
+                row(nama_lengkap="Agus Salim", tanggal_lahir="31/02/2012"),  # 5: no such date
+                row(nama_lengkap="Tono Wijaya", kategori="AJ; XYZ"),  # 6: unknown category
+                row(nama_lengkap="", nama_ibu="Yati"),  # 7: no name
+            ]
+        ),
+    )
     assert job.status == ChildImport.Status.VALIDATED
     rows = by_row(job)
     assert rows[2]["status"] in ("ok", "warning") and not rows[2]["errors"]
@@ -112,13 +131,25 @@ def test_bad_rows_are_named_and_nothing_is_saved(operator, upload, accept):
 
 
 def test_estimated_age_needs_a_reason_and_nik_mismatch_is_only_a_warning(operator, upload):
-    job = upload(operator, xlsx([
-        row(tanggal_lahir="", usia_perkiraan=9),                                   # 2: no reason
-        row(nama_lengkap="Rina Marlina", jenis_kelamin="P", tanggal_lahir="",
-            usia_perkiraan=9, alasan_perkiraan="pengakuan anak"),                   # 3: fine
-        row(nama_lengkap="Sari Dewi", jenis_kelamin="P", nik="3175014501100001"),  # 4: NIK of 05-01-10
-        row(nama_lengkap="Tono", tanggal_lahir=""),                                 # 5: neither
-    ]))
+    job = upload(
+        operator,
+        xlsx(
+            [
+                row(tanggal_lahir="", usia_perkiraan=9),  # 2: no reason
+                row(
+                    nama_lengkap="Rina Marlina",
+                    jenis_kelamin="P",
+                    tanggal_lahir="",
+                    usia_perkiraan=9,
+                    alasan_perkiraan="pengakuan anak",
+                ),  # 3: fine
+                row(
+                    nama_lengkap="Sari Dewi", jenis_kelamin="P", nik="3175014501100001"
+                ),  # 4: NIK of 05-01-10
+                row(nama_lengkap="Tono", tanggal_lahir=""),  # 5: neither
+            ]
+        ),
+    )
     rows = by_row(job)
     assert [e["column"] for e in rows[2]["errors"]] == ["alasan_perkiraan"]
     assert rows[3]["errors"] == [] and rows[3]["estimated_age"] == 9 and rows[3]["birth_date"] == ""
@@ -127,39 +158,88 @@ def test_estimated_age_needs_a_reason_and_nik_mismatch_is_only_a_warning(operato
 
 
 def test_tolerant_headers_title_lines_and_date_cells(operator, upload):
-    header = ["No", "Nama Anak", "Jenis Kelamin (L/P)", "Tgl. Lahir", "NIK", "Kode Kelurahan", "Kategori PMKS", "Warna"]
-    job = upload(operator, xlsx([
-        {"nama_lengkap": "Putri Ayu", "jenis_kelamin": "P", "tanggal_lahir": dt.date(2015, 7, 1),
-         "kelurahan_kode": "3175011001", "kategori": "aj"},
-        {"nama_lengkap": "Bayu Aji", "jenis_kelamin": "l", "tanggal_lahir": "2013-01-20", "kategori": "pengamen"},
-        {"nama_lengkap": "Citra Lestari", "jenis_kelamin": "Perempuan", "usia_perkiraan": "10 tahun",
-         "alasan_perkiraan": "keterangan orang tua", "kelurahan_kode": "Pisangan Baru"},
-    ], header=[*header, "Umur", "Alasan"], title="DATA ANAK JALANAN SUDIN JAKARTA TIMUR 2025"))
+    header = [
+        "No",
+        "Nama Anak",
+        "Jenis Kelamin (L/P)",
+        "Tgl. Lahir",
+        "NIK",
+        "Kode Kelurahan",
+        "Kategori PMKS",
+        "Warna",
+    ]
+    job = upload(
+        operator,
+        xlsx(
+            [
+                {
+                    "nama_lengkap": "Putri Ayu",
+                    "jenis_kelamin": "P",
+                    "tanggal_lahir": dt.date(2015, 7, 1),
+                    "kelurahan_kode": "3175011001",
+                    "kategori": "aj",
+                },
+                {
+                    "nama_lengkap": "Bayu Aji",
+                    "jenis_kelamin": "l",
+                    "tanggal_lahir": "2013-01-20",
+                    "kategori": "pengamen",
+                },
+                {
+                    "nama_lengkap": "Citra Lestari",
+                    "jenis_kelamin": "Perempuan",
+                    "usia_perkiraan": "10 tahun",
+                    "alasan_perkiraan": "keterangan orang tua",
+                    "kelurahan_kode": "Pisangan Baru",
+                },
+            ],
+            header=[*header, "Umur", "Alasan"],
+            title="DATA ANAK JALANAN SUDIN JAKARTA TIMUR 2025",
+        ),
+    )
     assert job.status == ChildImport.Status.VALIDATED, job.error
     rows = by_row(job)
     assert sorted(rows) == [4, 5, 6]  # numbers as the sheet shows them (title, blank line, header)
     assert all(not r["errors"] for r in rows.values()), rows
-    assert rows[4]["birth_date"] == "2015-07-01" and rows[4]["kelurahan"] and rows[4]["categories"] == ["AJ"]
+    assert (
+        rows[4]["birth_date"] == "2015-07-01"
+        and rows[4]["kelurahan"]
+        and rows[4]["categories"] == ["AJ"]
+    )
     assert rows[6]["estimated_age"] == 10 and rows[6]["kelurahan"] == "Pisangan Baru"
     assert job.report["columns"]["jenis_kelamin"] == "Jenis Kelamin (L/P)"
     assert "Warna" in job.report["ignored_columns"]
 
 
 def test_missing_required_column_fails_the_whole_file(operator, upload):
-    job = upload(operator, xlsx([{"nama_lengkap": "Dedi", "tanggal_lahir": "14/03/2012"}],
-                                header=["nama_lengkap", "tanggal_lahir"]))
+    job = upload(
+        operator,
+        xlsx(
+            [{"nama_lengkap": "Dedi", "tanggal_lahir": "14/03/2012"}],
+            header=["nama_lengkap", "tanggal_lahir"],
+        ),
+    )
     assert job.status == ChildImport.Status.FAILED
     assert "jenis_kelamin" in job.error
     assert not job.file
 
 
-def test_duplicate_of_existing_child_is_flagged_and_must_be_decided(operator, register, upload, accept):
+def test_duplicate_of_existing_child_is_flagged_and_must_be_decided(
+    operator, register, upload, accept
+):
     existing = register(operator, full_name="Djoko Soesilo", mother_name="Soemarni")
     tokens_before = NameToken.objects.get(token="ioko").count
-    job = upload(operator, xlsx([
-        row(nama_lengkap="Joko Susilo", nama_ibu="Sumarni"),                # 2: the same child
-        row(nama_lengkap="Maria Ulfa", jenis_kelamin="P", nama_ibu="Lastri"),  # 3: someone else
-    ]))
+    job = upload(
+        operator,
+        xlsx(
+            [
+                row(nama_lengkap="Joko Susilo", nama_ibu="Sumarni"),  # 2: the same child
+                row(
+                    nama_lengkap="Maria Ulfa", jenis_kelamin="P", nama_ibu="Lastri"
+                ),  # 3: someone else
+            ]
+        ),
+    )
     rows = by_row(job)
     assert rows[2]["status"] == "duplicate"
     cand = rows[2]["candidates"][0]
@@ -178,7 +258,9 @@ def test_duplicate_of_existing_child_is_flagged_and_must_be_decided(operator, re
     assert NameToken.objects.get(token="ioko").count == tokens_before
 
 
-def test_duplicate_decided_as_different_child_is_registered_with_confirmation(operator, register, upload, accept):
+def test_duplicate_decided_as_different_child_is_registered_with_confirmation(
+    operator, register, upload, accept
+):
     existing = register(operator, full_name="Djoko Soesilo", mother_name="Soemarni")
     job = upload(operator, xlsx([row(nama_lengkap="Joko Susilo", nama_ibu="Sumarni")]))
     imports.child_import_decide(actor=operator, job=job, decisions={"2": "import", "99": "skip"})
@@ -192,8 +274,12 @@ def test_duplicate_decided_as_different_child_is_registered_with_confirmation(op
 
 def test_restricted_candidates_stay_masked_for_the_importer(register, upload):
     other_kota_worker = make_user(Role.CASE_WORKER, sudin("31.71"))
-    hidden = register(other_kota_worker, full_name="Djoko Soesilo", mother_name="Soemarni",
-                      current_kelurahan="31.71.01.1001")
+    hidden = register(
+        other_kota_worker,
+        full_name="Djoko Soesilo",
+        mother_name="Soemarni",
+        current_kelurahan="31.71.01.1001",
+    )
     importer = make_user(Role.DATA_OPERATOR, sudin("31.75"))
     assert not selectors.children_visible_to(importer).filter(pk=hidden.pk).exists()
     job = upload(importer, xlsx([row(nama_lengkap="Joko Susilo", nama_ibu="Sumarni")]))
@@ -203,12 +289,27 @@ def test_restricted_candidates_stay_masked_for_the_importer(register, upload):
 
 
 def test_accepted_import_registers_children_in_one_go(operator, upload, accept):
-    file = xlsx([
-        row(nama_panggilan="Dedi; Kurni", kategori="AJ", kondisi="street_most_of_day", status_sekolah="putus sekolah",
-            asal_daerah_kode="33.74", catatan="Ditemukan di perempatan"),
-        row(nama_lengkap="Rina Marlina", jenis_kelamin="P", tanggal_lahir="", usia_perkiraan=4,
-            alasan_perkiraan="petugas", kategori="ABT; AT", lokasi_jalanan="Pasar Contoh"),
-    ])
+    file = xlsx(
+        [
+            row(
+                nama_panggilan="Dedi; Kurni",
+                kategori="AJ",
+                kondisi="street_most_of_day",
+                status_sekolah="putus sekolah",
+                asal_daerah_kode="33.74",
+                catatan="Ditemukan di perempatan",
+            ),
+            row(
+                nama_lengkap="Rina Marlina",
+                jenis_kelamin="P",
+                tanggal_lahir="",
+                usia_perkiraan=4,
+                alasan_perkiraan="petugas",
+                kategori="ABT; AT",
+                lokasi_jalanan="Pasar Contoh",
+            ),
+        ]
+    )
     job = upload(operator, file)
     assert job.report["counts"]["error"] == 0
     rows = by_row(job)
@@ -228,13 +329,19 @@ def test_accepted_import_registers_children_in_one_go(operator, upload, accept):
     assert list(dedi.conditions.values_list("code", flat=True)) == ["street_most_of_day"]
     assert list(dedi.classifications.values_list("category__code", flat=True)) == ["AJ"]
     rina = Child.objects.get(full_name="Rina Marlina")
-    assert rina.birth_date is None and rina.estimated_age == 4 and rina.age_estimate_reason == "officer"
+    assert (
+        rina.birth_date is None
+        and rina.estimated_age == 4
+        and rina.age_estimate_reason == "officer"
+    )
     at = ChildCategory.objects.get(child=rina, category__code="AT", category__scheme="pmks")
     assert at.age_rule_override_reason  # recorded and flagged
     assert NameToken.objects.get(token="marlina").count == 1
     assert AuditEvent.objects.filter(action="children.child.registered").count() == 2
     done = AuditEvent.objects.get(action="children.import.completed")
-    assert done.data["created"] == 2 and sorted(done.data["children"]) == sorted([str(dedi.pk), str(rina.pk)])
+    assert done.data["created"] == 2 and sorted(done.data["children"]) == sorted(
+        [str(dedi.pk), str(rina.pk)]
+    )
     assert not default_storage.exists(stored)
     job.refresh_from_db()
     assert not job.file
@@ -242,33 +349,60 @@ def test_accepted_import_registers_children_in_one_go(operator, upload, accept):
 
 
 def test_category_subtypes_are_imported_and_checked(operator, upload, accept):
-    file = xlsx([
-        row(kategori="ABH:konflik"),  # born 2012: 14 at most, konflik is 12–17
-        row(nama_lengkap="Rina Marlina", jenis_kelamin="P", tanggal_lahir="01/01/2020", kategori="ABH/konflik; AJ:on street"),
-        row(nama_lengkap="Budi Santoso", kategori="AJ:bogus"),
-    ])
+    file = xlsx(
+        [
+            row(kategori="ABH:konflik"),  # born 2012: 14 at most, konflik is 12–17
+            row(
+                nama_lengkap="Rina Marlina",
+                jenis_kelamin="P",
+                tanggal_lahir="01/01/2020",
+                kategori="ABH/konflik; AJ:on street",
+            ),
+            row(nama_lengkap="Budi Santoso", kategori="AJ:bogus"),
+        ]
+    )
     job = upload(operator, file)
     rows = by_row(job)
     assert rows[2]["status"] in ("ok", "warning") and not rows[2]["errors"]
-    assert any("konflik" in w["message"] for w in rows[3]["warnings"])  # 6 years old: flagged, not refused
+    assert any(
+        "konflik" in w["message"] for w in rows[3]["warnings"]
+    )  # 6 years old: flagged, not refused
     assert rows[4]["errors"] and "on_street" in rows[4]["errors"][0]["message"]
     assert job.report["counts"]["error"] == 1
     # Fix the sheet: only the valid rows, then import.
-    job = upload(operator, xlsx([
-        row(kategori="ABH:konflik"),
-        row(nama_lengkap="Rina Marlina", jenis_kelamin="P", tanggal_lahir="01/01/2020", kategori="ABH/konflik; AJ:on street"),
-    ]))
+    job = upload(
+        operator,
+        xlsx(
+            [
+                row(kategori="ABH:konflik"),
+                row(
+                    nama_lengkap="Rina Marlina",
+                    jenis_kelamin="P",
+                    tanggal_lahir="01/01/2020",
+                    kategori="ABH/konflik; AJ:on street",
+                ),
+            ]
+        ),
+    )
     job = accept(operator, job)
     assert job.status == ChildImport.Status.DONE, job.error
     dedi = ChildCategory.objects.get(child__full_name="Dedi Kurniawan")
-    assert (dedi.category.code, dedi.subtype.code, dedi.age_rule_override_reason) == ("ABH", "konflik", "")
-    rina = {cc.category.code: cc for cc in ChildCategory.objects.filter(child__full_name="Rina Marlina")}
+    assert (dedi.category.code, dedi.subtype.code, dedi.age_rule_override_reason) == (
+        "ABH",
+        "konflik",
+        "",
+    )
+    rina = {
+        cc.category.code: cc for cc in ChildCategory.objects.filter(child__full_name="Rina Marlina")
+    }
     assert rina["ABH"].subtype.code == "konflik" and rina["ABH"].age_rule_override_reason
     assert rina["AJ"].subtype.code == "on_street"
 
 
 def test_failure_during_import_saves_nothing(operator, upload, accept, monkeypatch):
-    job = upload(operator, xlsx([row(), row(nama_lengkap="Rina Marlina", jenis_kelamin="P", kategori="AJ")]))
+    job = upload(
+        operator, xlsx([row(), row(nama_lengkap="Rina Marlina", jenis_kelamin="P", kategori="AJ")])
+    )
     before = Child.objects.count()
 
     def broken(**kwargs):
@@ -286,10 +420,20 @@ def test_failure_during_import_saves_nothing(operator, upload, accept, monkeypat
 def test_names_repeated_within_the_file_are_warned(operator, upload):
     # The row messages are stored in the language active during the check (Indonesian by default).
     with translation.override("en"):
-        job = upload(operator, xlsx([row(), row(nama_lengkap="DEDI  KURNIAWAN", tanggal_lahir="01/01/2012"),
-                                     row(tanggal_lahir="01/01/2013")]))
+        job = upload(
+            operator,
+            xlsx(
+                [
+                    row(),
+                    row(nama_lengkap="DEDI  KURNIAWAN", tanggal_lahir="01/01/2012"),
+                    row(tanggal_lahir="01/01/2013"),
+                ]
+            ),
+        )
     rows = by_row(job)
-    assert any("row 2" in w["message"] for w in rows[3]["warnings"] if w["column"] == "nama_lengkap")
+    assert any(
+        "row 2" in w["message"] for w in rows[3]["warnings"] if w["column"] == "nama_lengkap"
+    )
     assert not any(w["column"] == "nama_lengkap" for w in rows[4]["warnings"])
 
 
@@ -303,7 +447,10 @@ def test_progress_advances_while_rows_are_checked(operator, upload, monkeypatch)
         return original(**kwargs)
 
     monkeypatch.setattr(selectors, "child_duplicate_candidates", spy)
-    job = upload(operator, xlsx([row(nama_lengkap=f"Anak Nomor {chr(65 + i)}{chr(65 + i)}") for i in range(23)]))
+    job = upload(
+        operator,
+        xlsx([row(nama_lengkap=f"Anak Nomor {chr(65 + i)}{chr(65 + i)}") for i in range(23)]),
+    )
     assert job.status == ChildImport.Status.VALIDATED
     assert seen == sorted(seen) and 0 < max(seen) < 23
     assert len(set(seen)) >= 4
@@ -318,11 +465,15 @@ def test_a_thousand_rows_validate(operator, upload):
     rows = []
     for i in range(1000):
         female = i % 2 == 0
-        rows.append(row(
-            nama_lengkap=fake.name_female() if female else fake.name_male(), jenis_kelamin="P" if female else "L",
-            tanggal_lahir=(dt.date(2008, 1, 1) + dt.timedelta(days=i * 3)).strftime("%d/%m/%Y"),
-            nama_ibu=fake.name_female(), kategori="AJ",
-        ))
+        rows.append(
+            row(
+                nama_lengkap=fake.name_female() if female else fake.name_male(),
+                jenis_kelamin="P" if female else "L",
+                tanggal_lahir=(dt.date(2008, 1, 1) + dt.timedelta(days=i * 3)).strftime("%d/%m/%Y"),
+                nama_ibu=fake.name_female(),
+                kategori="AJ",
+            )
+        )
     job = upload(operator, xlsx(rows))
     assert job.status == ChildImport.Status.VALIDATED, job.error
     assert job.total_rows == job.processed_rows == 1000
@@ -342,7 +493,9 @@ def test_cancel_deletes_the_uploaded_file(operator, upload, django_capture_on_co
         imports.child_import_accept(actor=operator, job=job)
 
 
-def test_daily_housekeeping_fails_stuck_jobs_and_deletes_undecided_files(operator, upload, django_capture_on_commit_callbacks):
+def test_daily_housekeeping_fails_stuck_jobs_and_deletes_undecided_files(
+    operator, upload, django_capture_on_commit_callbacks
+):
     from django.core.management import call_command
 
     from simpul.children.models import DuplicateScan
@@ -365,9 +518,13 @@ def test_daily_housekeeping_fails_stuck_jobs_and_deletes_undecided_files(operato
     assert "imports failed/cancelled: 1/1; scans failed: 1" in out.getvalue()
     undecided.refresh_from_db()
     stuck.refresh_from_db()
-    assert undecided.status == ChildImport.Status.CANCELLED and not undecided.file and undecided.error
+    assert (
+        undecided.status == ChildImport.Status.CANCELLED and not undecided.file and undecided.error
+    )
     assert stuck.status == ChildImport.Status.FAILED and not stuck.file and stuck.error
-    assert not default_storage.exists(files[undecided.pk]) and not default_storage.exists(files[stuck.pk])
+    assert not default_storage.exists(files[undecided.pk]) and not default_storage.exists(
+        files[stuck.pk]
+    )
     assert default_storage.exists(files[fresh.pk])
     assert DuplicateScan.objects.get(pk=scan.pk).status == DuplicateScan.Status.FAILED
 
@@ -385,7 +542,9 @@ def test_template_is_importable(client, operator, upload):
 
 def test_non_spreadsheet_upload_is_refused(operator):
     with pytest.raises(ApplicationError):
-        imports.child_import_upload(actor=operator, file=SimpleUploadedFile("anak.csv", b"nama,jk\nDedi,L\n"))
+        imports.child_import_upload(
+            actor=operator, file=SimpleUploadedFile("anak.csv", b"nama,jk\nDedi,L\n")
+        )
     assert not ChildImport.objects.exists()
 
 
@@ -404,18 +563,32 @@ def test_partner_staff_and_others_are_refused(client, partner, operator, upload)
         imports.child_import_upload(actor=partner, file=xlsx([row()]))
 
 
-def test_pages_upload_preview_decide_accept(client, worker, register, django_capture_on_commit_callbacks):
+def test_pages_upload_preview_decide_accept(
+    client, worker, register, django_capture_on_commit_callbacks
+):
     register(worker, full_name="Djoko Soesilo", mother_name="Soemarni")
     client.force_login(worker)
     search = client.get(reverse("children:search"))
     assert reverse("children:import") in search.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("children:import"), {"file": xlsx([
-            row(nama_lengkap="Joko Susilo", nama_ibu="Sumarni"), row(nama_lengkap="Maria Ulfa", jenis_kelamin="P"),
-        ])})
+        response = client.post(
+            reverse("children:import"),
+            {
+                "file": xlsx(
+                    [
+                        row(nama_lengkap="Joko Susilo", nama_ibu="Sumarni"),
+                        row(nama_lengkap="Maria Ulfa", jenis_kelamin="P"),
+                    ]
+                )
+            },
+        )
     job = ChildImport.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("children:import_detail", args=[job.pk])
-    progress = client.get(reverse("children:import_progress", args=[job.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "children:import_detail", args=[job.pk]
+    )
+    progress = client.get(
+        reverse("children:import_progress", args=[job.pk]), HTTP_HX_REQUEST="true"
+    )
     assert progress["HX-Refresh"] == "true"  # finished: the page reloads into the preview
     page = client.get(reverse("children:import_detail", args=[job.pk]))
     html = page.content.decode()
@@ -433,9 +606,13 @@ def test_pages_upload_preview_decide_accept(client, worker, register, django_cap
 
 
 def test_progress_page_polls_while_checking(client, operator):
-    job = imports.child_import_upload(actor=operator, file=xlsx([row()]))  # on_commit never runs here
+    job = imports.child_import_upload(
+        actor=operator, file=xlsx([row()])
+    )  # on_commit never runs here
     client.force_login(operator)
     html = client.get(reverse("children:import_detail", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 2s"' in html and "<progress" in html
-    response = client.get(reverse("children:import_progress", args=[job.pk]), HTTP_HX_REQUEST="true")
+    response = client.get(
+        reverse("children:import_progress", args=[job.pk]), HTTP_HX_REQUEST="true"
+    )
     assert "HX-Refresh" not in response

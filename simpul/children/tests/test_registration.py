@@ -56,8 +56,13 @@ def test_estimated_age_needs_a_reason_and_no_date_is_invented(worker, register):
     with pytest.raises(ApplicationError) as exc:
         register(worker, birth_date=None, estimated_age=9)
     assert "age_estimate_reason" in exc.value.extra["fields"]
-    child = register(worker, birth_date=None, estimated_age=9, age_estimate_reason="self_report",
-                     nik="3175011403120002")
+    child = register(
+        worker,
+        birth_date=None,
+        estimated_age=9,
+        age_estimate_reason="self_report",
+        nik="3175011403120002",
+    )
     assert child.birth_date is None and child.age == 9 and child.age_is_estimated
     # The blocking key carries the estimated birth year (derived from the estimate, not the NIK).
     assert str(dt.date.today().year - 9) in child.bk_name_a
@@ -101,7 +106,9 @@ def test_rebuild_match_index_reproduces_incremental_counts_and_keys(worker, regi
     result = services.match_index_rebuild(batch_size=1)
     assert result == {"children": 2, "keys_changed": 2, "tokens": len(counts)}
     assert dict(NameToken.objects.values_list("token", "count")) == counts
-    assert {c.pk: (c.search_name, c.bk_name_a, c.bk_mother_yob) for c in Child.objects.all()} == keys
+    assert {
+        c.pk: (c.search_name, c.bk_name_a, c.bk_mother_yob) for c in Child.objects.all()
+    } == keys
     assert services.match_index_rebuild()["keys_changed"] == 0  # idempotent
 
 
@@ -117,7 +124,9 @@ def test_duplicate_check_blocks_with_the_registry_token_frequencies(worker, regi
         return original(rec, today=today, stats=stats, max_block=max_block)
 
     monkeypatch.setattr(selectors.matching, "candidate_key_values", spy)
-    record = record_from_values({"full_name": "Djoko Soesilo", "birth_date": dt.date(2012, 3, 14), "sex": "M"})
+    record = record_from_values(
+        {"full_name": "Djoko Soesilo", "birth_date": dt.date(2012, 3, 14), "sex": "M"}
+    )
     views = selectors.child_duplicate_candidates(user=worker, record=record)
     assert calls and isinstance(calls[0], selectors.DbTokenStats) and calls[0].total >= 1
     assert len(views) == 1
@@ -127,24 +136,39 @@ def test_duplicate_check_finds_spelling_variant_before_saving(worker, register):
     existing = register(worker, full_name="Djoko Soesilo", mother_name="Soemarni")
     before = Child.objects.count()
     with pytest.raises(services.DuplicateSuspected) as exc:
-        services.child_register(actor=worker, data=child_data(full_name="Joko Susilo", mother_name="Sumarni"))
+        services.child_register(
+            actor=worker, data=child_data(full_name="Joko Susilo", mother_name="Sumarni")
+        )
     assert Child.objects.count() == before  # nothing saved
     cands = exc.value.extra["candidates"]
     assert cands[0]["child_id"] == str(existing.pk) and cands[0]["visible"]
     texts = " ".join(r["text"] for r in cands[0]["reasons"])
     assert "Tanggal lahir sama" in texts or "Same date of birth" in texts
     # The worker says "different child": registered, and the choice is audited.
-    child = services.child_register(actor=worker, data=child_data(full_name="Joko Susilo"),
-                                    confirm_not_duplicate_of=[existing.pk])
+    child = services.child_register(
+        actor=worker,
+        data=child_data(full_name="Joko Susilo"),
+        confirm_not_duplicate_of=[existing.pk],
+    )
     event = AuditEvent.objects.get(action="children.child.registered", target_id=str(child.pk))
     assert event.data["confirmed_not_duplicate_of"] == [str(existing.pk)]
     assert event.data["duplicate_candidates_shown"] == [str(existing.pk)]
 
 
-def test_duplicate_candidates_outside_visibility_are_masked(worker, worker_pusat, register, kel_pusat):
-    other = register(worker_pusat, full_name="Siti Aminah Lubis", sex="F", current_kelurahan=kel_pusat.code)
-    record = record_from_values({"full_name": "Siti Aminah Lubis", "sex": "F", "birth_date": dt.date(2012, 3, 14),
-                                 "mother_name": "Sumarni"})
+def test_duplicate_candidates_outside_visibility_are_masked(
+    worker, worker_pusat, register, kel_pusat
+):
+    other = register(
+        worker_pusat, full_name="Siti Aminah Lubis", sex="F", current_kelurahan=kel_pusat.code
+    )
+    record = record_from_values(
+        {
+            "full_name": "Siti Aminah Lubis",
+            "sex": "F",
+            "birth_date": dt.date(2012, 3, 14),
+            "mother_name": "Sumarni",
+        }
+    )
     views = selectors.child_duplicate_candidates(user=worker, record=record)
     assert len(views) == 1
     view = views[0]
@@ -159,15 +183,27 @@ def test_duplicate_candidates_outside_visibility_are_masked(worker, worker_pusat
 def test_every_matcher_outcome_has_a_sentence():
     from simpul.children import matching
 
-    for field_name, weights in (("nik", matching.W_NIK), ("birth_date", matching.W_BIRTH), ("sex", matching.W_SEX),
-                                ("mother_name", matching.W_MOTHER), ("kelurahan", matching.W_PLACE)):
+    for field_name, weights in (
+        ("nik", matching.W_NIK),
+        ("birth_date", matching.W_BIRTH),
+        ("sex", matching.W_SEX),
+        ("mother_name", matching.W_MOTHER),
+        ("kelurahan", matching.W_PLACE),
+    ):
         for outcome in weights:
             text = selectors.reason_sentence(field_name, outcome)
             assert ":" not in text and outcome not in text, (field_name, outcome, text)
 
 
 def test_reason_sentences_are_human_readable():
-    assert selectors.reason_sentence("nik", "one_typo") in ("NIK berbeda satu digit", "NIK differs by one digit")
-    text = selectors.reason_sentence("name", "alias_agree_spelling_variant", "via alias 'x'; rare name")
+    assert selectors.reason_sentence("nik", "one_typo") in (
+        "NIK berbeda satu digit",
+        "NIK differs by one digit",
+    )
+    text = selectors.reason_sentence(
+        "name", "alias_agree_spelling_variant", "via alias 'x'; rare name"
+    )
     assert text.count("(") == 1 and text.endswith(")")
-    assert selectors.reason_sentence("name", "exact") != selectors.reason_sentence("name", "conflict")
+    assert selectors.reason_sentence("name", "exact") != selectors.reason_sentence(
+        "name", "conflict"
+    )

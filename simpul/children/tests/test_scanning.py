@@ -29,11 +29,46 @@ TODAY = dt.date(2026, 1, 1)
 # --------------------------------------------------------------------------------------
 
 GIVEN = [
-    "Rizki", "Aditya", "Putri", "Siti Aminah", "Dewi", "Budi", "Agus", "Nurhaliza", "Yahya",
-    "Joko", "Cahyo", "Sutrisno", "Andika", "Suryanto", "Rina", "Rini", "Muhammad Fajar", "Ahmad",
-    "Nur Aini", "Kiki", "Yusuf", "Zainal", "Fitri", "Indah", "Bayu", "Dimas", "Eka", "Tri Wahyu",
+    "Rizki",
+    "Aditya",
+    "Putri",
+    "Siti Aminah",
+    "Dewi",
+    "Budi",
+    "Agus",
+    "Nurhaliza",
+    "Yahya",
+    "Joko",
+    "Cahyo",
+    "Sutrisno",
+    "Andika",
+    "Suryanto",
+    "Rina",
+    "Rini",
+    "Muhammad Fajar",
+    "Ahmad",
+    "Nur Aini",
+    "Kiki",
+    "Yusuf",
+    "Zainal",
+    "Fitri",
+    "Indah",
+    "Bayu",
+    "Dimas",
+    "Eka",
+    "Tri Wahyu",
 ]
-FAMILY = ["Pratama", "Saputra", "Lubis", "Siregar", "Nasution", "Hidayat", "Kurniawan", "Setiawan", "Santoso"]
+FAMILY = [
+    "Pratama",
+    "Saputra",
+    "Lubis",
+    "Siregar",
+    "Nasution",
+    "Hidayat",
+    "Kurniawan",
+    "Setiawan",
+    "Santoso",
+]
 MOTHERS = ["Sumarni", "Siti Rahayu", "Dewi Lestari", "Suharti", "Nur Aisyah", "Tjitjih", "Yuliani"]
 KELURAHAN = ["31.75.01.1001", "31.75.01.1002", "31.75.02.1001", "31.71.03.1008", "31.74.05.1006"]
 
@@ -59,7 +94,9 @@ def _variant(name: str, rng: random.Random) -> str:
     return name.replace("y", "i")
 
 
-def synthetic_registry(n_children: int = 250, seed: int = 3) -> tuple[list[PersonRecord], set[tuple[int, int]]]:
+def synthetic_registry(
+    n_children: int = 250, seed: int = 3
+) -> tuple[list[PersonRecord], set[tuple[int, int]]]:
     """Records (ids in order) and the index pairs that are the same child."""
     rng = random.Random(seed)
     rows: list[dict] = []
@@ -68,7 +105,11 @@ def synthetic_registry(n_children: int = 250, seed: int = 3) -> tuple[list[Perso
         name = rng.choice(GIVEN) + (" " + rng.choice(FAMILY) if rng.random() < 0.7 else "")
         birth = dt.date(2008, 1, 1) + dt.timedelta(days=rng.randrange(3000))
         estimated = rng.random() < 0.2
-        nik = f"3175{rng.randrange(10, 99)}{birth:%d%m%y}{rng.randrange(1, 9999):04d}" if rng.random() < 0.5 else None
+        nik = (
+            f"3175{rng.randrange(10, 99)}{birth:%d%m%y}{rng.randrange(1, 9999):04d}"
+            if rng.random() < 0.5
+            else None
+        )
         row = {
             "full_name": name,
             "sex": rng.choice("MF"),
@@ -78,18 +119,29 @@ def synthetic_registry(n_children: int = 250, seed: int = 3) -> tuple[list[Perso
             "nik": nik,
             "mother_name": rng.choice(MOTHERS) if rng.random() < 0.8 else None,
             "kelurahan_code": rng.choice(KELURAHAN),
-            "aliases": (rng.choice(["Kiki", "Yanto", "Andi", "Ami"]),) if rng.random() < 0.08 else (),
+            "aliases": (rng.choice(["Kiki", "Yanto", "Andi", "Ami"]),)
+            if rng.random() < 0.08
+            else (),
         }
         rows.append(row)
         truth.append(child)
         if rng.random() < 0.3:  # a duplicate record of the same child
             dup = dict(row, full_name=_variant(name, rng))
             if rng.random() < 0.3:
-                dup.update(birth_date=None, birth_date_estimated=True, birth_year=birth.year + rng.choice((-1, 0, 1)))
+                dup.update(
+                    birth_date=None,
+                    birth_date_estimated=True,
+                    birth_year=birth.year + rng.choice((-1, 0, 1)),
+                )
             if nik and rng.random() < 0.5:  # no NIK, a one-digit typo or two digits swapped
                 i = rng.randrange(15)
-                dup["nik"] = rng.choice([None, nik[:i] + str((int(nik[i]) + 1) % 10) + nik[i + 1 :],
-                                         nik[:i] + nik[i + 1] + nik[i] + nik[i + 2 :]])
+                dup["nik"] = rng.choice(
+                    [
+                        None,
+                        nik[:i] + str((int(nik[i]) + 1) % 10) + nik[i + 1 :],
+                        nik[:i] + nik[i + 1] + nik[i] + nik[i + 2 :],
+                    ]
+                )
             rows.append(dup)
             truth.append(child)
         if rng.random() < 0.05:  # a twin: same mother and date, another given name
@@ -98,7 +150,9 @@ def synthetic_registry(n_children: int = 250, seed: int = 3) -> tuple[list[Perso
             rows.append(dict(row, full_name=other + " " + " ".join(name.split()[1:]), nik=twin_nik))
             truth.append(n_children + child)
     records = [PersonRecord(id=f"r{i:04d}", **row) for i, row in enumerate(rows)]
-    pairs = {(i, j) for i in range(len(rows)) for j in range(i + 1, len(rows)) if truth[i] == truth[j]}
+    pairs = {
+        (i, j) for i in range(len(rows)) for j in range(i + 1, len(rows)) if truth[i] == truth[j]
+    }
     return records, pairs
 
 
@@ -194,7 +248,11 @@ def test_scanning_in_ranges_gives_the_same_pairs(registry):
     records, _true, stats = registry
     scanner = build(records, stats)
     whole = [(h.i, h.j, h.result.score) for h in scanner.scan()]
-    parts = [(h.i, h.j, h.result.score) for start in range(0, len(records), 37) for h in scanner.scan(start, start + 37)]
+    parts = [
+        (h.i, h.j, h.result.score)
+        for start in range(0, len(records), 37)
+        for h in scanner.scan(start, start + 37)
+    ]
     assert parts == whole
 
 
@@ -221,7 +279,11 @@ KNOWN: list[tuple[str, str, dict[str, object]]] = [
     ("Muhammad Rizky Pratama", "M. Rizki Pratama", {}),
     ("Joko Susilo", "Djoko Soesilo", {}),
     ("Nurhaliza Lubis", "Nur Haliza Lubis", {"mother_name": "Siti Rahayu"}),
-    ("Cahyo Nugroho", "Tjahjo Nugroho", {"birth_date": dt.date(2011, 7, 1), "mother_name": "Suharti"}),
+    (
+        "Cahyo Nugroho",
+        "Tjahjo Nugroho",
+        {"birth_date": dt.date(2011, 7, 1), "mother_name": "Suharti"},
+    ),
 ]
 
 
@@ -233,10 +295,28 @@ def small_registry(db, supervisor, register):
         b = register(supervisor, full_name=second, **extra)
         pairs.append({a.pk, b.pk})
     # twins and unrelated children
-    register(supervisor, full_name="Rina Wulandari", birth_date=dt.date(2014, 5, 5), mother_name="Yuliani")
-    register(supervisor, full_name="Dimas Wulandari", birth_date=dt.date(2014, 5, 5), mother_name="Yuliani")
-    register(supervisor, full_name="Yohanes Marpaung", birth_date=dt.date(2010, 1, 1), mother_name="Rut")
-    register(supervisor, full_name="Putri Ayu Lestari", sex="F", birth_date=dt.date(2016, 2, 2), mother_name="Tjitjih")
+    register(
+        supervisor,
+        full_name="Rina Wulandari",
+        birth_date=dt.date(2014, 5, 5),
+        mother_name="Yuliani",
+    )
+    register(
+        supervisor,
+        full_name="Dimas Wulandari",
+        birth_date=dt.date(2014, 5, 5),
+        mother_name="Yuliani",
+    )
+    register(
+        supervisor, full_name="Yohanes Marpaung", birth_date=dt.date(2010, 1, 1), mother_name="Rut"
+    )
+    register(
+        supervisor,
+        full_name="Putri Ayu Lestari",
+        sex="F",
+        birth_date=dt.date(2016, 2, 2),
+        mother_name="Tjitjih",
+    )
     return pairs
 
 
@@ -266,10 +346,19 @@ def test_the_app_scan_finds_known_duplicates_scores_each_pair_once_like_the_chec
         assert str(cand.child_a_id) < str(cand.child_b_id)
         a, b = Child.objects.get(pk=cand.child_a_id), Child.objects.get(pk=cand.child_b_id)
         # the check, from either child: same score (and the same reasons from the first)
-        [(_child, result)] = selectors.score_candidates(selectors.person_record(a), [b], stats=stats)
-        assert (cand.score, cand.level, cand.reasons) == (result.score, result.level, selectors.reasons_as_dicts(result))
+        [(_child, result)] = selectors.score_candidates(
+            selectors.person_record(a), [b], stats=stats
+        )
+        assert (cand.score, cand.level, cand.reasons) == (
+            result.score,
+            result.level,
+            selectors.reasons_as_dicts(result),
+        )
         for child, other in ((a, b), (b, a)):
-            shown = {v.child_id: v.score for v in selectors.child_duplicates_of(user=supervisor, child=child)}
+            shown = {
+                v.child_id: v.score
+                for v in selectors.child_duplicates_of(user=supervisor, child=child)
+            }
             assert shown[str(other.pk)] == cand.score
 
 
@@ -298,7 +387,9 @@ def test_the_app_scan_updates_open_pairs_and_keeps_reviewed_ones(small_registry,
     services.duplicate_scan_run(scan=scan)
     first, second = DuplicateCandidate.objects.order_by("child_a_id")[:2]
     DuplicateCandidate.objects.filter(pk=first.pk).update(score=-1.0, reasons=[])
-    DuplicateCandidate.objects.filter(pk=second.pk).update(score=-1.0, status=DuplicateCandidate.Status.NOT_DUPLICATE)
+    DuplicateCandidate.objects.filter(pk=second.pk).update(
+        score=-1.0, status=DuplicateCandidate.Status.NOT_DUPLICATE
+    )
     count = DuplicateCandidate.objects.count()
     again = DuplicateScan.objects.create(started_by=supervisor)
     services.duplicate_scan_run(scan=again)

@@ -11,8 +11,12 @@ from simpul.testing.factories import OrganizationFactory, make_user
 def events():
     org = OrganizationFactory(name="LKSA Pelita")
     actor = make_user(Role.ORG_ADMIN, organization=org, email="admin@lksa.test")
-    audit_log(actor=actor, action="directory.organization.updated", target=org,
-              changes={"phone": {"before": "021-1", "after": "021-2"}})
+    audit_log(
+        actor=actor,
+        action="directory.organization.updated",
+        target=org,
+        changes={"phone": {"before": "021-1", "after": "021-2"}},
+    )
     audit_log(actor=actor, action="accounts.invitation.created", target=org)
     return org
 

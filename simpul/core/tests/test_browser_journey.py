@@ -70,13 +70,17 @@ def test_supervisor_finds_an_lksa_in_jakarta_timur_with_free_places(
         page.wait_for_url("**has_free_capacity=on**")
         page.wait_for_load_state("networkidle")
         assert _axe_serious(page) == [], "directory page"
-        page.screenshot(path=str(artifacts_dir / f"journey-{label}-2-directory.png"), full_page=True)
+        page.screenshot(
+            path=str(artifacts_dir / f"journey-{label}-2-directory.png"), full_page=True
+        )
 
         results = page.locator("#results .result-title a")
         assert results.count() > 0
         names = results.all_inner_texts()
         expected = set(
-            Organization.objects.filter(org_type=OrganizationType.LKSA, kota_code="31.75").values_list("name", flat=True)
+            Organization.objects.filter(
+                org_type=OrganizationType.LKSA, kota_code="31.75"
+            ).values_list("name", flat=True)
         )
         assert set(names) <= expected  # every result is an LKSA in Jakarta Timur
 

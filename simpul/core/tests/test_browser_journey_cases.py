@@ -62,12 +62,22 @@ def existing_child(demo):
     worker = User.objects.get(email=DEMO_USERS["case_worker"])
     child = child_services.child_register(
         actor=worker,
-        data={"full_name": EXISTING, "sex": "M", "birth_date": BIRTH_DATE, "mother_name": "Sri Wahyuni",
-              "current_kelurahan": "31.75.01.1001", "current_spot": "Perempatan Pasar Rebo"},
+        data={
+            "full_name": EXISTING,
+            "sex": "M",
+            "birth_date": BIRTH_DATE,
+            "mother_name": "Sri Wahyuni",
+            "current_kelurahan": "31.75.01.1001",
+            "current_spot": "Perempatan Pasar Rebo",
+        },
         confirm_not_duplicate_of=[],
     )
-    child_services.child_classify(actor=worker, child=child, category=Category.objects.get(scheme="pmks", code="AJ"),
-                                  is_primary=True)
+    child_services.child_classify(
+        actor=worker,
+        child=child,
+        category=Category.objects.get(scheme="pmks", code="AJ"),
+        is_primary=True,
+    )
     return child
 
 
@@ -78,7 +88,9 @@ class Shots:
 
     def __call__(self, page, name: str) -> None:
         self.n += 1
-        page.screenshot(path=str(self.dir / f"journey-cases-{self.n:02d}-{name}.png"), full_page=True)
+        page.screenshot(
+            path=str(self.dir / f"journey-cases-{self.n:02d}-{name}.png"), full_page=True
+        )
 
 
 def _sign_in(page, role: str) -> None:
@@ -165,13 +177,17 @@ def test_register_a_variant_open_the_existing_record_and_get_the_plan_approved(
         shot(page, "initial-assessment")
         page.locator("button[name=submit]").click()
         page.wait_for_url(f"**/cases/{case.pk}/assessments/")
-        assert case.assessments.get(kind=Assessment.Kind.INITIAL).status == Assessment.Status.SUBMITTED
+        assert (
+            case.assessments.get(kind=Assessment.Kind.INITIAL).status == Assessment.Status.SUBMITTED
+        )
 
         _move(page, case, CaseStatus.FULL_ASSESSMENT)
         page.goto(f"/cases/{case.pk}/assessments/new/full/")
         for name, text in {
-            "safety": "Aman selama di rumah singgah.", "family": "Ibu tinggal di Bekasi, mau dihubungi.",
-            "strengths": "Rajin dan mau belajar.", "needs": "Akta kelahiran, kembali sekolah.",
+            "safety": "Aman selama di rumah singgah.",
+            "family": "Ibu tinggal di Bekasi, mau dihubungi.",
+            "strengths": "Rajin dan mau belajar.",
+            "needs": "Akta kelahiran, kembali sekolah.",
             "child_views": "Ingin sekolah lagi dan tinggal dengan ibu.",
         }.items():
             page.fill(f"textarea[name={name}]", text)
@@ -192,7 +208,9 @@ def test_register_a_variant_open_the_existing_record_and_get_the_plan_approved(
         page.locator("a[href*='/actions/']").first.click()
         page.wait_for_url("**/actions/")
         page.fill("textarea[name=description]", "Mendaftarkan anak ke kelas paket A.")
-        page.fill("input[name=due_date]", (timezone.localdate() + dt.timedelta(days=30)).isoformat())
+        page.fill(
+            "input[name=due_date]", (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+        )
         page.locator("main form button[type=submit]").click()
         page.wait_for_url(f"**/cases/{case.pk}/plan/")
         page.locator("form[action$='/submit/'] button").click()
@@ -201,7 +219,9 @@ def test_register_a_variant_open_the_existing_record_and_get_the_plan_approved(
         assert plan.status == CasePlan.Status.SUBMITTED
         assert plan.goals.get().actions.count() == 1
         shot(page, "plan-submitted")
-        page.locator("header form[action*='logout'] button, form[action*='logout'] button").first.click()
+        page.locator(
+            "header form[action*='logout'] button, form[action*='logout'] button"
+        ).first.click()
         page.wait_for_load_state("networkidle")
 
         # --- the supervisor ----------------------------------------------------------------------

@@ -46,7 +46,11 @@ def demo(settings):  # type: ignore[no-untyped-def]
 def test_seed_creates_the_network_with_the_expected_counts(demo):
     counts = dict(Organization.objects.values_list("org_type").annotate(n=Count("id")))
     assert {t: counts.get(t) for t in ("lksa", "rumah_singgah", "tas", "yayasan", "orsos")} == {
-        "lksa": 53, "rumah_singgah": 22, "tas": 12, "yayasan": 22, "orsos": 17,
+        "lksa": 53,
+        "rumah_singgah": 22,
+        "tas": 12,
+        "yayasan": 22,
+        "orsos": 17,
     }
     assert counts["dinsos"] == 1
     assert counts["sudinsos"] == 6
@@ -62,7 +66,12 @@ def test_dinsos_and_suku_dinas_have_their_jurisdictions(demo):
     assert dinsos.jurisdiction.code == "31"
     sudins = Organization.objects.filter(org_type="sudinsos")
     assert sorted(s.jurisdiction.code for s in sudins) == [
-        "31.01", "31.71", "31.72", "31.73", "31.74", "31.75",
+        "31.01",
+        "31.71",
+        "31.72",
+        "31.73",
+        "31.74",
+        "31.75",
     ]
     assert all(s.parent_id == dinsos.pk and s.jurisdiction.level == 2 for s in sudins)
     assert all(s.name == f"Suku Dinas Sosial {s.jurisdiction.name}" for s in sudins)
@@ -71,8 +80,11 @@ def test_dinsos_and_suku_dinas_have_their_jurisdictions(demo):
 
 def test_skpds_and_lbh_exist_with_fitting_services(demo):
     expected = {
-        "dukcapil": "civil-registration", "dinkes": "health", "disdik": "education",
-        "ppapp": "child-protection", "diskominfotik": "information-technology",
+        "dukcapil": "civil-registration",
+        "dinkes": "health",
+        "disdik": "education",
+        "ppapp": "child-protection",
+        "diskominfotik": "information-technology",
         "satpolpp": "public-order",
     }
     for key, service_type in expected.items():
@@ -123,15 +135,21 @@ def test_capacity_is_consistent_with_history(demo):
     for svc in bound:
         history = list(svc.capacity_history.order_by("recorded_at"))
         assert 3 <= len(history) <= 6
-        assert (history[-1].total, history[-1].occupied) == (svc.capacity_total, svc.capacity_occupied)
+        assert (history[-1].total, history[-1].occupied) == (
+            svc.capacity_total,
+            svc.capacity_occupied,
+        )
         assert all(r.occupied <= r.total for r in history)
-    assert not Service.objects.filter(capacity_total__isnull=True, capacity_history__isnull=False).exists()
+    assert not Service.objects.filter(
+        capacity_total__isnull=True, capacity_history__isnull=False
+    ).exists()
     assert CapacityRecord.objects.count() >= 3 * bound.count()
 
 
 def test_a_jakarta_timur_lksa_has_free_places(demo):
     free = Service.objects.filter(
-        organization__org_type="lksa", organization__kota_code="31.75",
+        organization__org_type="lksa",
+        organization__kota_code="31.75",
         service_type__code="residential-care",
     ).with_free_capacity()
     assert free.filter(organization__name=DEMO_PARTNER_LKSA).exists()
@@ -194,11 +212,19 @@ def test_seed_writes_one_audit_event(demo):
 
 
 def test_second_run_creates_nothing(demo):
-    before = (Organization.objects.count(), Service.objects.count(), User.objects.count(),
-              AuditEvent.objects.count())
+    before = (
+        Organization.objects.count(),
+        Service.objects.count(),
+        User.objects.count(),
+        AuditEvent.objects.count(),
+    )
     output = seed()
-    after = (Organization.objects.count(), Service.objects.count(), User.objects.count(),
-             AuditEvent.objects.count())
+    after = (
+        Organization.objects.count(),
+        Service.objects.count(),
+        User.objects.count(),
+        AuditEvent.objects.count(),
+    )
     assert after == before
     assert "already" in output
 

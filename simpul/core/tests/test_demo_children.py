@@ -75,15 +75,21 @@ def test_children_are_spread_over_every_kota_most_in_jakarta_timur(demo):
 
 
 def test_every_pmks_category_with_ages_that_fit(demo):
-    primary = ChildCategory.objects.filter(is_primary=True, ended_at__isnull=True, category__scheme="pmks").select_related(
-        "category", "subtype", "child")
+    primary = ChildCategory.objects.filter(
+        is_primary=True, ended_at__isnull=True, category__scheme="pmks"
+    ).select_related("category", "subtype", "child")
     assert {cc.category.code for cc in primary} == {"ABT", "AT", "ABH", "AJ", "ADK", "AKTK", "AMPK"}
     for cc in primary:
         assert cc.category.age_fits(cc.child.age), (cc.category.code, cc.child.age)
         assert not cc.age_rule_override_reason
         if cc.subtype and cc.subtype.code == "konflik":
             assert 12 <= cc.child.age <= 17
-    assert Child.objects.filter(birth_date__isnull=True, estimated_age__isnull=False).exclude(age_estimate_reason="").count() >= 20
+    assert (
+        Child.objects.filter(birth_date__isnull=True, estimated_age__isnull=False)
+        .exclude(age_estimate_reason="")
+        .count()
+        >= 20
+    )
     assert Child.objects.exclude(nik="").count() >= 40
     assert Child.objects.filter(guardians__isnull=False).distinct().count() == Child.objects.count()
 
@@ -98,13 +104,21 @@ def test_deadlines_are_real_and_some_are_overdue(demo):
 def test_the_work_went_through_the_services(demo):
     actions = set(AuditEvent.objects.values_list("action", flat=True).distinct())
     assert {
-        "children.child.registered", "children.child.classified", "children.consent.recorded",
-        "cases.case.opened", "cases.case.transitioned", "cases.assessment.approved", "cases.plan.approved",
-        "cases.service.recorded", "cases.placement.started",
+        "children.child.registered",
+        "children.child.classified",
+        "children.consent.recorded",
+        "cases.case.opened",
+        "cases.case.transitioned",
+        "cases.assessment.approved",
+        "cases.plan.approved",
+        "cases.service.recorded",
+        "cases.placement.started",
     } <= actions
     worker = user("case_worker")
     assert AuditEvent.objects.filter(actor=worker, action="children.child.registered").count() >= 80
-    assert AuditEvent.objects.filter(actor=user("supervisor"), action="cases.plan.approved").exists()
+    assert AuditEvent.objects.filter(
+        actor=user("supervisor"), action="cases.plan.approved"
+    ).exists()
 
 
 def test_placements_in_demo_homes_update_their_capacity(demo):
@@ -113,13 +127,19 @@ def test_placements_in_demo_homes_update_their_capacity(demo):
     lksa = Organization.objects.get(name=DEMO_PARTNER_LKSA)
     assert placements.filter(organization=lksa).exists()
     for p in placements.filter(service__isnull=False):
-        assert CapacityRecord.objects.filter(service=p.service, note__contains=p.case.case_number).exists()
+        assert CapacityRecord.objects.filter(
+            service=p.service, note__contains=p.case.case_number
+        ).exists()
         assert p.service.capacity_occupied <= p.service.capacity_total
 
 
 def test_restricted_cases_exist_some_assigned_to_the_demo_case_worker_some_not(demo):
     worker = user("case_worker")
-    restricted = [c for c in Case.objects.select_related("child", "primary_category") if case_access(user("supervisor"), c).restricted]
+    restricted = [
+        c
+        for c in Case.objects.select_related("child", "primary_category")
+        if case_access(user("supervisor"), c).restricted
+    ]
     assert len(restricted) >= 20
     codes = {c.primary_category.code for c in restricted}
     assert {"AKTK", "ABH"} <= codes
@@ -135,14 +155,22 @@ def test_near_duplicates_are_found_by_the_duplicate_check_and_the_scan(demo):
     for first, second, _how in NEAR_DUPLICATES:
         originals = Child.objects.filter(full_name=first).order_by("created_at")
         original = originals.first()
-        twin = Child.objects.filter(full_name=second).exclude(pk=original.pk).order_by("-created_at").first()
+        twin = (
+            Child.objects.filter(full_name=second)
+            .exclude(pk=original.pk)
+            .order_by("-created_at")
+            .first()
+        )
         assert twin is not None, second
         found = child_selectors.child_duplicates_of(user=supervisor, child=twin)
         assert str(original.pk) in [c.child_id for c in found], (first, second)
     scan = DuplicateScan.objects.create(started_by=supervisor)
     duplicate_scan_run(scan=scan)
     assert scan.status == DuplicateScan.Status.DONE
-    pairs = {frozenset((p.child_a.full_name, p.child_b.full_name)) for p in DuplicateCandidate.objects.select_related("child_a", "child_b")}
+    pairs = {
+        frozenset((p.child_a.full_name, p.child_b.full_name))
+        for p in DuplicateCandidate.objects.select_related("child_a", "child_b")
+    }
     for first, second, _how in NEAR_DUPLICATES:
         assert frozenset((first, second)) in pairs, (first, second)
 
@@ -154,7 +182,9 @@ def test_the_demo_case_worker_has_a_caseload_of_their_own_cases(demo):
     assert all(c.case_worker_id == worker.pk for c in mine)
     visible = cases_visible_to(worker)
     assert not visible.exclude(case_worker=worker).exclude(team=worker).exists()
-    assert Case.objects.filter(kota_code=JAKTIM).exclude(case_worker=worker).exists()  # a colleague's
+    assert (
+        Case.objects.filter(kota_code=JAKTIM).exclude(case_worker=worker).exists()
+    )  # a colleague's
 
 
 def test_the_supervisor_sees_every_kota_and_has_approvals_waiting(demo):
@@ -168,7 +198,9 @@ def test_the_supervisor_sees_every_kota_and_has_approvals_waiting(demo):
 def test_partner_staff_see_only_the_children_their_organisation_is_assigned_to(demo):
     lksa = Organization.objects.get(name=DEMO_PARTNER_LKSA)
     assigned = set(
-        CaseAssignment.objects.filter(organization=lksa, ended_at__isnull=True).values_list("case__child_id", flat=True)
+        CaseAssignment.objects.filter(organization=lksa, ended_at__isnull=True).values_list(
+            "case__child_id", flat=True
+        )
     )
     assert len(assigned) >= 5
     for role in ("org_staff", "org_admin"):
@@ -177,7 +209,9 @@ def test_partner_staff_see_only_the_children_their_organisation_is_assigned_to(d
     ppapp = Organization.objects.get(name=SKPD_NAMES["ppapp"])
     liaison = set(children_visible_to(user("skpd_liaison")).values_list("pk", flat=True))
     assert liaison and liaison == set(
-        CaseAssignment.objects.filter(organization=ppapp, ended_at__isnull=True).values_list("case__child_id", flat=True)
+        CaseAssignment.objects.filter(organization=ppapp, ended_at__isnull=True).values_list(
+            "case__child_id", flat=True
+        )
     )
     for role in ("analyst", "donor", "system_admin"):
         assert not children_visible_to(user(role)).exists(), role

@@ -86,8 +86,15 @@ def world(db):
     skpd = OrganizationFactory(name="Dinas PPAPP", org_type=OrganizationType.SKPD)
     business = OrganizationFactory(name="PT Peduli", org_type=OrganizationType.BUSINESS)
     home = {
-        "system_admin": dinsos, "supervisor": dinsos, "data_operator": dinsos, "analyst": dinsos,
-        "case_worker": sudin, "org_admin": own, "org_staff": own, "skpd_liaison": skpd, "donor": business,
+        "system_admin": dinsos,
+        "supervisor": dinsos,
+        "data_operator": dinsos,
+        "analyst": dinsos,
+        "case_worker": sudin,
+        "org_admin": own,
+        "org_staff": own,
+        "skpd_liaison": skpd,
+        "donor": business,
     }
     users = {role: make_user(role, organization=org) for role, org in home.items()}
     users["nobody"] = UserFactory()
@@ -95,8 +102,11 @@ def world(db):
     secret = UserFactory(full_name="Rahasia Staf Lainnya")
     MembershipFactory(user=secret, organization=other, role=Role.ORG_STAFF)
     return {
-        "users": users, "own": own, "other": other,
-        "own_service": ServiceFactory(organization=own), "other_service": ServiceFactory(organization=other),
+        "users": users,
+        "own": own,
+        "other": other,
+        "own_service": ServiceFactory(organization=own),
+        "other_service": ServiceFactory(organization=other),
     }
 
 
@@ -115,8 +125,12 @@ def _request(client, name: str, w: dict):
         "edit service own": lambda: get(reverse("directory:service_edit", args=[svc.pk])),
         "edit service other": lambda: get(reverse("directory:service_edit", args=[osvc.pk])),
         "capacity history own": lambda: get(reverse("directory:service_capacity", args=[svc.pk])),
-        "capacity update own": lambda: client.post(reverse("directory:service_capacity", args=[svc.pk]), capacity),
-        "capacity update other": lambda: client.post(reverse("directory:service_capacity", args=[osvc.pk]), capacity),
+        "capacity update own": lambda: client.post(
+            reverse("directory:service_capacity", args=[svc.pk]), capacity
+        ),
+        "capacity update other": lambda: client.post(
+            reverse("directory:service_capacity", args=[osvc.pk]), capacity
+        ),
         "import": lambda: get(reverse("directory:import")),
         "export": lambda: get(reverse("directory:export")),
         "audit trail": lambda: get(reverse("core:audit")),
@@ -126,20 +140,29 @@ def _request(client, name: str, w: dict):
         "api organisations": lambda: get(reverse("api:organization-list")),
         "api organisation own": lambda: get(reverse("api:organization-detail", args=[own.pk])),
         "api patch own": lambda: client.patch(
-            reverse("api:organization-detail", args=[own.pk]), json.dumps({"website": "https://baru.example.org"}),
-            content_type="application/json"),
+            reverse("api:organization-detail", args=[own.pk]),
+            json.dumps({"website": "https://baru.example.org"}),
+            content_type="application/json",
+        ),
         "api patch other": lambda: client.patch(
-            reverse("api:organization-detail", args=[other.pk]), json.dumps({"website": "https://baru.example.org"}),
-            content_type="application/json"),
+            reverse("api:organization-detail", args=[other.pk]),
+            json.dumps({"website": "https://baru.example.org"}),
+            content_type="application/json",
+        ),
         "api services": lambda: get(reverse("api:service-list")),
         "api capacity own": lambda: client.post(
-            reverse("api:service-capacity", args=[svc.pk]), json.dumps(capacity), content_type="application/json"),
+            reverse("api:service-capacity", args=[svc.pk]),
+            json.dumps(capacity),
+            content_type="application/json",
+        ),
         "api regions": lambda: get(reverse("api:region-list")),
         "api region children": lambda: get(reverse("api:region-children", args=["31.71"])),
         "api me": lambda: get(reverse("api:me")),
         "hsds root": lambda: get(reverse("api:hsds-root")),
         "hsds organisations": lambda: get(reverse("api:hsds-organization-list")),
-        "hsds organisation own": lambda: get(reverse("api:hsds-organization-detail", args=[own.pk])),
+        "hsds organisation own": lambda: get(
+            reverse("api:hsds-organization-detail", args=[own.pk])
+        ),
         "hsds services": lambda: get(reverse("api:hsds-service-list")),
         "hsds service own": lambda: get(reverse("api:hsds-service-detail", args=[svc.pk])),
         "hsds service_at_locations": lambda: get(reverse("api:hsds-service-at-location-list")),
@@ -155,7 +178,11 @@ def test_permission_matrix(client, world, role):
     for name, table in MATRIX.items():
         response = _request(client, name, world)
         expected = table[role]
-        ok = response.status_code in ALLOWED_CODES if expected == A else response.status_code == expected
+        ok = (
+            response.status_code in ALLOWED_CODES
+            if expected == A
+            else response.status_code == expected
+        )
         if not ok:
             wrong[name] = (expected, response.status_code)
     assert wrong == {}, f"{role}: {wrong}"

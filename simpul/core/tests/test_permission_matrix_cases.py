@@ -37,8 +37,17 @@ from simpul.testing.factories import (
 )
 
 ROLES = [
-    "system_admin", "supervisor", "case_worker", "data_operator", "analyst", "org_admin", "org_staff",
-    "other_partner", "skpd_liaison", "donor", "nobody",
+    "system_admin",
+    "supervisor",
+    "case_worker",
+    "data_operator",
+    "analyst",
+    "org_admin",
+    "org_staff",
+    "other_partner",
+    "skpd_liaison",
+    "donor",
+    "nobody",
 ]
 A, F, N = "allowed", 403, 404
 R = "reason"  # a redirect to the form asking the reason for opening a restricted case
@@ -107,47 +116,83 @@ MATRIX = {
 # fmt: on
 
 INITIAL = {
-    "safety_concerns": "Tidur di jalan", "immediate_danger": "no", "immediate_needs": "Makanan",
-    "family_contact": "unknown", "family_contact_notes": "", "health": "Sehat", "recommendation": "full_assessment",
-    "recommendation_notes": "", "risk_level_proposed": "medium",
+    "safety_concerns": "Tidur di jalan",
+    "immediate_danger": "no",
+    "immediate_needs": "Makanan",
+    "family_contact": "unknown",
+    "family_contact_notes": "",
+    "health": "Sehat",
+    "recommendation": "full_assessment",
+    "recommendation_notes": "",
+    "risk_level_proposed": "medium",
 }
 FULL = {
-    "safety_rating": "some", "safety": "Aman", "health_rating": "good", "health": "", "education_rating": "serious",
-    "education": "Putus sekolah", "family_rating": "some", "family": "Ibu di Bekasi", "psychosocial_rating": "good",
-    "psychosocial": "", "identity_rating": "serious", "identity_documents": "Tidak ada akta", "strengths": "Semangat",
-    "needs": "Akta", "child_views": "Ingin sekolah",
+    "safety_rating": "some",
+    "safety": "Aman",
+    "health_rating": "good",
+    "health": "",
+    "education_rating": "serious",
+    "education": "Putus sekolah",
+    "family_rating": "some",
+    "family": "Ibu di Bekasi",
+    "psychosocial_rating": "good",
+    "psychosocial": "",
+    "identity_rating": "serious",
+    "identity_documents": "Tidak ada akta",
+    "strengths": "Semangat",
+    "needs": "Akta",
+    "child_views": "Ingin sekolah",
 }
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def _register(worker, name: str, kel: str = "31.75.01.1001", **extra):
-    data = {"full_name": name, "sex": "F", "birth_date": dt.date(2014, 5, 2), "current_kelurahan": kel,
-            "mother_name": "Sumiati", **extra}
+    data = {
+        "full_name": name,
+        "sex": "F",
+        "birth_date": dt.date(2014, 5, 2),
+        "current_kelurahan": kel,
+        "mother_name": "Sumiati",
+        **extra,
+    }
     return child_services.child_register(actor=worker, data=data, confirm_not_duplicate_of=[])
 
 
 def _open(worker, child, **kwargs):
     return case_services.case_open(
-        actor=worker, child=child, intake_channel="outreach", intake_details="Penjangkauan",
-        reported_at=timezone.now() - dt.timedelta(hours=2), outreach_method="persuasive", risk_level="medium", **kwargs,
+        actor=worker,
+        child=child,
+        intake_channel="outreach",
+        intake_details="Penjangkauan",
+        reported_at=timezone.now() - dt.timedelta(hours=2),
+        outreach_method="persuasive",
+        risk_level="medium",
+        **kwargs,
     )
 
 
 @pytest.fixture
 def world(db):
     province = Region.objects.get(code="31")
-    dinsos = OrganizationFactory(name="Dinas Sosial", org_type=OrganizationType.DINSOS, jurisdiction=province)
+    dinsos = OrganizationFactory(
+        name="Dinas Sosial", org_type=OrganizationType.DINSOS, jurisdiction=province
+    )
     sudin_timur = sudin("31.75")
     own = OrganizationFactory(name="LKSA Mitra", org_type=OrganizationType.LKSA)
     other = OrganizationFactory(name="LKSA Lain", org_type=OrganizationType.LKSA)
     ppapp = OrganizationFactory(name="Dinas PPAPP", org_type=OrganizationType.SKPD)
     business = OrganizationFactory(name="PT Peduli", org_type=OrganizationType.BUSINESS)
     home = {
-        "system_admin": (dinsos, Role.SYSTEM_ADMIN), "supervisor": (dinsos, Role.SUPERVISOR),
-        "data_operator": (dinsos, Role.DATA_OPERATOR), "analyst": (dinsos, Role.ANALYST),
-        "case_worker": (sudin_timur, Role.CASE_WORKER), "org_admin": (own, Role.ORG_ADMIN),
-        "org_staff": (own, Role.ORG_STAFF), "other_partner": (other, Role.ORG_STAFF),
-        "skpd_liaison": (ppapp, Role.SKPD_LIAISON), "donor": (business, Role.DONOR),
+        "system_admin": (dinsos, Role.SYSTEM_ADMIN),
+        "supervisor": (dinsos, Role.SUPERVISOR),
+        "data_operator": (dinsos, Role.DATA_OPERATOR),
+        "analyst": (dinsos, Role.ANALYST),
+        "case_worker": (sudin_timur, Role.CASE_WORKER),
+        "org_admin": (own, Role.ORG_ADMIN),
+        "org_staff": (own, Role.ORG_STAFF),
+        "other_partner": (other, Role.ORG_STAFF),
+        "skpd_liaison": (ppapp, Role.SKPD_LIAISON),
+        "donor": (business, Role.DONOR),
     }
     users = {key: make_user(role, organization=org) for key, (org, role) in home.items()}
     users["nobody"] = UserFactory()
@@ -159,20 +204,32 @@ def world(db):
     case_services.case_transition(actor=worker, case=case, to_status=CaseStatus.REGISTERED)
     CaseAssignment.objects.create(case=case, organization=own, kind=CaseAssignment.Kind.PLAN_ACTION)
     document = child_services.document_upload(
-        actor=worker, child=child, kind="akta", file=SimpleUploadedFile("akta.png", PNG, content_type="image/png"))
+        actor=worker,
+        child=child,
+        kind="akta",
+        file=SimpleUploadedFile("akta.png", PNG, content_type="image/png"),
+    )
 
     secret = _register(worker, "Melati Kusumawardani", kel="31.75.02.1001")
-    child_services.child_classify(actor=worker, child=secret, category=Category.objects.get(scheme="pmks", code="AKTK"),
-                                  is_primary=True)
+    child_services.child_classify(
+        actor=worker,
+        child=secret,
+        category=Category.objects.get(scheme="pmks", code="AKTK"),
+        is_primary=True,
+    )
     restricted = _open(worker, secret)
-    CaseAssignment.objects.create(case=restricted, organization=own, kind=CaseAssignment.Kind.PLAN_ACTION)
+    CaseAssignment.objects.create(
+        case=restricted, organization=own, kind=CaseAssignment.Kind.PLAN_ACTION
+    )
 
     # A case whose plan waits for the supervisor's approval (the partners are not on it).
     waiting_child = _register(worker, "Bagus Prakoso", kel="31.75.03.1001", sex="M")
     waiting = _open(worker, waiting_child)
     for status in (CaseStatus.REGISTERED, CaseStatus.INITIAL_ASSESSMENT):
         case_services.case_transition(actor=worker, case=waiting, to_status=status)
-    initial = case_services.assessment_save(actor=worker, case=waiting, kind="initial", data=INITIAL)
+    initial = case_services.assessment_save(
+        actor=worker, case=waiting, kind="initial", data=INITIAL
+    )
     case_services.assessment_submit(actor=worker, assessment=initial)
     case_services.case_transition(actor=worker, case=waiting, to_status=CaseStatus.FULL_ASSESSMENT)
     full = case_services.assessment_save(actor=worker, case=waiting, kind="full", data=FULL)
@@ -180,17 +237,31 @@ def world(db):
     case_services.assessment_approve(actor=supervisor, assessment=full)
     plan = case_services.plan_create(actor=worker, case=waiting, summary="Kembali sekolah")
     goal = case_services.plan_goal_add(actor=worker, plan=plan, description="Anak bersekolah")
-    case_services.plan_action_add(actor=worker, goal=goal, description="Daftar sekolah", responsible_organization=sudin_timur,
-                                  due_date=timezone.localdate() + dt.timedelta(days=30))
+    case_services.plan_action_add(
+        actor=worker,
+        goal=goal,
+        description="Daftar sekolah",
+        responsible_organization=sudin_timur,
+        due_date=timezone.localdate() + dt.timedelta(days=30),
+    )
     case_services.plan_submit(actor=worker, plan=plan)
 
     # For the API transition (the page transition moves ``case``).
     api_case = _open(worker, _register(worker, "Dimas Anggara", kel="31.75.04.1001", sex="M"))
     case_services.case_transition(actor=worker, case=api_case, to_status=CaseStatus.REGISTERED)
     return {
-        "users": users, "child": child, "case": case, "document": document, "secret": secret,
-        "restricted": restricted, "waiting": waiting, "plan": plan, "api_case": api_case, "own": own,
-        "other": other, "sudin": sudin_timur,
+        "users": users,
+        "child": child,
+        "case": case,
+        "document": document,
+        "secret": secret,
+        "restricted": restricted,
+        "waiting": waiting,
+        "plan": plan,
+        "api_case": api_case,
+        "own": own,
+        "other": other,
+        "sudin": sudin_timur,
     }
 
 
@@ -207,8 +278,12 @@ def _request(client, name: str, w: dict):
         "child duplicates of": lambda: get(reverse("children:duplicates_of", args=[child.pk])),
         "child classification": lambda: get(reverse("children:classification", args=[child.pk])),
         "child consent add": lambda: get(reverse("children:consent_add", args=[child.pk])),
-        "document download": lambda: get(reverse("children:document_download", args=[w["document"].pk])),
-        "merge": lambda: get(reverse("children:merge"), {"a": child.pk, "b": w["waiting"].child_id}),
+        "document download": lambda: get(
+            reverse("children:document_download", args=[w["document"].pk])
+        ),
+        "merge": lambda: get(
+            reverse("children:merge"), {"a": child.pk, "b": w["waiting"].child_id}
+        ),
         "duplicate scan page": lambda: get(reverse("children:duplicates")),
         "case list": lambda: get(reverse("cases:list")),
         "caseload (mine)": lambda: get(reverse("cases:list"), {"scope": "mine"}),
@@ -222,17 +297,28 @@ def _request(client, name: str, w: dict):
         "tab placements": lambda: tab("placements"),
         "tab documents": lambda: tab("documents"),
         "tab timeline": lambda: tab("timeline"),
-        "transition POST": lambda: post(reverse("cases:transition", args=[case.pk]), {"to_status": "initial_assessment"}),
+        "transition POST": lambda: post(
+            reverse("cases:transition", args=[case.pk]), {"to_status": "initial_assessment"}
+        ),
         "assessment form": lambda: get(reverse("cases:assessment_new", args=[case.pk, "initial"])),
-        "plan approve POST": lambda: post(reverse("cases:plan_decide", args=[w["waiting"].pk, w["plan"].pk]),
-                                          {"decision": "approve", "note": "Setuju"}),
+        "plan approve POST": lambda: post(
+            reverse("cases:plan_decide", args=[w["waiting"].pk, w["plan"].pk]),
+            {"decision": "approve", "note": "Setuju"},
+        ),
         "restricted summary": lambda: get(reverse("cases:detail", args=[restricted.pk])),
         "restricted profile": lambda: get(reverse("children:detail", args=[secret.pk])),
         "api children": lambda: get(reverse("api:child-list")),
         "api child": lambda: get(reverse("api:child-detail", args=[child.pk])),
         "api child duplicates": lambda: get(reverse("api:child-duplicates", args=[child.pk])),
-        "api register child": lambda: api_json(reverse("api:child-list"), {
-            "full_name": "Rangga Prasetya", "sex": "M", "birth_date": "2013-02-03", "current_kelurahan": "31.75.05.1001"}),
+        "api register child": lambda: api_json(
+            reverse("api:child-list"),
+            {
+                "full_name": "Rangga Prasetya",
+                "sex": "M",
+                "birth_date": "2013-02-03",
+                "current_kelurahan": "31.75.05.1001",
+            },
+        ),
         "api restricted child": lambda: get(reverse("api:child-detail", args=[secret.pk])),
         "api cases": lambda: get(reverse("api:case-list")),
         "api case": lambda: get(reverse("api:case-detail", args=[case.pk])),
@@ -240,8 +326,10 @@ def _request(client, name: str, w: dict):
         "api case plans": lambda: get(reverse("api:case-plans", args=[case.pk])),
         "api case plan-actions": lambda: get(reverse("api:case-plan-actions", args=[case.pk])),
         "api case services": lambda: get(reverse("api:case-services", args=[case.pk])),
-        "api transition": lambda: api_json(reverse("api:case-transitions", args=[w["api_case"].pk]),
-                                           {"to_status": "initial_assessment"}),
+        "api transition": lambda: api_json(
+            reverse("api:case-transitions", args=[w["api_case"].pk]),
+            {"to_status": "initial_assessment"},
+        ),
         "api restricted case": lambda: get(reverse("api:case-detail", args=[restricted.pk])),
     }
     return calls[name]()
@@ -249,7 +337,9 @@ def _request(client, name: str, w: dict):
 
 def _matches(response, expected) -> bool:
     if expected == A:
-        return response.status_code in ALLOWED_CODES and "open-restricted" not in response.get("Location", "")
+        return response.status_code in ALLOWED_CODES and "open-restricted" not in response.get(
+            "Location", ""
+        )
     if expected == R:
         return response.status_code == 302 and "open-restricted" in response["Location"]
     return response.status_code == expected
@@ -270,12 +360,22 @@ def test_permission_matrix_children_and_cases(client, world, role):
 @pytest.mark.django_db
 def test_the_actions_allowed_in_the_matrix_really_happen(client, world):
     login(client, world["users"]["case_worker"])
-    client.post(reverse("cases:transition", args=[world["case"].pk]), {"to_status": "initial_assessment"})
+    client.post(
+        reverse("cases:transition", args=[world["case"].pk]), {"to_status": "initial_assessment"}
+    )
     assert Case.objects.get(pk=world["case"].pk).status == CaseStatus.INITIAL_ASSESSMENT
-    client.post(reverse("cases:plan_decide", args=[world["waiting"].pk, world["plan"].pk]), {"decision": "approve", "note": ""})
-    assert CasePlan.objects.get(pk=world["plan"].pk).status == CasePlan.Status.SUBMITTED  # not theirs to approve
+    client.post(
+        reverse("cases:plan_decide", args=[world["waiting"].pk, world["plan"].pk]),
+        {"decision": "approve", "note": ""},
+    )
+    assert (
+        CasePlan.objects.get(pk=world["plan"].pk).status == CasePlan.Status.SUBMITTED
+    )  # not theirs to approve
     login(client, world["users"]["supervisor"])
-    client.post(reverse("cases:plan_decide", args=[world["waiting"].pk, world["plan"].pk]), {"decision": "approve", "note": ""})
+    client.post(
+        reverse("cases:plan_decide", args=[world["waiting"].pk, world["plan"].pk]),
+        {"decision": "approve", "note": ""},
+    )
     assert CasePlan.objects.get(pk=world["plan"].pk).status == CasePlan.Status.APPROVED
     assert Case.objects.get(pk=world["waiting"].pk).status == CaseStatus.PLAN_APPROVED
 
@@ -287,7 +387,9 @@ MASKED = mask_name(FULL_NAME)
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", ["supervisor", "data_operator", "org_staff"])
-def test_restricted_names_are_masked_in_lists_and_search_for_people_not_assigned(client, world, role):
+def test_restricted_names_are_masked_in_lists_and_search_for_people_not_assigned(
+    client, world, role
+):
     login(client, world["users"][role])
     pages = [
         client.get(reverse("cases:list")),
@@ -309,7 +411,10 @@ def test_the_assigned_case_worker_sees_the_restricted_name(client, world):
     login(client, world["users"]["case_worker"])
     assert FULL_NAME in client.get(reverse("cases:list")).content.decode()
     assert FULL_NAME in client.get(reverse("children:search"), {"q": "Melati"}).content.decode()
-    assert FULL_NAME in client.get(reverse("cases:detail", args=[world["restricted"].pk])).content.decode()
+    assert (
+        FULL_NAME
+        in client.get(reverse("cases:detail", args=[world["restricted"].pk])).content.decode()
+    )
     assert not AccessLog.objects.filter(action=AccessLog.Action.OPEN_RESTRICTED).exists()
 
 
@@ -326,10 +431,17 @@ def test_opening_a_restricted_case_needs_a_reason_and_is_logged(client, world):
     response = client.post(url, {"reason": reason, "next": reverse("cases:detail", args=[case.pk])})
     assert response.status_code == 302
     row = AccessLog.objects.get(action=AccessLog.Action.OPEN_RESTRICTED)
-    assert (row.user, row.reason, row.target_id, row.child_id) == (supervisor, reason, str(case.pk), str(case.child_id))
+    assert (row.user, row.reason, row.target_id, row.child_id) == (
+        supervisor,
+        reason,
+        str(case.pk),
+        str(case.child_id),
+    )
     page = client.get(reverse("cases:detail", args=[case.pk]))
     assert page.status_code == 200
-    assert AccessLog.objects.filter(action=AccessLog.Action.VIEW, user=supervisor, target_id=str(case.pk)).exists()
+    assert AccessLog.objects.filter(
+        action=AccessLog.Action.VIEW, user=supervisor, target_id=str(case.pk)
+    ).exists()
 
 
 @pytest.mark.django_db
@@ -342,7 +454,11 @@ def test_opening_a_restricted_child_record_needs_a_reason_and_is_logged(client, 
     assert not AccessLog.objects.filter(action=AccessLog.Action.OPEN_RESTRICTED).exists()
     client.post(url, {"reason": "Pendampingan harian anak di LKSA"})
     row = AccessLog.objects.get(action=AccessLog.Action.OPEN_RESTRICTED)
-    assert (row.user, row.child_id, row.reason) == (staff, str(secret.pk), "Pendampingan harian anak di LKSA")
+    assert (row.user, row.child_id, row.reason) == (
+        staff,
+        str(secret.pk),
+        "Pendampingan harian anak di LKSA",
+    )
 
 
 @pytest.mark.django_db
@@ -352,14 +468,23 @@ def test_the_api_opens_a_restricted_case_with_a_reason_and_logs_it(client, world
     assert client.get(url).status_code == 403
     response = client.get(url, {"reason": "Verifikasi data untuk laporan triwulan"})
     assert response.status_code == 200
-    assert AccessLog.objects.filter(action=AccessLog.Action.OPEN_RESTRICTED, reason__startswith="Verifikasi").count() == 1
+    assert (
+        AccessLog.objects.filter(
+            action=AccessLog.Action.OPEN_RESTRICTED, reason__startswith="Verifikasi"
+        ).count()
+        == 1
+    )
 
 
 @pytest.mark.django_db
 def test_a_partner_loses_sight_of_the_child_when_its_assignment_ends(client, world):
     login(client, world["users"]["org_staff"])
     assert client.get(reverse("children:detail", args=[world["child"].pk])).status_code == 200
-    CaseAssignment.objects.filter(case=world["case"], organization=world["own"]).update(ended_at=timezone.now())
+    CaseAssignment.objects.filter(case=world["case"], organization=world["own"]).update(
+        ended_at=timezone.now()
+    )
     assert client.get(reverse("children:detail", args=[world["child"].pk])).status_code == 404
     assert client.get(reverse("cases:detail", args=[world["case"].pk])).status_code == 404
-    assert not Organization.objects.filter(pk=world["other"].pk, case_assignments__isnull=False).exists()
+    assert not Organization.objects.filter(
+        pk=world["other"].pk, case_assignments__isnull=False
+    ).exists()

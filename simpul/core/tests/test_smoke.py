@@ -31,8 +31,12 @@ def test_home_requires_login(client):
 def test_audit_events_cannot_be_changed_or_deleted():
     user = UserFactory()
     org = OrganizationFactory()
-    event = audit_log(actor=user, action="directory.organization.updated", target=org,
-                      changes={"name": {"before": "a", "after": "b"}})
+    event = audit_log(
+        actor=user,
+        action="directory.organization.updated",
+        target=org,
+        changes={"name": {"before": "a", "after": "b"}},
+    )
     event.action = "x"
     with pytest.raises(PermissionError):
         event.save()

@@ -77,7 +77,7 @@ def parse_po(path: Path) -> list[Entry]:
                 key = ("msgstr", 0)
                 current.msgstr[0] = _unquote(value)
             elif keyword.startswith("msgstr["):
-                index = int(keyword[len("msgstr["):-1])
+                index = int(keyword[len("msgstr[") : -1])
                 key = ("msgstr", index)
                 current.msgstr[index] = _unquote(value)
             elif keyword == "msgctxt":
@@ -109,7 +109,9 @@ def test_login_page_is_in_english_with_the_language_cookie(client):
 def test_indonesian_catalogue_has_no_untranslated_or_fuzzy_entries():
     entries = parse_po(PO_FILE)
     assert len(entries) > 100  # the parser found the catalogue
-    untranslated = [e.msgid for e in entries if not e.msgstr or any(not text for text in e.msgstr.values())]
+    untranslated = [
+        e.msgid for e in entries if not e.msgstr or any(not text for text in e.msgstr.values())
+    ]
     fuzzy = [e.msgid for e in entries if "fuzzy" in e.flags]
     assert untranslated == []
     assert fuzzy == []

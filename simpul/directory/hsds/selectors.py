@@ -130,9 +130,7 @@ def _service_at_locations(services: QuerySet[Service]) -> QuerySet[ServiceAtLoca
     )
 
 
-def hsds_service_at_location_list(
-    *, user: User, params: HsdsParams
-) -> QuerySet[ServiceAtLocation]:
+def hsds_service_at_location_list(*, user: User, params: HsdsParams) -> QuerySet[ServiceAtLocation]:
     filters = _service_filters(params)
     if filters is None:
         return ServiceAtLocation.objects.none()

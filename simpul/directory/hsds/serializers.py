@@ -46,7 +46,9 @@ UTC_OFFSET_HOURS = 7
 _NAMESPACE = uuid.UUID("6f1c2d4e-0b7a-5c3e-9a51-2f8e4c7d9b10")
 
 _PHONE_TYPES: dict[str, str] = {
-    Phone.Kind.LANDLINE: "voice", Phone.Kind.MOBILE: "cell", Phone.Kind.OTHER: "voice",
+    Phone.Kind.LANDLINE: "voice",
+    Phone.Kind.MOBILE: "cell",
+    Phone.Kind.OTHER: "voice",
 }
 _WEEKDAY_ORDER = {day: i for i, day in enumerate(Schedule.Weekday.values)}
 
@@ -90,21 +92,26 @@ def _region_names(kelurahan: Region | None) -> dict[str, str]:
     }
 
 
-def _address(*, location_id: Any, street: str, kelurahan: Region | None,
-             postal_code: str) -> dict[str, Any]:
+def _address(
+    *, location_id: Any, street: str, kelurahan: Region | None, postal_code: str
+) -> dict[str, Any]:
     names = _region_names(kelurahan)
     area = ", ".join(
-        part for part in (
+        part
+        for part in (
             f"Kel. {names['kelurahan']}" if names["kelurahan"] else "",
             f"Kec. {names['kecamatan']}" if names["kecamatan"] else "",
-        ) if part
+        )
+        if part
     )
-    doc = _compact({
-        "id": derived_id(location_id, "address", "physical"),
-        "location_id": str(location_id),
-        "address_2": area if street else "",
-        "region": names["kecamatan"],
-    })
+    doc = _compact(
+        {
+            "id": derived_id(location_id, "address", "physical"),
+            "location_id": str(location_id),
+            "address_2": area if street else "",
+            "region": names["kecamatan"],
+        }
+    )
     # Required by the schema even when unknown (an empty string is a valid value).
     doc |= {
         "address_1": street or area or names["kota"],
@@ -118,22 +125,26 @@ def _address(*, location_id: Any, street: str, kelurahan: Region | None,
 
 
 def location_shallow(location: Location) -> dict[str, Any]:
-    return _compact({
-        "id": str(location.pk),
-        "location_type": "physical",
-        "organization_id": str(location.organization_id),
-        "name": location.name,
-        "latitude": _number(location.latitude),
-        "longitude": _number(location.longitude),
-    })
+    return _compact(
+        {
+            "id": str(location.pk),
+            "location_type": "physical",
+            "organization_id": str(location.organization_id),
+            "name": location.name,
+            "latitude": _number(location.latitude),
+            "longitude": _number(location.longitude),
+        }
+    )
 
 
 def location_full(location: Location) -> dict[str, Any]:
     doc = location_shallow(location)
     doc["addresses"] = [
         _address(
-            location_id=location.pk, street=location.address,
-            kelurahan=location.kelurahan, postal_code=location.postal_code,
+            location_id=location.pk,
+            street=location.address,
+            kelurahan=location.kelurahan,
+            postal_code=location.postal_code,
         )
     ]
     return doc
@@ -141,15 +152,17 @@ def location_full(location: Location) -> dict[str, Any]:
 
 # --- taxonomy ---------------------------------------------------------------------------------
 def taxonomy_term(term: TaxonomyTerm) -> dict[str, Any]:
-    return _compact({
-        "id": str(term.pk),
-        "code": term.code,
-        "name": term.name,
-        "description": term.description or term.name_en or term.name,
-        "parent_id": str(term.parent_id) if term.parent_id else None,
-        "taxonomy": term.taxonomy,
-        "language": "id",
-    })
+    return _compact(
+        {
+            "id": str(term.pk),
+            "code": term.code,
+            "name": term.name,
+            "description": term.description or term.name_en or term.name,
+            "parent_id": str(term.parent_id) if term.parent_id else None,
+            "taxonomy": term.taxonomy,
+            "language": "id",
+        }
+    )
 
 
 def _attribute(
@@ -173,22 +186,27 @@ def organization_description(organization: Organization) -> str:
         return organization.description
     place = _region_names(organization.kelurahan)["kota"] or STATE_PROVINCE
     return _("%(type)s in %(place)s.") % {
-        "type": organization.get_org_type_display(), "place": place,
+        "type": organization.get_org_type_display(),
+        "place": place,
     }
 
 
 def organization_shallow(organization: Organization) -> dict[str, Any]:
     """The one-to-one fields of an organisation (``organization_list.json``)."""
-    doc = _compact({
-        "id": str(organization.pk),
-        "name": organization.name,
-        "email": organization.email,
-        "website": organization.website,
-        "legal_status": (
-            str(organization.get_legal_status_display()) if organization.legal_status else ""
-        ),
-        "parent_organization_id": str(organization.parent_id) if organization.parent_id else None,
-    })
+    doc = _compact(
+        {
+            "id": str(organization.pk),
+            "name": organization.name,
+            "email": organization.email,
+            "website": organization.website,
+            "legal_status": (
+                str(organization.get_legal_status_display()) if organization.legal_status else ""
+            ),
+            "parent_organization_id": str(organization.parent_id)
+            if organization.parent_id
+            else None,
+        }
+    )
     doc["description"] = organization_description(organization)
     return doc
 
@@ -196,35 +214,41 @@ def organization_shallow(organization: Organization) -> dict[str, Any]:
 def organization_identifiers(organization: Organization) -> list[dict[str, Any]]:
     items = []
     if organization.registration_number:
-        items.append({
-            "id": derived_id(organization.pk, "identifier", "registration"),
-            "organization_id": str(organization.pk),
-            "identifier_type": _("Registration number"),
-            "identifier": organization.registration_number,
-        })
+        items.append(
+            {
+                "id": derived_id(organization.pk, "identifier", "registration"),
+                "organization_id": str(organization.pk),
+                "identifier_type": _("Registration number"),
+                "identifier": organization.registration_number,
+            }
+        )
     if organization.accreditation_grade:
         label = _("Accreditation grade %(grade)s") % {"grade": organization.accreditation_grade}
         if organization.accreditation_valid_until:
             label += " " + _("(valid until %(date)s)") % {
                 "date": organization.accreditation_valid_until.isoformat()
             }
-        items.append({
-            "id": derived_id(organization.pk, "identifier", "accreditation"),
-            "organization_id": str(organization.pk),
-            "identifier_type": label,
-            "identifier": organization.accreditation_number or organization.accreditation_grade,
-        })
+        items.append(
+            {
+                "id": derived_id(organization.pk, "identifier", "accreditation"),
+                "organization_id": str(organization.pk),
+                "identifier_type": label,
+                "identifier": organization.accreditation_number or organization.accreditation_grade,
+            }
+        )
     return items
 
 
 def phone(item: Phone, **links: Any) -> dict[str, Any]:
-    return _compact({
-        "id": str(item.pk),
-        "number": item.number,
-        "type": _PHONE_TYPES.get(item.kind, "voice"),
-        "description": item.label,
-        **{k: str(v) for k, v in links.items() if v},
-    })
+    return _compact(
+        {
+            "id": str(item.pk),
+            "number": item.number,
+            "type": _PHONE_TYPES.get(item.kind, "voice"),
+            "description": item.label,
+            **{k: str(v) for k, v in links.items() if v},
+        }
+    )
 
 
 def organization_full(organization: Organization) -> dict[str, Any]:
@@ -249,16 +273,25 @@ def capacities(service: Service) -> list[dict[str, Any]]:
     if service.capacity_total is None or service.capacity_occupied is None:
         return []
     unit_id = derived_id("simpul", "unit", "place")
-    return [_compact({
-        "id": derived_id(service.pk, "capacity", "places"),
-        "service_id": str(service.pk),
-        "unit_id": unit_id,
-        "unit": {"id": unit_id, "name": _("places"), "scheme": "simpul", "identifier": "place"},
-        "available": service.capacity_free,
-        "maximum": service.capacity_total,
-        "occupied": service.capacity_occupied,
-        "updated": _datetime(service.capacity_updated_at),
-    })]
+    return [
+        _compact(
+            {
+                "id": derived_id(service.pk, "capacity", "places"),
+                "service_id": str(service.pk),
+                "unit_id": unit_id,
+                "unit": {
+                    "id": unit_id,
+                    "name": _("places"),
+                    "scheme": "simpul",
+                    "identifier": "place",
+                },
+                "available": service.capacity_free,
+                "maximum": service.capacity_total,
+                "occupied": service.capacity_occupied,
+                "updated": _datetime(service.capacity_updated_at),
+            }
+        )
+    ]
 
 
 def _fees_description(service: Service) -> str:
@@ -269,22 +302,25 @@ def _fees_description(service: Service) -> str:
 
 def service_shallow(service: Service, *, with_organization: bool = True) -> dict[str, Any]:
     """The one-to-one fields of a service (``service_list.json``), plus its capacity."""
-    doc = _compact({
-        "id": str(service.pk),
-        "organization_id": str(service.organization_id),
-        "name": service.name,
-        "description": service.description,
-        "status": service.status,
-        "fees_description": _fees_description(service),
-        "eligibility_description": service.eligibility,
-        "minimum_age": service.min_age,
-        "maximum_age": service.max_age,
-        "assured_date": (
-            timezone.localtime(service.capacity_updated_at).date().isoformat()
-            if service.capacity_updated_at else None
-        ),
-        "last_modified": _datetime(service.updated_at),
-    })
+    doc = _compact(
+        {
+            "id": str(service.pk),
+            "organization_id": str(service.organization_id),
+            "name": service.name,
+            "description": service.description,
+            "status": service.status,
+            "fees_description": _fees_description(service),
+            "eligibility_description": service.eligibility,
+            "minimum_age": service.min_age,
+            "maximum_age": service.max_age,
+            "assured_date": (
+                timezone.localtime(service.capacity_updated_at).date().isoformat()
+                if service.capacity_updated_at
+                else None
+            ),
+            "last_modified": _datetime(service.updated_at),
+        }
+    )
     if with_organization:
         doc["organization"] = organization_shallow(service.organization)
     doc["capacities"] = capacities(service)
@@ -298,24 +334,28 @@ def schedules(service: Service, rows: Sequence[Schedule]) -> list[dict[str, Any]
     for row in sorted(rows, key=lambda r: (_WEEKDAY_ORDER.get(r.weekday, 9), r.opens_at)):
         groups.setdefault((row.opens_at, row.closes_at), []).append(row.weekday)
     items = [
-        _compact({
-            "id": derived_id(service.pk, "schedule", opens, closes),
-            "service_id": str(service.pk),
-            "freq": "WEEKLY",
-            "wkst": "MO",
-            "byday": ",".join(days),
-            "opens_at": _time(opens),
-            "closes_at": _time(closes),
-            "timezone": UTC_OFFSET_HOURS,
-        })
+        _compact(
+            {
+                "id": derived_id(service.pk, "schedule", opens, closes),
+                "service_id": str(service.pk),
+                "freq": "WEEKLY",
+                "wkst": "MO",
+                "byday": ",".join(days),
+                "opens_at": _time(opens),
+                "closes_at": _time(closes),
+                "timezone": UTC_OFFSET_HOURS,
+            }
+        )
         for (opens, closes), days in groups.items()
     ]
     if not items and service.opening_hours:
-        items.append({
-            "id": derived_id(service.pk, "schedule", "text"),
-            "service_id": str(service.pk),
-            "description": service.opening_hours,
-        })
+        items.append(
+            {
+                "id": derived_id(service.pk, "schedule", "text"),
+                "service_id": str(service.pk),
+                "description": service.opening_hours,
+            }
+        )
     return items
 
 
@@ -323,8 +363,12 @@ def service_attributes(
     service: Service, categories: Iterable[TaxonomyTerm]
 ) -> list[dict[str, Any]]:
     items = [
-        _attribute(link_id=service.pk, link_type="service_type", link_entity="service",
-                   term=service.service_type)
+        _attribute(
+            link_id=service.pk,
+            link_type="service_type",
+            link_entity="service",
+            term=service.service_type,
+        )
     ]
     items += [
         _attribute(link_id=service.pk, link_type="pmks_category", link_entity="service", term=t)
@@ -341,19 +385,20 @@ def service_full(service: Service) -> dict[str, Any]:
     """
     doc = service_shallow(service)
     doc["phones"] = [
-        phone(p, organization_id=service.organization_id)
-        for p in service.organization.phones.all()
+        phone(p, organization_id=service.organization_id) for p in service.organization.phones.all()
     ]
     doc["schedules"] = schedules(service, list(service.schedules.all()))
     doc["attributes"] = service_attributes(service, service.categories_served.all())
     doc["service_at_locations"] = [
-        _compact({
-            "id": str(link.pk),
-            "service_id": str(service.pk),
-            "location_id": str(link.location_id),
-            "description": link.description,
-            "location": location_full(link.location),
-        })
+        _compact(
+            {
+                "id": str(link.pk),
+                "service_id": str(service.pk),
+                "location_id": str(link.location_id),
+                "description": link.description,
+                "location": location_full(link.location),
+            }
+        )
         for link in service.at_locations.all()
     ]
     return doc
@@ -362,14 +407,16 @@ def service_full(service: Service) -> dict[str, Any]:
 # --- service at location ----------------------------------------------------------------------
 def service_at_location_shallow(link: ServiceAtLocation) -> dict[str, Any]:
     """``service_at_location_list.json``: the link with its service and location."""
-    return _compact({
-        "id": str(link.pk),
-        "service_id": str(link.service_id),
-        "location_id": str(link.location_id),
-        "description": link.description,
-        "service": service_shallow(link.service),
-        "location": location_shallow(link.location),
-    })
+    return _compact(
+        {
+            "id": str(link.pk),
+            "service_id": str(link.service_id),
+            "location_id": str(link.location_id),
+            "description": link.description,
+            "service": service_shallow(link.service),
+            "location": location_shallow(link.location),
+        }
+    )
 
 
 def service_at_location_full(link: ServiceAtLocation) -> dict[str, Any]:

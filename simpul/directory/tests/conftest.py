@@ -9,7 +9,9 @@ from simpul.testing.factories import OrganizationFactory, make_user
 
 @pytest.fixture
 def dinsos():
-    return OrganizationFactory(name="Dinas Sosial Provinsi DKI Jakarta", org_type=OrganizationType.DINSOS)
+    return OrganizationFactory(
+        name="Dinas Sosial Provinsi DKI Jakarta", org_type=OrganizationType.DINSOS
+    )
 
 
 @pytest.fixture

@@ -15,7 +15,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _session_cookie(user) -> dict:
     client = Client()
     client.force_login(user)
-    return {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value}
+    return {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+    }
 
 
 @pytest.fixture
@@ -61,11 +64,18 @@ def test_chained_select_loads_kecamatan_then_kelurahan(page, lksa):
     from simpul.regions.models import Region
 
     page.goto(f"/directory/{lksa.pk}/edit/")
-    kota = Region.objects.filter(level=2).exclude(code=lksa.kelurahan.code[:5]).order_by("code").first()
+    kota = (
+        Region.objects.filter(level=2)
+        .exclude(code=lksa.kelurahan.code[:5])
+        .order_by("code")
+        .first()
+    )
     kecamatan = Region.objects.filter(parent=kota).order_by("name").first()
     kelurahan = Region.objects.filter(parent=kecamatan).order_by("name").first()
     page.select_option("#id_kelurahan_kota", kota.code)
-    page.wait_for_selector(f'#id_kelurahan_kecamatan option[value="{kecamatan.code}"]', state="attached")
+    page.wait_for_selector(
+        f'#id_kelurahan_kecamatan option[value="{kecamatan.code}"]', state="attached"
+    )
     page.select_option("#id_kelurahan_kecamatan", kecamatan.code)
     page.wait_for_selector(f'#id_kelurahan option[value="{kelurahan.code}"]', state="attached")
     page.select_option("#id_kelurahan", kelurahan.code)

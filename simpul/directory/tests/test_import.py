@@ -20,10 +20,19 @@ pytestmark = pytest.mark.django_db
 
 def org_row(name: str, kel: str, phone: str = "021 5551234", **extra) -> list:
     values = {
-        "name": name, "type": "lksa", "legal_status": "yayasan", "registration_number": "AHU-1",
-        "accreditation_grade": "B", "accreditation_valid_from": "2024-01-15",
-        "accreditation_valid_until": "2027-01-14", "address": "Jl. Mawar 1", "kelurahan_code": kel,
-        "latitude": "-6.2", "longitude": "106.8", "phone": phone, "email": "a@example.org",
+        "name": name,
+        "type": "lksa",
+        "legal_status": "yayasan",
+        "registration_number": "AHU-1",
+        "accreditation_grade": "B",
+        "accreditation_valid_from": "2024-01-15",
+        "accreditation_valid_until": "2027-01-14",
+        "address": "Jl. Mawar 1",
+        "kelurahan_code": kel,
+        "latitude": "-6.2",
+        "longitude": "106.8",
+        "phone": phone,
+        "email": "a@example.org",
         "website": "example.org",
     }
     values.update(extra)
@@ -32,9 +41,17 @@ def org_row(name: str, kel: str, phone: str = "021 5551234", **extra) -> list:
 
 def service_row(org: str, name: str, **extra) -> list:
     values = {
-        "organisation_name": org, "name": name, "service_type_code": "residential-care",
-        "categories": "AT; ABT", "min_age": 0, "max_age": 17, "eligibility": "", "is_free": "yes",
-        "opening_hours": "24 jam", "capacity_total": 30, "capacity_occupied": 21,
+        "organisation_name": org,
+        "name": name,
+        "service_type_code": "residential-care",
+        "categories": "AT; ABT",
+        "min_age": 0,
+        "max_age": 17,
+        "eligibility": "",
+        "is_free": "yes",
+        "opening_hours": "24 jam",
+        "capacity_total": 30,
+        "capacity_occupied": 21,
     }
     values.update(extra)
     return [values[c] for c in SERVICE_COLUMNS]
@@ -92,12 +109,12 @@ def test_bad_rows_are_reported_and_nothing_is_saved(dinsos_admin):
     before = counts()
     upload = workbook(
         [
-            org_row("LKSA Baik", kel.code),                      # row 2: valid
-            org_row("LKSA Kode Salah", "31.99.99.9999"),         # row 3: unknown kelurahan
-            org_row("LKSA Telepon", kel.code, phone="12345"),    # row 4: invalid phone
-            org_row("", kel.code),                               # row 5: missing name
-            org_row("LKSA Baik", kel.code),                      # row 6: duplicate in file
-            org_row("LKSA Sudah Ada", kel.code),                 # row 7: already exists
+            org_row("LKSA Baik", kel.code),  # row 2: valid
+            org_row("LKSA Kode Salah", "31.99.99.9999"),  # row 3: unknown kelurahan
+            org_row("LKSA Telepon", kel.code, phone="12345"),  # row 4: invalid phone
+            org_row("", kel.code),  # row 5: missing name
+            org_row("LKSA Baik", kel.code),  # row 6: duplicate in file
+            org_row("LKSA Sudah Ada", kel.code),  # row 7: already exists
         ],
         [service_row("LKSA Baik", "Pengasuhan", service_type_code="nope", min_age=12, max_age=5)],
     )
@@ -121,7 +138,10 @@ def test_bad_rows_are_reported_and_nothing_is_saved(dinsos_admin):
 
 def test_csv_services_for_existing_org(dinsos_admin):
     org = OrganizationFactory(name="Panti Lama")
-    lines = [",".join(SERVICE_COLUMNS), ",".join(str(v) for v in service_row("Panti Lama", "Rehabilitasi", categories="ABH"))]
+    lines = [
+        ",".join(SERVICE_COLUMNS),
+        ",".join(str(v) for v in service_row("Panti Lama", "Rehabilitasi", categories="ABH")),
+    ]
     upload = SimpleUploadedFile("services.csv", ("\n".join(lines) + "\n").encode())
     result = services.directory_import(actor=dinsos_admin, file=upload, kind="services")
     assert result.services_created == 1
@@ -156,7 +176,8 @@ def test_import_page_lists_row_errors(client, dinsos_admin):
 def test_import_page_saves_valid_file(client, dinsos_admin):
     login(client, dinsos_admin)
     response = client.post(
-        reverse("directory:import"), {"file": workbook([org_row("LKSA Y", kelurahan().code)]), "kind": ""}
+        reverse("directory:import"),
+        {"file": workbook([org_row("LKSA Y", kelurahan().code)]), "kind": ""},
     )
     assert response.status_code == 302
     assert Organization.objects.filter(name="LKSA Y").exists()

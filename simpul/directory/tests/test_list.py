@@ -22,7 +22,12 @@ def names(response) -> set[str]:
 
 def two_kelurahan_in_different_kota() -> tuple[Region, Region]:
     first = Region.objects.filter(level=4).order_by("code").first()
-    other = Region.objects.filter(level=4).exclude(code__startswith=first.code[:5]).order_by("code").first()
+    other = (
+        Region.objects.filter(level=4)
+        .exclude(code__startswith=first.code[:5])
+        .order_by("code")
+        .first()
+    )
     return first, other
 
 
@@ -48,7 +53,10 @@ def test_filter_by_category_served(client, viewer):
 
 
 def test_filter_by_service_type(client, viewer):
-    ServiceFactory(organization=OrganizationFactory(name="Org Legal"), service_type=term("service-type", "legal-aid"))
+    ServiceFactory(
+        organization=OrganizationFactory(name="Org Legal"),
+        service_type=term("service-type", "legal-aid"),
+    )
     ServiceFactory(organization=OrganizationFactory(name="Org Care"))
     assert names(client.get(URL, {"service_type": "legal-aid"})) == {"Org Legal"}
 
@@ -64,9 +72,18 @@ def test_filter_by_kota_and_kecamatan(client, viewer):
 
 
 def test_filter_free_capacity(client, viewer):
-    ServiceFactory(organization=OrganizationFactory(name="Full"), capacity_total=10, capacity_occupied=10)
-    ServiceFactory(organization=OrganizationFactory(name="Room"), capacity_total=10, capacity_occupied=4)
-    ServiceFactory(organization=OrganizationFactory(name="Closed"), capacity_total=10, capacity_occupied=1, status="inactive")
+    ServiceFactory(
+        organization=OrganizationFactory(name="Full"), capacity_total=10, capacity_occupied=10
+    )
+    ServiceFactory(
+        organization=OrganizationFactory(name="Room"), capacity_total=10, capacity_occupied=4
+    )
+    ServiceFactory(
+        organization=OrganizationFactory(name="Closed"),
+        capacity_total=10,
+        capacity_occupied=1,
+        status="inactive",
+    )
     response = client.get(URL, {"has_free_capacity": "on"})
     assert names(response) == {"Room"}
     assert response.context["page"][0].free_capacity == 6
@@ -74,22 +91,40 @@ def test_filter_free_capacity(client, viewer):
 
 def test_filter_accreditation_grade_and_current(client, viewer):
     today = timezone.localdate()
-    OrganizationFactory(name="A current", accreditation_grade="A", accreditation_valid_until=today + dt.timedelta(days=400))
-    OrganizationFactory(name="A expired", accreditation_grade="A", accreditation_valid_until=today - dt.timedelta(days=1))
-    OrganizationFactory(name="B current", accreditation_grade="B", accreditation_valid_until=today + dt.timedelta(days=400))
+    OrganizationFactory(
+        name="A current",
+        accreditation_grade="A",
+        accreditation_valid_until=today + dt.timedelta(days=400),
+    )
+    OrganizationFactory(
+        name="A expired",
+        accreditation_grade="A",
+        accreditation_valid_until=today - dt.timedelta(days=1),
+    )
+    OrganizationFactory(
+        name="B current",
+        accreditation_grade="B",
+        accreditation_valid_until=today + dt.timedelta(days=400),
+    )
     assert names(client.get(URL, {"accreditation": "A"})) == {"A current", "A expired"}
     response = client.get(URL, {"accreditation": "A", "accreditation_current": "on"})
     assert names(response) == {"A current"}
 
 
 def test_expired_accreditation_shows_warning_badge(client, viewer):
-    OrganizationFactory(name="Old", accreditation_grade="C", accreditation_valid_until=timezone.localdate() - dt.timedelta(days=3))
+    OrganizationFactory(
+        name="Old",
+        accreditation_grade="C",
+        accreditation_valid_until=timezone.localdate() - dt.timedelta(days=3),
+    )
     content = client.get(URL, {"q": "Old"}).content.decode()
     assert 'class="badge danger"' in content
 
 
 def test_search_matches_service_names(client, viewer):
-    ServiceFactory(organization=OrganizationFactory(name="Yayasan Melati"), name="Konseling keluarga")
+    ServiceFactory(
+        organization=OrganizationFactory(name="Yayasan Melati"), name="Konseling keluarga"
+    )
     OrganizationFactory(name="Yayasan Mawar")
     assert names(client.get(URL, {"q": "konseling"})) == {"Yayasan Melati"}
 
@@ -106,7 +141,9 @@ def test_paginated_by_25(client, viewer):
 
 def test_htmx_request_renders_only_results(client, viewer):
     OrganizationFactory(name="Panti A", org_type=OrganizationType.PANTI)
-    response = client.get(URL, {"org_type": "panti"}, headers={"HX-Request": "true", "HX-Target": "results"})
+    response = client.get(
+        URL, {"org_type": "panti"}, headers={"HX-Request": "true", "HX-Target": "results"}
+    )
     content = response.content.decode()
     assert 'id="results"' in content
     assert "<html" not in content and "Panti A" in content
@@ -124,7 +161,9 @@ def test_export_xlsx_contains_filtered_rows(client, viewer):
 
     from openpyxl import load_workbook
 
-    ServiceFactory(organization=OrganizationFactory(name="Panti Export", org_type="panti"), name="Svc X")
+    ServiceFactory(
+        organization=OrganizationFactory(name="Panti Export", org_type="panti"), name="Svc X"
+    )
     OrganizationFactory(name="LKSA Not exported")
     response = client.get(reverse("directory:export"), {"org_type": "panti"})
     assert response.status_code == 200

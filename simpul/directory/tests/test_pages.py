@@ -14,8 +14,11 @@ pytestmark = pytest.mark.django_db
 
 def edit_data(org: Organization, **overrides) -> dict:
     data = {
-        "name": org.name, "org_type": org.org_type, "address": org.address,
-        "kelurahan": org.kelurahan.code if org.kelurahan else "", "phones": "",
+        "name": org.name,
+        "org_type": org.org_type,
+        "address": org.address,
+        "kelurahan": org.kelurahan.code if org.kelurahan else "",
+        "phones": "",
         "is_active": "on",
     }
     data.update(overrides)
@@ -33,7 +36,10 @@ def test_profile_shows_public_part_to_outsider_but_not_staff(client, lksa, lksa_
 
 def test_profile_private_part_for_own_staff(client, lksa, lksa_admin, lksa_staff):
     Invitation.objects.create(
-        email="new@example.test", organization=lksa, role=Role.ORG_STAFF, token_hash="x" * 64,
+        email="new@example.test",
+        organization=lksa,
+        role=Role.ORG_STAFF,
+        token_hash="x" * 64,
         expires_at="2999-01-01T00:00:00Z",
     )
     login(client, lksa_staff)
@@ -74,7 +80,9 @@ def test_org_admin_cannot_edit_other_org(client, lksa_admin):
 
 def test_dinsos_admin_edits_any_org(client, lksa, dinsos_admin):
     login(client, dinsos_admin)
-    response = client.post(reverse("directory:edit", args=[lksa.pk]), edit_data(lksa, org_type="panti"))
+    response = client.post(
+        reverse("directory:edit", args=[lksa.pk]), edit_data(lksa, org_type="panti")
+    )
     assert response.status_code == 302
     lksa.refresh_from_db()
     assert lksa.org_type == "panti"
@@ -94,7 +102,9 @@ def test_edit_with_invalid_phone_shows_error_and_changes_nothing(client, lksa, l
 
 def test_edit_with_unknown_kelurahan_is_a_form_error(client, lksa, lksa_admin):
     login(client, lksa_admin)
-    response = client.post(reverse("directory:edit", args=[lksa.pk]), edit_data(lksa, kelurahan="31.99.99.9999"))
+    response = client.post(
+        reverse("directory:edit", args=[lksa.pk]), edit_data(lksa, kelurahan="31.99.99.9999")
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["kelurahan"]
 
@@ -102,10 +112,16 @@ def test_edit_with_unknown_kelurahan_is_a_form_error(client, lksa, lksa_admin):
 def test_dinsos_admin_creates_org_with_kelurahan_code(client, dinsos_admin):
     login(client, dinsos_admin)
     kel = kelurahan()
-    response = client.post(reverse("directory:create"), {
-        "name": "Rumah Singgah Pelangi", "org_type": "rumah_singgah", "kelurahan": kel.code,
-        "address": "Jl. Pelangi 3", "phones": "021 5551234",
-    })
+    response = client.post(
+        reverse("directory:create"),
+        {
+            "name": "Rumah Singgah Pelangi",
+            "org_type": "rumah_singgah",
+            "kelurahan": kel.code,
+            "address": "Jl. Pelangi 3",
+            "phones": "021 5551234",
+        },
+    )
     assert response.status_code == 302
     org = Organization.objects.get(name="Rumah Singgah Pelangi")
     assert org.kelurahan == kel and org.kecamatan_code == kel.code[:8]
@@ -131,7 +147,9 @@ def test_staff_updates_capacity_via_form(client, lksa, lksa_staff):
 def test_capacity_form_rejects_bad_input(client, lksa, lksa_staff):
     service = ServiceFactory(organization=lksa, capacity_total=20, capacity_occupied=12)
     login(client, lksa_staff)
-    response = client.post(reverse("directory:service_capacity", args=[service.pk]), {"total": 5, "occupied": 9})
+    response = client.post(
+        reverse("directory:service_capacity", args=[service.pk]), {"total": 5, "occupied": 9}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["occupied"]
     assert not CapacityRecord.objects.filter(service=service).exists()
@@ -149,11 +167,18 @@ def test_org_admin_adds_service(client, lksa, lksa_admin):
     from simpul.testing.factories import term
 
     login(client, lksa_admin)
-    response = client.post(reverse("directory:service_create", args=[lksa.pk]), {
-        "name": "Dukungan keluarga", "service_type": term("service-type", "atensi-3").pk,
-        "categories_served": [term("pmks-child", "AT").pk], "status": "active", "is_free": "on",
-        "capacity_total": "", "capacity_occupied": "",
-    })
+    response = client.post(
+        reverse("directory:service_create", args=[lksa.pk]),
+        {
+            "name": "Dukungan keluarga",
+            "service_type": term("service-type", "atensi-3").pk,
+            "categories_served": [term("pmks-child", "AT").pk],
+            "status": "active",
+            "is_free": "on",
+            "capacity_total": "",
+            "capacity_occupied": "",
+        },
+    )
     assert response.status_code == 302, response.context["form"].errors
     service = lksa.services.get(name="Dukungan keluarga")
     assert [c.code for c in service.categories_served.all()] == ["AT"]
@@ -161,7 +186,9 @@ def test_org_admin_adds_service(client, lksa, lksa_admin):
 
 def test_edit_pages_render_for_org_admin(client, lksa, lksa_admin):
     service = ServiceFactory(organization=lksa)
-    location = Location.objects.create(organization=lksa, name="Rumah utama", kelurahan=lksa.kelurahan)
+    location = Location.objects.create(
+        organization=lksa, name="Rumah utama", kelurahan=lksa.kelurahan
+    )
     login(client, lksa_admin)
     urls = [
         reverse("directory:edit", args=[lksa.pk]),
@@ -183,7 +210,9 @@ def test_edit_pages_render_for_org_admin(client, lksa, lksa_admin):
 def test_location_edit_changes_kelurahan(client, lksa, lksa_admin):
     from simpul.regions.models import Region
 
-    location = Location.objects.create(organization=lksa, name="Rumah utama", kelurahan=lksa.kelurahan)
+    location = Location.objects.create(
+        organization=lksa, name="Rumah utama", kelurahan=lksa.kelurahan
+    )
     other = Region.objects.filter(level=4).exclude(pk=lksa.kelurahan.pk).first()
     login(client, lksa_admin)
     response = client.post(
@@ -193,4 +222,6 @@ def test_location_edit_changes_kelurahan(client, lksa, lksa_admin):
     assert response.status_code == 302
     location.refresh_from_db()
     assert location.kelurahan == other
-    assert AuditEvent.objects.filter(action="directory.location.updated", target_id=str(location.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="directory.location.updated", target_id=str(location.pk)
+    ).exists()

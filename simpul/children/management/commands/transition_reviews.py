@@ -14,7 +14,9 @@ class Command(BaseCommand):
     help = "Open a transition-review task on each open case of a child turning 18 within 90 days."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--today", type=dt.date.fromisoformat, default=None, help="Pretend today is YYYY-MM-DD.")
+        parser.add_argument(
+            "--today", type=dt.date.fromisoformat, default=None, help="Pretend today is YYYY-MM-DD."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         made = children_transition_tasks(options["today"])

@@ -15,7 +15,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--today", type=dt.date.fromisoformat, default=None, help="Pretend today is YYYY-MM-DD.")
+        parser.add_argument(
+            "--today", type=dt.date.fromisoformat, default=None, help="Pretend today is YYYY-MM-DD."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from simpul.children.imports import child_imports_expire

@@ -17,18 +17,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true", help="Seed even when DEMO is off.")
         parser.add_argument(
-            "--reset", action="store_true",
+            "--reset",
+            action="store_true",
             help="Delete the demo users and all organisations first, then seed again.",
         )
         parser.add_argument(
-            "--without-children", action="store_true",
+            "--without-children",
+            action="store_true",
             help="Only the network and the demo users: no demo children and cases.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             summary = demo_seed(
-                force=options["force"], reset=options["reset"], children=not options["without_children"]
+                force=options["force"],
+                reset=options["reset"],
+                children=not options["without_children"],
             )
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from exc

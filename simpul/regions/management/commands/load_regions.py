@@ -17,7 +17,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         codes = None if options["all"] else (options["provinces"] or [DKI_JAKARTA])
-        if codes and all(Region.objects.filter(code=c).exists() for c in codes) and not options["all"]:
+        if (
+            codes
+            and all(Region.objects.filter(code=c).exists() for c in codes)
+            and not options["all"]
+        ):
             # Quick path for repeated `make run`: already loaded, check the leaf count only.
             counts = {c: Region.objects.filter(code__startswith=c + ".").count() for c in codes}
             if all(counts.values()):
