@@ -618,9 +618,11 @@ class _ChildrenSeeder:
 
     def guardians(self, spec: _Spec, mother: str) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
-        phone = lambda: (
-            f"08{self.rng.choice(['12', '13', '21', '52', '57', '77', '95'])}{self.rng.randint(10_000_000, 99_999_999)}"
-        )  # noqa: E731
+
+        def phone() -> str:
+            prefix = self.rng.choice(["12", "13", "21", "52", "57", "77", "95"])
+            return f"08{prefix}{self.rng.randint(10_000_000, 99_999_999)}"
+
         if mother and self.rng.random() < 0.85:
             out.append(
                 {
@@ -717,9 +719,10 @@ class _ChildrenSeeder:
     def advance(self, spec: _Spec, child: Child, case: Case) -> None:
         """Take the case through the workflow, with the services, up to ``spec.target``."""
         w, sup, target = spec.worker, self.supervisor, spec.target
-        step = lambda to, reason="": case_services.case_transition(
-            actor=w, case=case, to_status=to, reason=reason
-        )  # noqa: E731
+
+        def step(to: str, reason: str = "") -> None:
+            case_services.case_transition(actor=w, case=case, to_status=to, reason=reason)
+
         if target == S.REPORTED:
             if self.rng.random() < 0.5:
                 case_services.case_note_add(
