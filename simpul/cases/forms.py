@@ -19,6 +19,7 @@ from simpul.cases.models import (
     RiskLevel,
 )
 from simpul.core.exceptions import ApplicationError
+from simpul.core.forms import model_choice
 from simpul.directory.models import Organization, Service, TaxonomyTerm
 
 
@@ -98,9 +99,11 @@ class CaseOpenForm(forms.Form):
     lead_organization = forms.ModelChoiceField(
         label=_("Lead organisation"), queryset=Organization.objects.none()
     )
-    primary_category = forms.ModelChoiceField(
-        label=_("Main category"), queryset=None, required=False
-    )  # type: ignore[arg-type]
+    primary_category: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Main category"),
+        queryset=None,  # type: ignore[arg-type]  # set in __init__
+        required=False,
+    )
     supervisor = UserChoiceField(
         label=_("Supervisor"), queryset=User.objects.none(), required=False
     )
@@ -116,17 +119,17 @@ class CaseOpenForm(forms.Form):
         orgs = Organization.objects.filter(
             memberships__user=user, memberships__is_active=True
         ).distinct()
-        self.fields["lead_organization"].queryset = orgs
+        model_choice(self, "lead_organization").queryset = orgs
         primary = user.primary_membership()
         if primary:
             self.fields["lead_organization"].initial = primary.organization_id
         active = child.classifications.filter(ended_at__isnull=True).values("category_id")
-        self.fields["primary_category"].queryset = (
+        model_choice(self, "primary_category").queryset = (
             Category.objects.filter(pk__in=active)
             if active.exists()
             else Category.objects.filter(scheme="pmks")
         )
-        self.fields["supervisor"].queryset = _users_with_role(Role.SUPERVISOR)
+        model_choice(self, "supervisor").queryset = _users_with_role(Role.SUPERVISOR)
 
     def service_data(self) -> dict[str, Any]:
         return dict(self.cleaned_data)
@@ -176,10 +179,10 @@ class TransferForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_organization"].queryset = Organization.objects.active().order_by(
+        model_choice(self, "to_organization").queryset = Organization.objects.active().order_by(
             "org_type", "name"
         )
-        self.fields["to_worker"].queryset = _users_with_role(Role.CASE_WORKER)
+        model_choice(self, "to_worker").queryset = _users_with_role(Role.CASE_WORKER)
 
 
 class ReasonForm(forms.Form):
@@ -214,11 +217,11 @@ class TeamForm(forms.Form):
 
     def __init__(self, *args: Any, case: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["case_worker"].queryset = _users_with_role(
+        model_choice(self, "case_worker").queryset = _users_with_role(
             Role.CASE_WORKER, case.lead_organization
         )
-        self.fields["supervisor"].queryset = _users_with_role(Role.SUPERVISOR)
-        self.fields["team"].queryset = (
+        model_choice(self, "supervisor").queryset = _users_with_role(Role.SUPERVISOR)
+        model_choice(self, "team").queryset = (
             User.objects.filter(
                 is_active=True,
                 memberships__organization=case.lead_organization,
@@ -256,10 +259,10 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible_organization"].queryset = Organization.objects.active().order_by(
-            "name"
-        )
-        self.fields["service_type"].queryset = _service_types()
+        model_choice(
+            self, "responsible_organization"
+        ).queryset = Organization.objects.active().order_by("name")
+        model_choice(self, "service_type").queryset = _service_types()
 
 
 class ServiceDeliveryForm(forms.Form):
@@ -275,9 +278,9 @@ class ServiceDeliveryForm(forms.Form):
 
     def __init__(self, *args: Any, case: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service_type"].queryset = _service_types()
-        self.fields["organization"].queryset = organizations
-        self.fields["plan_action"].queryset = PlanAction.objects.filter(
+        model_choice(self, "service_type").queryset = _service_types()
+        model_choice(self, "organization").queryset = organizations
+        model_choice(self, "plan_action").queryset = PlanAction.objects.filter(
             goal__plan__case=case, goal__plan__status="approved"
         )
 
@@ -296,7 +299,9 @@ class ConferenceForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organizations"].queryset = Organization.objects.active().order_by("name")
+        model_choice(self, "organizations").queryset = Organization.objects.active().order_by(
+            "name"
+        )
 
 
 class ServiceChoiceField(forms.ModelChoiceField):
@@ -322,7 +327,7 @@ class PlacementStartForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = (
+        model_choice(self, "service").queryset = (
             Service.objects.filter(status="active")
             .select_related("organization")
             .order_by("organization__name", "name")

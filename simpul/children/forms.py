@@ -27,6 +27,7 @@ from simpul.children.models import (
     Sex,
 )
 from simpul.core.exceptions import ApplicationError
+from simpul.core.forms import model_choice
 from simpul.directory.models import Organization
 from simpul.regions.forms import KelurahanField
 from simpul.regions.models import DKI_JAKARTA, Region
@@ -133,9 +134,7 @@ class ChildForm(forms.Form):
     @classmethod
     def initial_from(cls, child: Child) -> dict[str, Any]:
         data = {f: getattr(child, f) for f in IDENTITY_FIELDS}
-        data["current_kelurahan"] = (
-            child.current_kelurahan.code if child.current_kelurahan_id else ""
-        )
+        data["current_kelurahan"] = child.current_kelurahan.code if child.current_kelurahan else ""
         data["conditions"] = list(child.conditions.all())
         return data
 
@@ -291,7 +290,7 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organizations"].queryset = _organizations()  # type: ignore[attr-defined]
+        model_choice(self, "organizations").queryset = _organizations()  # type: ignore[attr-defined]
 
 
 class WithdrawForm(forms.Form):
@@ -315,7 +314,7 @@ class LegalBasisForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organizations"].queryset = _organizations()  # type: ignore[attr-defined]
+        model_choice(self, "organizations").queryset = _organizations()  # type: ignore[attr-defined]
 
 
 class DocumentForm(forms.Form):
@@ -352,13 +351,13 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, nik_allowed: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        any_ = [("", _("All"))]
+        any_: list[tuple[str, Any]] = [("", _("All"))]
         self.fields["kota"].choices = any_ + [  # type: ignore[attr-defined]
             (r.code, r.name)
             for r in Region.objects.filter(level=2, parent__code=DKI_JAKARTA).order_by("name")
         ]
         self.fields["kecamatan"].choices = any_ + [  # type: ignore[attr-defined]
-            (r.code, f"{r.name} ({r.parent.name})")
+            (r.code, f"{r.name} ({r.parent.name if r.parent else ''})")
             for r in Region.objects.filter(level=3, code__startswith=DKI_JAKARTA + ".")
             .select_related("parent")
             .order_by("name")
