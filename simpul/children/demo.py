@@ -312,6 +312,7 @@ class _ChildrenSeeder:
             for o in Organization.objects.filter(org_type=OrganizationType.SUDINSOS).select_related(
                 "jurisdiction"
             )
+            if o.jurisdiction is not None
         }
         self.panti_timur = list(
             Organization.objects.filter(org_type=OrganizationType.PANTI, kota_code=JAKTIM).order_by(
@@ -704,7 +705,7 @@ class _ChildrenSeeder:
     def risk(self, spec: _Spec) -> str:
         return self.rng.choice(RISK.get(spec.category, DEFAULT_RISK))
 
-    def outreach(self, spec: _Spec) -> dict[str, str]:
+    def outreach(self, spec: _Spec) -> dict[str, Any]:
         if spec.category not in ("AJ", "AMPK"):
             return {}
         if self.rng.random() < 0.12:
@@ -824,7 +825,7 @@ class _ChildrenSeeder:
         primary = child.guardians.filter(is_alleged_perpetrator=False).first()
         given_by = primary.full_name if primary else child.mother_name or "Wali anak"
         relationship = primary.relationship if primary else Guardian.Relationship.OTHER
-        common = {
+        common: dict[str, Any] = {
             "given_by_name": given_by,
             "given_by_relationship": relationship,
             "child_view": "Anak setuju dan mau dibantu.",
