@@ -150,7 +150,7 @@ class CaseAccess:
 def is_restricted(case: Case) -> bool:
     if case.is_sensitive:
         return True
-    if case.primary_category_id and case.primary_category.is_restricted:
+    if case.primary_category is not None and case.primary_category.is_restricted:
         return True
     return case.child.classifications.filter(
         ended_at__isnull=True, category__is_restricted=True

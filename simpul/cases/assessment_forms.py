@@ -53,7 +53,7 @@ class AssessmentForm(forms.Form):
                 field = self.fields[name]
                 value = data.get(name, "")
                 if isinstance(field, forms.ChoiceField):
-                    value = dict(field.choices).get(value, value)
+                    value = dict(field.choices).get(value, value)  # type: ignore[arg-type]
                 elif isinstance(field, forms.BooleanField):
                     value = _("Yes") if value else _("No")
                 rows.append((field.label, value))

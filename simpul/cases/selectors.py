@@ -109,7 +109,7 @@ def with_display_names(cases: Any, user: User) -> Any:
     for case in cases:
         restricted = (
             case.is_sensitive
-            or bool(case.primary_category_id and case.primary_category.is_restricted)
+            or bool(case.primary_category is not None and case.primary_category.is_restricted)
             or getattr(case, "restricted_child", False)
         )
         assigned = (
@@ -160,7 +160,7 @@ def case_list(
         qs = qs.exclude(status=CaseStatus.CLOSED)
     qs = _annotate_list(qs, user, now)
     if filters.get("overdue"):
-        qs = qs.filter(is_overdue=True)
+        qs = qs.filter(is_overdue=True)  # type: ignore[misc]  # annotated in _annotate_list
     order = SORTS.get(filters.get("sort") or "due", SORTS["due"])
     if order[0] == "next_due":
         from django.db.models import F
@@ -234,7 +234,7 @@ def overdue_cases(*, user: User, now: dt.datetime | None = None) -> QuerySet[Cas
         _annotate_list(
             Case.objects.filter(pk__in=cases).exclude(status=CaseStatus.CLOSED), user, now
         )
-        .filter(is_overdue=True)
+        .filter(is_overdue=True)  # type: ignore[misc]  # annotated in _annotate_list
         .order_by("next_due")
     )
 
@@ -244,7 +244,7 @@ def case_row_name(item: Any, user: User) -> str:
     case = item if isinstance(item, Case) else item.case
     restricted = (
         case.is_sensitive
-        or bool(case.primary_category_id and case.primary_category.is_restricted)
+        or bool(case.primary_category is not None and case.primary_category.is_restricted)
         or (
             case.child.classifications.filter(
                 ended_at__isnull=True, category__is_restricted=True

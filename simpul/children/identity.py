@@ -204,7 +204,7 @@ def clean_identity(
         estimated_age = None
     else:
         try:
-            estimated_age = int(estimated_age)
+            estimated_age = int(estimated_age)  # type: ignore[arg-type]  # None → TypeError below
         except (TypeError, ValueError):
             errors.setdefault("estimated_age", []).append(
                 _("Enter the estimated age in whole years.")

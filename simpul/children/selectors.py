@@ -258,7 +258,7 @@ def person_record(child: Child, *, aliases: Iterable[str] | None = None) -> matc
         "age_estimated_on": child.age_estimated_on,
         "nik": child.nik,
         "mother_name": child.mother_name,
-        "current_kelurahan": child.current_kelurahan.code if child.current_kelurahan_id else None,
+        "current_kelurahan": child.current_kelurahan.code if child.current_kelurahan else None,
         "origin_region_code": child.origin_region_code,
     }
     if child.current_kelurahan_id and "current_kelurahan" not in child._state.fields_cache:
@@ -559,7 +559,7 @@ def classification_rows(child: Child) -> list[dict[str, Any]]:
         .prefetch_related("category__maps_to")
     ):
         ok = cc.category.age_fits(age)
-        if ok and cc.subtype_id:
+        if ok and cc.subtype is not None:
             ok = cc.subtype.age_fits(age)
         rows.append({"obj": cc, "age_ok": ok, "maps_to": list(cc.category.maps_to.all())})
     return rows
