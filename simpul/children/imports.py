@@ -573,8 +573,8 @@ class RowParser:
         school = cell_text(v.get("status_sekolah"))
         data["school_status"] = SchoolStatus.UNKNOWN
         if school:
-            code = _school(school)
-            if code is None:
+            school_code = _school(school)
+            if school_code is None:
                 self._error(
                     row,
                     "status_sekolah",
@@ -585,7 +585,7 @@ class RowParser:
                     % {"value": school},
                 )
             else:
-                data["school_status"] = code
+                data["school_status"] = school_code
 
         condition_codes: list[str] = []
         for token in _split(v.get("kondisi")):

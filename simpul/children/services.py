@@ -182,7 +182,7 @@ def _next_registration_number(year: int) -> str:
 
 
 def _alias_items(aliases: Iterable[Any]) -> list[tuple[str, str]]:
-    out = []
+    out: list[tuple[str, str]] = []
     for a in aliases or []:
         if isinstance(a, str):
             name, kind = a, ChildAlias.Kind.NICKNAME
@@ -857,7 +857,7 @@ NOT_MOVED = {("children.childmerge", "survivor"), ("children.childmerge", "merge
 def _child_fks() -> list[models.ForeignKey]:
     """Every FK (or one-to-one) to Child in the project, including ``related_name="+"`` ones and
     auto-created M2M through tables, so future apps are covered without changes here."""
-    out = []
+    out: list[models.ForeignKey] = []
     for model in apps.get_models(include_auto_created=True):
         for f in model._meta.get_fields():
             points_to_child = (
@@ -871,7 +871,7 @@ def _child_fks() -> list[models.ForeignKey]:
                 and (model._meta.label_lower, f.name) not in NOT_MOVED
                 and model is not Child.conditions.through
             ):
-                out.append(f)
+                out.append(f)  # type: ignore[arg-type]  # many_to_one/one_to_one concrete: a FK
     return out
 
 
@@ -987,13 +987,12 @@ def child_merge(*, actor: User, survivor: Child, merged: Child, reason: str) -> 
     added_conditions = set(merged.conditions.values_list("pk", flat=True)) - set(
         survivor.conditions.values_list("pk", flat=True)
     )
-    survivor.conditions.add(*added_conditions)
+    survivor.conditions.add(*added_conditions)  # type: ignore[arg-type]  # pks are accepted
     changes["added_conditions"] = sorted(str(pk) for pk in added_conditions)
 
     # Fill the survivor's empty fields from the merged record.
     for name in (*FILL_FIELDS, *FILL_IF_UNKNOWN):
-        field = Child._meta.get_field(name)
-        attname = field.attname
+        attname = Child._meta.get_field(name).attname  # type: ignore[union-attr]  # concrete fields
         cur, new = getattr(survivor, attname), getattr(merged, attname)
         empty = cur == FILL_IF_UNKNOWN[name] if name in FILL_IF_UNKNOWN else _empty(cur)
         new_empty = new == FILL_IF_UNKNOWN[name] if name in FILL_IF_UNKNOWN else _empty(new)

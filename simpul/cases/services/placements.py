@@ -161,7 +161,7 @@ def placement_end(
     placement.save()
     if placement.service_id:
         service = Service.objects.select_for_update().get(pk=placement.service_id)
-        if service.capacity_total is not None and (service.capacity_occupied or 0) > 0:
+        if service.capacity_total is not None and service.capacity_occupied:
             service_capacity_update(
                 actor=_capacity_actor(actor, placement.organization),
                 service=service,

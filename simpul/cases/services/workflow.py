@@ -252,7 +252,7 @@ def _next_case_number(year: int) -> str:
 def _kota_code_for(child: Child, lead: Organization) -> str:
     if child.current_kota_code:
         return child.current_kota_code
-    if lead.jurisdiction_id and lead.jurisdiction.level >= 2:
+    if lead.jurisdiction is not None and lead.jurisdiction.level >= 2:
         return lead.jurisdiction.code[:5]
     if lead.kota_code:
         return lead.kota_code
@@ -378,7 +378,7 @@ def case_open(
         case=case, organization=lead, kind=CaseAssignment.Kind.LEAD, started_at=timezone.now()
     )
     RiskRating.objects.create(
-        case=case, level=risk_level, reason=_("Risk when the case was opened"), rated_by=actor
+        case=case, level=risk_level, reason=str(_("Risk when the case was opened")), rated_by=actor
     )
     sla.deadlines_create_initial(case=case)
     CaseTransition.objects.create(
@@ -600,7 +600,7 @@ def case_transfer(
     case.lead_organization = to_organization
     if (
         to_organization.org_type == OrganizationType.SUDINSOS
-        and to_organization.jurisdiction_id
+        and to_organization.jurisdiction is not None
         and to_organization.jurisdiction.level == 2
     ):
         case.kota_code = to_organization.jurisdiction.code[:5]
