@@ -38,6 +38,7 @@ from simpul.accounts.middleware import expects_two_factor
 from simpul.accounts.qr import qr_svg
 from simpul.core import permissions
 from simpul.core.exceptions import ApplicationError
+from simpul.core.http import AuthenticatedHttpRequest
 from simpul.core.pagination import paginate, querystring_without_page
 
 SESSION_ENROL_SECRET = "simpul_totp_enrol_secret"
@@ -92,7 +93,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def logout_view(request: HttpRequest) -> HttpResponse:
+def logout_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     auth_logout(request)
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
@@ -100,11 +101,11 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 # --- two-factor ------------------------------------------------------------------------------
 @never_cache
 @require_http_methods(["GET", "POST"])
-def two_factor_view(request: HttpRequest) -> HttpResponse:
+def two_factor_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The second sign-in step: a code from the user's authenticator app."""
     next_url = _safe_next(request)
     user = request.user
-    if user.is_verified():  # type: ignore[union-attr]
+    if user.is_verified():  # type: ignore[attr-defined]  # set by django-otp's middleware
         return redirect(next_url)
     device = selectors.user_confirmed_device(user=user)  # type: ignore[arg-type]
     if device is None:
@@ -133,7 +134,7 @@ def two_factor_view(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
+def two_factor_setup_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enrolment: scan the QR code (or type the secret), then confirm with a code."""
     user = request.user
     next_url = _safe_next(request, "accounts:profile")
@@ -170,11 +171,11 @@ def two_factor_setup_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def two_factor_disable_view(request: HttpRequest) -> HttpResponse:
-    form = ConfirmPasswordForm(request.POST, user=request.user)  # type: ignore[arg-type]
+def two_factor_disable_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = ConfirmPasswordForm(request.POST, user=request.user)
     if form.is_valid():
         try:
-            services.totp_device_disable(user=request.user)  # type: ignore[arg-type]
+            services.totp_device_disable(user=request.user)
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
@@ -184,7 +185,9 @@ def two_factor_disable_view(request: HttpRequest) -> HttpResponse:
 
 
 # --- profile ---------------------------------------------------------------------------------
-def _render_profile(request: HttpRequest, status: int = 200, **overrides: Any) -> HttpResponse:
+def _render_profile(
+    request: AuthenticatedHttpRequest, status: int = 200, **overrides: Any
+) -> HttpResponse:
     user = request.user
     context: dict[str, Any] = {
         "profile_form": ProfileForm(initial={"full_name": user.full_name, "phone": user.phone}),  # type: ignore[union-attr]
@@ -201,11 +204,11 @@ def _render_profile(request: HttpRequest, status: int = 200, **overrides: Any) -
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def profile_view(request: HttpRequest) -> HttpResponse:
+def profile_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ProfileForm(request.POST)
         if form.is_valid():
-            services.user_profile_update(user=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            services.user_profile_update(user=request.user, **form.cleaned_data)
             messages.success(request, _("Your details are saved."))
             return redirect("accounts:profile")
         return _render_profile(request, profile_form=form, status=400)
@@ -214,7 +217,7 @@ def profile_view(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters()
 @require_POST
-def password_change_view(request: HttpRequest) -> HttpResponse:
+def password_change_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProfilePasswordChangeForm(request.user, request.POST)
     if form.is_valid():
         user = services.user_password_change(
@@ -228,15 +231,15 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_POST
-def api_token_create_view(request: HttpRequest) -> HttpResponse:
-    key = services.api_token_create(user=request.user)  # type: ignore[arg-type]
+def api_token_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    key = services.api_token_create(user=request.user)
     # Rendered (not redirected) so the key appears exactly once and never sits in the session.
     return _render_profile(request, new_token=key)
 
 
 @require_POST
-def api_token_revoke_view(request: HttpRequest) -> HttpResponse:
-    if services.api_token_revoke(user=request.user):  # type: ignore[arg-type]
+def api_token_revoke_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if services.api_token_revoke(user=request.user):
         messages.success(request, _("Your API token is revoked."))
     return redirect("accounts:profile")
 
@@ -312,8 +315,8 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
 
 # --- organisation user management ------------------------------------------------------------
 @require_GET
-def organization_users(request: HttpRequest) -> HttpResponse:
-    organizations = selectors.manageable_organization_list(user=request.user)  # type: ignore[arg-type]
+def organization_users(request: AuthenticatedHttpRequest) -> HttpResponse:
+    organizations = selectors.manageable_organization_list(user=request.user)
     count = organizations.count()
     if count == 0:
         raise PermissionDenied
@@ -329,15 +332,15 @@ def organization_users(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _org(request: HttpRequest, organization_id: Any) -> Any:
-    return selectors.organization_get_manageable(user=request.user, organization_id=organization_id)  # type: ignore[arg-type]
+def _org(request: AuthenticatedHttpRequest, organization_id: Any) -> Any:
+    return selectors.organization_get_manageable(user=request.user, organization_id=organization_id)
 
 
 @require_GET
-def organization_user_list(request: HttpRequest, organization_id: Any) -> HttpResponse:
+def organization_user_list(request: AuthenticatedHttpRequest, organization_id: Any) -> HttpResponse:
     org = _org(request, organization_id)
-    members = selectors.organization_member_list(user=request.user, organization=org)  # type: ignore[arg-type]
-    pending = selectors.organization_invitation_list(user=request.user, organization=org)  # type: ignore[arg-type]
+    members = selectors.organization_member_list(user=request.user, organization=org)
+    pending = selectors.organization_invitation_list(user=request.user, organization=org)
     return render(
         request,
         "accounts/organization_users.html",
@@ -351,9 +354,11 @@ def organization_user_list(request: HttpRequest, organization_id: Any) -> HttpRe
 
 
 @require_GET
-def organization_invitations(request: HttpRequest, organization_id: Any) -> HttpResponse:
+def organization_invitations(
+    request: AuthenticatedHttpRequest, organization_id: Any
+) -> HttpResponse:
     org = _org(request, organization_id)
-    pending = selectors.organization_invitation_list(user=request.user, organization=org)  # type: ignore[arg-type]
+    pending = selectors.organization_invitation_list(user=request.user, organization=org)
     return render(
         request,
         "accounts/invitation_list.html",
@@ -366,9 +371,9 @@ def organization_invitations(request: HttpRequest, organization_id: Any) -> Http
 
 
 @require_http_methods(["GET", "POST"])
-def invitation_create_view(request: HttpRequest, organization_id: Any) -> HttpResponse:
+def invitation_create_view(request: AuthenticatedHttpRequest, organization_id: Any) -> HttpResponse:
     org = _org(request, organization_id)
-    roles = permissions.grantable_roles(request.user, org)  # type: ignore[arg-type]
+    roles = permissions.grantable_roles(request.user, org)
     form = InvitationForm(request.POST or None, organization=org, roles=roles)
     if request.method == "POST" and form.is_valid():
         try:
@@ -394,14 +399,14 @@ def invitation_create_view(request: HttpRequest, organization_id: Any) -> HttpRe
 
 @require_POST
 def invitation_resend_view(
-    request: HttpRequest, organization_id: Any, invitation_id: Any
+    request: AuthenticatedHttpRequest, organization_id: Any, invitation_id: Any
 ) -> HttpResponse:
     org = _org(request, organization_id)
     invitation = selectors.invitation_get_manageable(
         user=request.user, organization=org, invitation_id=invitation_id
     )  # type: ignore[arg-type]
     try:
-        services.invitation_resend(actor=request.user, invitation=invitation)  # type: ignore[arg-type]
+        services.invitation_resend(actor=request.user, invitation=invitation)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -413,14 +418,14 @@ def invitation_resend_view(
 
 @require_POST
 def invitation_revoke_view(
-    request: HttpRequest, organization_id: Any, invitation_id: Any
+    request: AuthenticatedHttpRequest, organization_id: Any, invitation_id: Any
 ) -> HttpResponse:
     org = _org(request, organization_id)
     invitation = selectors.invitation_get_manageable(
         user=request.user, organization=org, invitation_id=invitation_id
     )  # type: ignore[arg-type]
     try:
-        services.invitation_revoke(actor=request.user, invitation=invitation)  # type: ignore[arg-type]
+        services.invitation_revoke(actor=request.user, invitation=invitation)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -430,7 +435,9 @@ def invitation_revoke_view(
     return redirect("accounts:organization_invitations", organization_id=org.pk)
 
 
-def _membership(request: HttpRequest, organization_id: Any, membership_id: Any) -> tuple[Any, Any]:
+def _membership(
+    request: AuthenticatedHttpRequest, organization_id: Any, membership_id: Any
+) -> tuple[Any, Any]:
     org = _org(request, organization_id)
     membership = selectors.membership_get_manageable(
         user=request.user,
@@ -442,10 +449,10 @@ def _membership(request: HttpRequest, organization_id: Any, membership_id: Any) 
 
 @require_http_methods(["GET", "POST"])
 def membership_detail(
-    request: HttpRequest, organization_id: Any, membership_id: Any
+    request: AuthenticatedHttpRequest, organization_id: Any, membership_id: Any
 ) -> HttpResponse:
     org, membership = _membership(request, organization_id, membership_id)
-    roles = permissions.grantable_roles(request.user, org)  # type: ignore[arg-type]
+    roles = permissions.grantable_roles(request.user, org)
     can_change = membership.role in roles
     form = MembershipRoleForm(
         request.POST or None,
@@ -488,7 +495,11 @@ def membership_detail(
 
 
 def _membership_action(
-    request: HttpRequest, organization_id: Any, membership_id: Any, service: Any, done: Any
+    request: AuthenticatedHttpRequest,
+    organization_id: Any,
+    membership_id: Any,
+    service: Any,
+    done: Any,
 ) -> HttpResponseRedirect:
     org, membership = _membership(request, organization_id, membership_id)
     try:
@@ -504,7 +515,7 @@ def _membership_action(
 
 @require_POST
 def membership_deactivate_view(
-    request: HttpRequest, organization_id: Any, membership_id: Any
+    request: AuthenticatedHttpRequest, organization_id: Any, membership_id: Any
 ) -> HttpResponse:
     return _membership_action(
         request,
@@ -517,7 +528,7 @@ def membership_deactivate_view(
 
 @require_POST
 def membership_reactivate_view(
-    request: HttpRequest, organization_id: Any, membership_id: Any
+    request: AuthenticatedHttpRequest, organization_id: Any, membership_id: Any
 ) -> HttpResponse:
     return _membership_action(
         request,

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -38,6 +38,7 @@ from simpul.cases.services.plans import PARTNER_ACTION_STATUSES
 from simpul.cases.services.workflow import route_of
 from simpul.core import permissions
 from simpul.core.exceptions import ApplicationError
+from simpul.core.http import AuthenticatedHttpRequest
 from simpul.core.pagination import paginate, querystring_without_page
 from simpul.directory.models import Organization
 
@@ -58,7 +59,7 @@ PARTNER_TABS = {"summary", "plan", "services", "placements"}
 
 
 # --- helpers ----------------------------------------------------------------------------------
-def _granted(request: HttpRequest, case: Any) -> bool:
+def _granted(request: AuthenticatedHttpRequest, case: Any) -> bool:
     grants = request.session.get(RESTRICTED_SESSION_KEY, {})
     at = grants.get(str(case.pk))
     if not at:
@@ -68,33 +69,35 @@ def _granted(request: HttpRequest, case: Any) -> bool:
     )
 
 
-def _needs_reason(request: HttpRequest, case: Any) -> bool:
+def _needs_reason(request: AuthenticatedHttpRequest, case: Any) -> bool:
     access = case.access
     return access.restricted and not access.is_assigned and not _granted(request, case)
 
 
-def _case(request: HttpRequest, pk: Any, *, write: bool = False) -> Any:
+def _case(request: AuthenticatedHttpRequest, pk: Any, *, write: bool = False) -> Any:
     """The case for an action (POST or form page): permission-checked, restricted reason given."""
-    case = selectors.case_get(user=request.user, pk=pk, write=write)  # type: ignore[arg-type]
+    case = selectors.case_get(user=request.user, pk=pk, write=write)
     if _needs_reason(request, case):
         raise PermissionDenied
     return case
 
 
-def _workspace(request: HttpRequest, pk: Any, tab: str) -> Any:
+def _workspace(request: AuthenticatedHttpRequest, pk: Any, tab: str) -> Any:
     """The case for a tab page, or a redirect to the reason form for a restricted case."""
-    case = selectors.case_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+    case = selectors.case_get(user=request.user, pk=pk)
     if _needs_reason(request, case):
         return redirect(
             f"{reverse('cases:restricted_open', args=[case.pk])}?next={request.get_full_path()}"
         )
-    if case.access.is_partner and tab not in PARTNER_TABS:
+    if case.access.is_partner and tab not in PARTNER_TABS:  # type: ignore[attr-defined]
         raise PermissionDenied
-    services.case_view_log(user=request.user, case=case, part=tab)  # type: ignore[arg-type]
+    services.case_view_log(user=request.user, case=case, part=tab)
     return case
 
 
-def _context(request: HttpRequest, case: Any, tab: str, **extra: Any) -> dict[str, Any]:
+def _context(
+    request: AuthenticatedHttpRequest, case: Any, tab: str, **extra: Any
+) -> dict[str, Any]:
     access = case.access
     tabs = [
         {"key": key, "url": reverse(name, args=[case.pk]), "label": label, "current": key == tab}
@@ -112,7 +115,7 @@ def _context(request: HttpRequest, case: Any, tab: str, **extra: Any) -> dict[st
 
 
 def _form_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     case: Any,
     form: Any,
     *,
@@ -137,7 +140,9 @@ def _form_page(
     )
 
 
-def _run(request: HttpRequest, form: Any, call: Callable[[], Any], success: str) -> bool:
+def _run(
+    request: AuthenticatedHttpRequest, form: Any, call: Callable[[], Any], success: str
+) -> bool:
     try:
         call()
     except ApplicationError as exc:
@@ -148,7 +153,7 @@ def _run(request: HttpRequest, form: Any, call: Callable[[], Any], success: str)
 
 
 def _post_action(
-    request: HttpRequest, case: Any, call: Callable[[], Any], success: str, back: str
+    request: AuthenticatedHttpRequest, case: Any, call: Callable[[], Any], success: str, back: str
 ) -> HttpResponse:
     """A POST-only action: run the service, then back to the page with a message."""
     try:
@@ -162,7 +167,7 @@ def _post_action(
 
 # --- lists ------------------------------------------------------------------------------------
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if not permissions.can_use_caseload(user):  # type: ignore[arg-type]
         raise PermissionDenied
@@ -190,11 +195,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def approval_queue(request: HttpRequest) -> HttpResponse:
+def approval_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     section = request.GET.get("section") or "assessments"
     if section not in selectors.QUEUE_SECTIONS:
         section = "assessments"
-    qs = selectors.approval_queue(user=request.user, section=section)  # type: ignore[arg-type]
+    qs = selectors.approval_queue(user=request.user, section=section)
     page = paginate(request, qs)
     rows = [
         {
@@ -212,7 +217,7 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": rows,
             "qs": querystring_without_page(request),
-            "counts": selectors.approval_queue_counts(user=request.user),  # type: ignore[arg-type]
+            "counts": selectors.approval_queue_counts(user=request.user),
             "sections": [
                 ("assessments", _("Full assessments")),
                 ("plans", _("Case plans")),
@@ -224,9 +229,9 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def overdue_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, selectors.overdue_cases(user=request.user))  # type: ignore[arg-type]
-    selectors.with_display_names(page.object_list, request.user)  # type: ignore[arg-type]
+def overdue_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.overdue_cases(user=request.user))
+    selectors.with_display_names(page.object_list, request.user)
     return render(
         request,
         "cases/overdue.html",
@@ -236,12 +241,12 @@ def overdue_list(request: HttpRequest) -> HttpResponse:
 
 # --- opening ----------------------------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
-def case_open(request: HttpRequest, child_pk: Any) -> HttpResponse:
-    child = selectors.child_for_case_open(user=request.user, pk=child_pk)  # type: ignore[arg-type]
+def case_open(request: AuthenticatedHttpRequest, child_pk: Any) -> HttpResponse:
+    child = selectors.child_for_case_open(user=request.user, pk=child_pk)
     form = forms.CaseOpenForm(request.POST or None, user=request.user, child=child)
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.case_open(actor=request.user, child=child, **form.service_data())  # type: ignore[arg-type]
+            case = services.case_open(actor=request.user, child=child, **form.service_data())
         except ApplicationError as exc:
             forms.apply_application_error(form, exc)
         else:
@@ -260,8 +265,8 @@ def case_open(request: HttpRequest, child_pk: Any) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def restricted_open(request: HttpRequest, pk: Any) -> HttpResponse:
-    case = selectors.case_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+def restricted_open(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
     next_url = (
         request.POST.get("next")
         or request.GET.get("next")
@@ -301,7 +306,7 @@ def restricted_open(request: HttpRequest, pk: Any) -> HttpResponse:
 
 # --- workspace tabs ---------------------------------------------------------------------------
 @require_GET
-def case_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     case = _workspace(request, pk, "summary")
     if isinstance(case, HttpResponse):
         return case
@@ -328,7 +333,7 @@ def case_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_GET
-def case_assessments(request: HttpRequest, pk: Any) -> HttpResponse:
+def case_assessments(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     case = _workspace(request, pk, "assessments")
     if isinstance(case, HttpResponse):
         return case
@@ -348,7 +353,9 @@ def case_assessments(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_GET
-def assessment_detail(request: HttpRequest, pk: Any, assessment_pk: Any) -> HttpResponse:
+def assessment_detail(
+    request: AuthenticatedHttpRequest, pk: Any, assessment_pk: Any
+) -> HttpResponse:
     case = _workspace(request, pk, "assessments")
     if isinstance(case, HttpResponse):
         return case
@@ -379,7 +386,7 @@ def _get_or_404(qs: Any, pk: Any) -> Any:
 
 @require_http_methods(["GET", "POST"])
 def assessment_edit(
-    request: HttpRequest, pk: Any, kind: str, assessment_pk: Any = None
+    request: AuthenticatedHttpRequest, pk: Any, kind: str, assessment_pk: Any = None
 ) -> HttpResponse:
     case = _case(request, pk, write=True)
     if kind not in Assessment.Kind.values:
@@ -410,7 +417,7 @@ def assessment_edit(
                 assessment=assessment,
             )  # type: ignore[arg-type]
             if "submit" in request.POST:
-                services.assessment_submit(actor=request.user, assessment=saved)  # type: ignore[arg-type]
+                services.assessment_submit(actor=request.user, assessment=saved)
 
         if _run(request, form, call, _("The assessment was saved.")):
             return redirect("cases:assessments", pk=case.pk)
@@ -427,20 +434,22 @@ def assessment_edit(
 
 
 @require_POST
-def assessment_submit(request: HttpRequest, pk: Any, assessment_pk: Any) -> HttpResponse:
+def assessment_submit(
+    request: AuthenticatedHttpRequest, pk: Any, assessment_pk: Any
+) -> HttpResponse:
     case = _case(request, pk, write=True)
     assessment = _get_or_404(case.assessments.all(), assessment_pk)
     return _post_action(
         request,
         case,
-        lambda: services.assessment_submit(actor=request.user, assessment=assessment),  # type: ignore[arg-type]
+        lambda: services.assessment_submit(actor=request.user, assessment=assessment),
         _("The assessment was submitted."),
         "cases:assessments",
     )
 
 
 def _decide(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     approve: Callable[..., Any],
     give_back: Callable[..., Any],
     obj: Any,
@@ -470,7 +479,9 @@ def _decide(
 
 
 @require_POST
-def assessment_decide(request: HttpRequest, pk: Any, assessment_pk: Any) -> HttpResponse:
+def assessment_decide(
+    request: AuthenticatedHttpRequest, pk: Any, assessment_pk: Any
+) -> HttpResponse:
     case = _case(request, pk)
     if not case.access.can_approve:
         raise PermissionDenied
@@ -486,12 +497,12 @@ def assessment_decide(request: HttpRequest, pk: Any, assessment_pk: Any) -> Http
 
 
 @require_GET
-def case_plan(request: HttpRequest, pk: Any) -> HttpResponse:
+def case_plan(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     case = _workspace(request, pk, "plan")
     if isinstance(case, HttpResponse):
         return case
     if case.access.is_partner:
-        actions = selectors.case_partner_actions(user=request.user, case=case)  # type: ignore[arg-type]
+        actions = selectors.case_partner_actions(user=request.user, case=case)
         statuses = [c for c in PlanAction.Status.choices if c[0] in PARTNER_ACTION_STATUSES]
         return render(
             request,
@@ -505,7 +516,7 @@ def case_plan(request: HttpRequest, pk: Any) -> HttpResponse:
                 partner_statuses=statuses,
             ),
         )
-    page = paginate(request, selectors.case_plans(user=request.user, case=case), per_page=5)  # type: ignore[arg-type]
+    page = paginate(request, selectors.case_plans(user=request.user, case=case), per_page=5)
     return render(
         request,
         "cases/tab_plan.html",
@@ -523,19 +534,19 @@ def case_plan(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_POST
-def plan_create(request: HttpRequest, pk: Any) -> HttpResponse:
+def plan_create(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     case = _case(request, pk, write=True)
     return _post_action(
         request,
         case,
-        lambda: services.plan_create(actor=request.user, case=case),  # type: ignore[arg-type]
+        lambda: services.plan_create(actor=request.user, case=case),
         _("A new plan version was started."),
         "cases:plan",
     )
 
 
 @require_http_methods(["GET", "POST"])
-def plan_edit(request: HttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
+def plan_edit(request: AuthenticatedHttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
     case = _case(request, pk, write=True)
     plan = _get_or_404(case.plans.all(), plan_pk)
     form = forms.PlanSummaryForm(request.POST or None, initial={"summary": plan.summary})
@@ -558,7 +569,7 @@ def plan_edit(request: HttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
 
 
 @require_POST
-def plan_goal_add(request: HttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
+def plan_goal_add(request: AuthenticatedHttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
     case = _case(request, pk, write=True)
     plan = _get_or_404(case.plans.all(), plan_pk)
     form = forms.GoalForm(request.POST)
@@ -577,7 +588,7 @@ def plan_goal_add(request: HttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def plan_action_add(request: HttpRequest, pk: Any, goal_pk: Any) -> HttpResponse:
+def plan_action_add(request: AuthenticatedHttpRequest, pk: Any, goal_pk: Any) -> HttpResponse:
     case = _case(request, pk, write=True)
     goal = _get_or_404(PlanGoal.objects.filter(plan__case=case), goal_pk)
     form = forms.ActionForm(
@@ -607,7 +618,7 @@ def plan_action_add(request: HttpRequest, pk: Any, goal_pk: Any) -> HttpResponse
 
 
 @require_POST
-def plan_action_status(request: HttpRequest, pk: Any, action_pk: Any) -> HttpResponse:
+def plan_action_status(request: AuthenticatedHttpRequest, pk: Any, action_pk: Any) -> HttpResponse:
     """The case team, or staff of the organisation responsible, report an action's progress."""
     case = _case(request, pk)
     action = _get_or_404(
@@ -617,14 +628,14 @@ def plan_action_status(request: HttpRequest, pk: Any, action_pk: Any) -> HttpRes
     return _post_action(
         request,
         case,
-        lambda: services.plan_action_set_status(actor=request.user, action=action, status=status),  # type: ignore[arg-type]
+        lambda: services.plan_action_set_status(actor=request.user, action=action, status=status),
         _("The action's status was updated."),
         "cases:plan",
     )
 
 
 @require_POST
-def plan_submit(request: HttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
+def plan_submit(request: AuthenticatedHttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
     case = _case(request, pk, write=True)
     plan = _get_or_404(case.plans.all(), plan_pk)
     return _post_action(
@@ -637,7 +648,7 @@ def plan_submit(request: HttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
 
 
 @require_POST
-def plan_decide(request: HttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
+def plan_decide(request: AuthenticatedHttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
     case = _case(request, pk)
     if not case.access.can_approve:
         raise PermissionDenied
@@ -648,7 +659,7 @@ def plan_decide(request: HttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def case_services(request: HttpRequest, pk: Any) -> HttpResponse:
+def case_services(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     if request.method == "POST":
         case = _case(request, pk)
         orgs = _recording_orgs(request, case)
@@ -667,7 +678,7 @@ def case_services(request: HttpRequest, pk: Any) -> HttpResponse:
         if isinstance(case, HttpResponse):
             return case
         form = forms.ServiceDeliveryForm(case=case, organizations=_recording_orgs(request, case))
-    page = paginate(request, selectors.case_services(user=request.user, case=case))  # type: ignore[arg-type]
+    page = paginate(request, selectors.case_services(user=request.user, case=case))
     can_record = case.access.can_edit or case.access.is_partner
     return render(
         request,
@@ -683,7 +694,7 @@ def case_services(request: HttpRequest, pk: Any) -> HttpResponse:
     )
 
 
-def _recording_orgs(request: HttpRequest, case: Any) -> Any:
+def _recording_orgs(request: AuthenticatedHttpRequest, case: Any) -> Any:
     if case.access.can_edit:
         return Organization.objects.active().order_by("name")
     return Organization.objects.filter(
@@ -692,7 +703,7 @@ def _recording_orgs(request: HttpRequest, case: Any) -> Any:
 
 
 @require_http_methods(["GET", "POST"])
-def case_notes(request: HttpRequest, pk: Any) -> HttpResponse:
+def case_notes(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     if request.method == "POST":
         case = _case(request, pk, write=True)
         form = forms.NoteForm(request.POST)
@@ -727,7 +738,7 @@ def case_notes(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def conference_add(request: HttpRequest, pk: Any) -> HttpResponse:
+def conference_add(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     case = _case(request, pk, write=True)
     form = forms.ConferenceForm(request.POST or None)
     if (
@@ -749,11 +760,11 @@ def conference_add(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_GET
-def case_placements(request: HttpRequest, pk: Any) -> HttpResponse:
+def case_placements(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     case = _workspace(request, pk, "placements")
     if isinstance(case, HttpResponse):
         return case
-    page = paginate(request, selectors.case_placements(user=request.user, case=case))  # type: ignore[arg-type]
+    page = paginate(request, selectors.case_placements(user=request.user, case=case))
     return render(
         request,
         "cases/tab_placements.html",
@@ -762,7 +773,7 @@ def case_placements(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def placement_start(request: HttpRequest, pk: Any) -> HttpResponse:
+def placement_start(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     case = _case(request, pk, write=True)
     form = forms.PlacementStartForm(
         request.POST or None, initial={"review_due": timezone.localdate() + dt.timedelta(days=90)}
@@ -788,7 +799,7 @@ def placement_start(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def placement_end(request: HttpRequest, pk: Any, placement_pk: Any) -> HttpResponse:
+def placement_end(request: AuthenticatedHttpRequest, pk: Any, placement_pk: Any) -> HttpResponse:
     case = _case(request, pk, write=True)
     placement = _get_or_404(
         Placement.objects.filter(case=case, end_date__isnull=True), placement_pk
@@ -817,7 +828,7 @@ def placement_end(request: HttpRequest, pk: Any, placement_pk: Any) -> HttpRespo
 
 
 @require_GET
-def case_documents(request: HttpRequest, pk: Any) -> HttpResponse:
+def case_documents(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     case = _workspace(request, pk, "documents")
     if isinstance(case, HttpResponse):
         return case
@@ -833,7 +844,7 @@ def case_documents(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_GET
-def case_timeline(request: HttpRequest, pk: Any) -> HttpResponse:
+def case_timeline(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     case = _workspace(request, pk, "timeline")
     if isinstance(case, HttpResponse):
         return case
@@ -847,7 +858,7 @@ def case_timeline(request: HttpRequest, pk: Any) -> HttpResponse:
 
 # --- workflow actions -------------------------------------------------------------------------
 @require_POST
-def case_transition(request: HttpRequest, pk: Any) -> HttpResponse:
+def case_transition(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     case = _case(request, pk, write=True)
     form = forms.TransitionForm(request.POST)
     if not form.is_valid():
@@ -866,7 +877,7 @@ def case_transition(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 def _simple_form(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     pk: Any,
     form_cls: Any,
     call: Callable[[Any, dict[str, Any]], Any],
@@ -877,7 +888,7 @@ def _simple_form(
     write: bool = True,
     approve: bool = False,
     intro: str = "",
-    form_kwargs: dict[str, Any] | None = None,
+    form_kwargs: dict[str, Any] | Callable[[Any], dict[str, Any]] | None = None,
 ) -> HttpResponse:
     case = _case(request, pk, write=write)
     if approve and not case.access.can_approve:
@@ -896,12 +907,12 @@ def _simple_form(
 
 
 @require_http_methods(["GET", "POST"])
-def case_risk(request: HttpRequest, pk: Any) -> HttpResponse:
+def case_risk(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     return _simple_form(
         request,
         pk,
         forms.RiskForm,
-        lambda case, d: services.case_set_risk(actor=request.user, case=case, **d),  # type: ignore[arg-type]
+        lambda case, d: services.case_set_risk(actor=request.user, case=case, **d),
         title=_("Change the risk level"),
         submit=_("Save"),
         success=_("The risk level was changed; open deadlines moved."),
@@ -909,12 +920,12 @@ def case_risk(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def close_request(request: HttpRequest, pk: Any) -> HttpResponse:
+def close_request(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     return _simple_form(
         request,
         pk,
         forms.CloseRequestForm,
-        lambda case, d: services.case_close_request(actor=request.user, case=case, **d),  # type: ignore[arg-type]
+        lambda case, d: services.case_close_request(actor=request.user, case=case, **d),
         title=_("Request closure"),
         submit=_("Send to the supervisor"),
         success=_("The closure request was sent to the supervisor."),
@@ -922,11 +933,11 @@ def close_request(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def close_decide(request: HttpRequest, pk: Any) -> HttpResponse:
+def close_decide(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     def call(case: Any, d: dict[str, Any]) -> Any:
         if d["decision"] == "approve":
-            return services.case_close_approve(actor=request.user, case=case)  # type: ignore[arg-type]
-        return services.case_close_return(actor=request.user, case=case, note=d["note"])  # type: ignore[arg-type]
+            return services.case_close_approve(actor=request.user, case=case)
+        return services.case_close_return(actor=request.user, case=case, note=d["note"])
 
     return _simple_form(
         request,
@@ -942,12 +953,12 @@ def close_decide(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def case_transfer(request: HttpRequest, pk: Any) -> HttpResponse:
+def case_transfer(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     return _simple_form(
         request,
         pk,
         forms.TransferForm,
-        lambda case, d: services.case_transfer(actor=request.user, case=case, **d),  # type: ignore[arg-type]
+        lambda case, d: services.case_transfer(actor=request.user, case=case, **d),
         title=_("Transfer the case"),
         submit=_("Transfer"),
         success=_("The case was transferred."),
@@ -956,12 +967,12 @@ def case_transfer(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def case_reopen(request: HttpRequest, pk: Any) -> HttpResponse:
+def case_reopen(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     return _simple_form(
         request,
         pk,
         forms.ReasonForm,
-        lambda case, d: services.case_reopen(actor=request.user, case=case, reason=d["reason"]),  # type: ignore[arg-type]
+        lambda case, d: services.case_reopen(actor=request.user, case=case, reason=d["reason"]),
         title=_("Reopen the case"),
         submit=_("Reopen"),
         success=_("The case was reopened."),
@@ -969,12 +980,12 @@ def case_reopen(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def case_team(request: HttpRequest, pk: Any) -> HttpResponse:
+def case_team(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     return _simple_form(
         request,
         pk,
         forms.TeamForm,
-        lambda case, d: services.case_team_update(actor=request.user, case=case, **d),  # type: ignore[arg-type]
+        lambda case, d: services.case_team_update(actor=request.user, case=case, **d),
         title=_("Case team"),
         submit=_("Save"),
         success=_("The team was saved."),
@@ -990,7 +1001,7 @@ def case_team(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_POST
-def task_done(request: HttpRequest, pk: Any, task_pk: Any) -> HttpResponse:
+def task_done(request: AuthenticatedHttpRequest, pk: Any, task_pk: Any) -> HttpResponse:
     case = _case(request, pk, write=True)
     task = _get_or_404(CaseTask.objects.filter(case=case), task_pk)
     return _post_action(
@@ -1004,17 +1015,17 @@ def task_done(request: HttpRequest, pk: Any, task_pk: Any) -> HttpResponse:
 
 # --- SLA table --------------------------------------------------------------------------------
 @require_GET
-def sla_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, selectors.sla_policy_list(user=request.user))  # type: ignore[arg-type]
+def sla_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.sla_policy_list(user=request.user))
     return render(
         request, "cases/sla_list.html", {"page": page, "qs": querystring_without_page(request)}
     )
 
 
 @require_POST
-def sla_create(request: HttpRequest) -> HttpResponse:
+def sla_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
-        policy = services.sla_policy_draft_create(actor=request.user)  # type: ignore[arg-type]
+        policy = services.sla_policy_draft_create(actor=request.user)
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
         return redirect("cases:sla_list")
@@ -1023,8 +1034,8 @@ def sla_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def sla_detail(request: HttpRequest, pk: Any) -> HttpResponse:
-    policy = selectors.sla_policy_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+def sla_detail(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
+    policy = selectors.sla_policy_get(user=request.user, pk=pk)
     form = forms.SlaHoursForm(request.POST or None, policy=policy)
     if (
         request.method == "POST"
@@ -1050,16 +1061,16 @@ def sla_detail(request: HttpRequest, pk: Any) -> HttpResponse:
             "form": form,
             "table": selectors.sla_table(policy=policy),
             "can_approve": permissions.can_approve_sla(request.user)
-            and policy.created_by_id != request.user.pk,  # type: ignore[arg-type]
+            and policy.created_by_id != request.user.pk,
         },
     )
 
 
 @require_POST
-def sla_approve(request: HttpRequest, pk: Any) -> HttpResponse:
-    policy = selectors.sla_policy_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+def sla_approve(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
+    policy = selectors.sla_policy_get(user=request.user, pk=pk)
     try:
-        services.sla_policy_approve(actor=request.user, policy=policy)  # type: ignore[arg-type]
+        services.sla_policy_approve(actor=request.user, policy=policy)
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
     else:

@@ -185,9 +185,7 @@ def _serialize(
             "religion": child.religion,
             "mother_name": child.mother_name,
             "aliases": [a.name for a in child.aliases.all()],
-            "current_kelurahan": child.current_kelurahan.code
-            if child.current_kelurahan_id
-            else None,
+            "current_kelurahan": child.current_kelurahan.code if child.current_kelurahan else None,
             "current_address": child.current_address,
             "current_spot": child.current_spot,
             "origin_region_code": child.origin_region_code,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -19,6 +19,7 @@ from simpul.children.forms import ChildImportForm, apply_application_error
 from simpul.children.models import ChildImport
 from simpul.core import permissions
 from simpul.core.exceptions import ApplicationError
+from simpul.core.http import AuthenticatedHttpRequest
 from simpul.core.pagination import paginate, querystring_without_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,9 +27,9 @@ DECISION_PREFIX = "decision-"
 
 
 @require_http_methods(["GET", "POST"])
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload a spreadsheet; the user's earlier imports."""
-    if not permissions.can_import_children(request.user):  # type: ignore[arg-type]
+    if not permissions.can_import_children(request.user):
         raise PermissionDenied
     form = ChildImportForm(request.POST or None, request.FILES or None)
     status = 200
@@ -44,13 +45,13 @@ def import_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The file was uploaded. Its rows are being checked."))
                 return redirect("children:import_detail", pk=job.pk)
         status = 422
-    page = paginate(request, selectors.child_imports_of(user=request.user))  # type: ignore[arg-type]
+    page = paginate(request, selectors.child_imports_of(user=request.user))
     return render(request, "children/import_list.html", {"form": form, "page": page}, status=status)
 
 
 @require_GET
-def import_template(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_import_children(request.user):  # type: ignore[arg-type]
+def import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not permissions.can_import_children(request.user):
         raise PermissionDenied
     response = HttpResponse(imports.template_workbook(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="simpul-template-impor-anak.xlsx"'
@@ -58,9 +59,9 @@ def import_template(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def import_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+def import_detail(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     """Progress while checking or importing; the preview once checked; the result when done."""
-    job = selectors.child_import_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+    job = selectors.child_import_get(user=request.user, pk=pk)
     show = request.GET.get("show", "all")
     if show not in imports.SHOW_CHOICES:
         show = "all"
@@ -89,9 +90,9 @@ def import_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_GET
-def import_progress(request: HttpRequest, pk: Any) -> HttpResponse:
+def import_progress(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     """The progress fragment polled by htmx; when the work has finished, the page reloads."""
-    job = selectors.child_import_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+    job = selectors.child_import_get(user=request.user, pk=pk)
     response = render(request, "children/_import_progress.html", {"job": job})
     if not job.is_running and getattr(request, "htmx", False):
         response["HX-Refresh"] = "true"
@@ -113,16 +114,16 @@ def _back(pk: Any, post: Any) -> str:
 
 
 @require_POST
-def import_decide(request: HttpRequest, pk: Any) -> HttpResponse:
+def import_decide(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     """Save the decisions shown on this page ("save"), or save them and accept ("accept")."""
-    job = selectors.child_import_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+    job = selectors.child_import_get(user=request.user, pk=pk)
     decisions = _decisions(request.POST)
     try:
         if request.POST.get("action") == "accept":
-            imports.child_import_accept(actor=request.user, job=job, decisions=decisions)  # type: ignore[arg-type]
+            imports.child_import_accept(actor=request.user, job=job, decisions=decisions)
             messages.success(request, _("Accepted. The children are being registered."))
             return redirect("children:import_detail", pk=job.pk)
-        imports.child_import_decide(actor=request.user, job=job, decisions=decisions)  # type: ignore[arg-type]
+        imports.child_import_decide(actor=request.user, job=job, decisions=decisions)
         messages.success(request, _("Your decisions were saved."))
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
@@ -130,10 +131,10 @@ def import_decide(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_POST
-def import_cancel(request: HttpRequest, pk: Any) -> HttpResponse:
-    job = selectors.child_import_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+def import_cancel(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
+    job = selectors.child_import_get(user=request.user, pk=pk)
     try:
-        imports.child_import_cancel(actor=request.user, job=job)  # type: ignore[arg-type]
+        imports.child_import_cancel(actor=request.user, job=job)
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
         return redirect("children:import_detail", pk=job.pk)

@@ -11,7 +11,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -45,21 +46,22 @@ from simpul.children.models import (
 )
 from simpul.core import permissions
 from simpul.core.exceptions import ApplicationError
+from simpul.core.http import AuthenticatedHttpRequest
 from simpul.core.models import AccessLog
 from simpul.core.pagination import paginate, querystring_without_page
 
 OPENED = "children_opened_restricted"
 
 
-def _opened(request: HttpRequest, child: Child) -> bool:
+def _opened(request: AuthenticatedHttpRequest, child: Child) -> bool:
     return str(child.pk) in request.session.get(OPENED, [])
 
 
 def _child(
-    request: HttpRequest, pk: Any, *, need: str = "view", log: bool = True
+    request: AuthenticatedHttpRequest, pk: Any, *, need: str = "view", log: bool = True
 ) -> tuple[Child, selectors.ChildAccess]:
     """The child (404 if not visible), after the restricted-record reason, with an access-log row."""
-    child, access = selectors.child_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+    child, access = selectors.child_get(user=request.user, pk=pk)
     if need in ("full", "edit") and not access.full:
         raise PermissionDenied
     if need == "edit" and not access.can_edit:
@@ -67,7 +69,7 @@ def _child(
     if access.needs_reason and not _opened(request, child):
         raise _NeedsReason(child)
     if log:
-        selectors.access_log(user=request.user, action=AccessLog.Action.VIEW, child=child)  # type: ignore[arg-type]
+        selectors.access_log(user=request.user, action=AccessLog.Action.VIEW, child=child)
     return child, access
 
 
@@ -81,7 +83,7 @@ def _gate(view: Any) -> Any:
     from functools import wraps
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: AuthenticatedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
         except _NeedsReason as exc:
@@ -92,14 +94,14 @@ def _gate(view: Any) -> Any:
 
 # --- search and registration ------------------------------------------------------------------
 @require_GET
-def child_search(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_view_children(request.user):  # type: ignore[arg-type]
+def child_search(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not permissions.can_view_children(request.user):
         raise PermissionDenied
     form = SearchForm(
         request.GET or None, nik_allowed=permissions.can_search_children_by_nik(request.user)
     )  # type: ignore[arg-type]
     filters = form.filters()
-    page = paginate(request, selectors.child_search(user=request.user, filters=filters))  # type: ignore[arg-type]
+    page = paginate(request, selectors.child_search(user=request.user, filters=filters))
     if not filters.is_empty():
         selectors.access_log(
             user=request.user, action=AccessLog.Action.SEARCH, target_repr=filters.loggable()
@@ -113,18 +115,18 @@ def child_search(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "qs": querystring_without_page(request),
-            "can_register": permissions.can_register_child(request.user),  # type: ignore[arg-type]
-            "can_merge": permissions.can_merge_children(request.user),  # type: ignore[arg-type]
-            "can_import": permissions.can_import_children(request.user),  # type: ignore[arg-type]
+            "can_register": permissions.can_register_child(request.user),
+            "can_merge": permissions.can_merge_children(request.user),
+            "can_import": permissions.can_import_children(request.user),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-def child_register(request: HttpRequest) -> HttpResponse:
+def child_register(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step 1: the form. POST "check": validate and show probable duplicates (nothing saved).
     POST "confirm": "this is a different child" — register (the choice is audited)."""
-    if not permissions.can_register_child(request.user):  # type: ignore[arg-type]
+    if not permissions.can_register_child(request.user):
         raise PermissionDenied
     form = RegisterForm(request.POST or None)
     ctx: dict[str, Any] = {"form": form}
@@ -162,8 +164,8 @@ def child_register(request: HttpRequest) -> HttpResponse:
 
 # --- profile ----------------------------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
-def child_detail(request: HttpRequest, pk: Any) -> HttpResponse:
-    child, access = selectors.child_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+def child_detail(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
+    child, access = selectors.child_get(user=request.user, pk=pk)
     if access.needs_reason and not _opened(request, child):
         form = ReasonForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -202,9 +204,9 @@ def child_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @_gate
 @require_GET
-def child_duplicates(request: HttpRequest, pk: Any) -> HttpResponse:
+def child_duplicates(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     child, _access = _child(request, pk, need="full")
-    candidates = selectors.child_duplicates_of(user=request.user, child=child)  # type: ignore[arg-type]
+    candidates = selectors.child_duplicates_of(user=request.user, child=child)
     return render(
         request,
         "children/duplicates_of.html",
@@ -218,7 +220,7 @@ def child_duplicates(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @_gate
 @require_http_methods(["GET", "POST"])
-def child_edit(request: HttpRequest, pk: Any) -> HttpResponse:
+def child_edit(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     child, _access = _child(request, pk, need="edit", log=request.method == "GET")
     form = ChildForm(request.POST or None, initial=ChildForm.initial_from(child))
     if request.method == "POST" and form.is_valid():
@@ -238,12 +240,12 @@ def child_edit(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @_gate
 @require_http_methods(["GET", "POST"])
-def child_aliases(request: HttpRequest, pk: Any) -> HttpResponse:
+def child_aliases(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     child, _access = _child(request, pk, need="edit", log=request.method == "GET")
     form = AliasForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.child_alias_add(actor=request.user, child=child, **form.cleaned_data)  # type: ignore[arg-type]
+            services.child_alias_add(actor=request.user, child=child, **form.cleaned_data)
         except ApplicationError as exc:
             apply_application_error(form, exc)
         else:
@@ -258,17 +260,19 @@ def child_aliases(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @_gate
 @require_POST
-def child_alias_remove(request: HttpRequest, pk: Any, alias_pk: Any) -> HttpResponse:
+def child_alias_remove(request: AuthenticatedHttpRequest, pk: Any, alias_pk: Any) -> HttpResponse:
     child, _access = _child(request, pk, need="edit", log=False)
     alias = get_object_or_404(ChildAlias, pk=alias_pk, child=child)
-    services.child_alias_remove(actor=request.user, alias=alias)  # type: ignore[arg-type]
+    services.child_alias_remove(actor=request.user, alias=alias)
     messages.success(request, _("The name was removed."))
     return redirect("children:aliases", pk=child.pk)
 
 
 @_gate
 @require_http_methods(["GET", "POST"])
-def guardian_edit(request: HttpRequest, pk: Any, guardian_pk: Any = None) -> HttpResponse:
+def guardian_edit(
+    request: AuthenticatedHttpRequest, pk: Any, guardian_pk: Any = None
+) -> HttpResponse:
     child, _access = _child(request, pk, need="edit", log=request.method == "GET")
     guardian = get_object_or_404(Guardian, pk=guardian_pk, child=child) if guardian_pk else None
     form = GuardianForm(request.POST or None, instance=guardian)
@@ -295,7 +299,7 @@ def guardian_edit(request: HttpRequest, pk: Any, guardian_pk: Any = None) -> Htt
 
 @_gate
 @require_POST
-def guardian_remove(request: HttpRequest, pk: Any, guardian_pk: Any) -> HttpResponse:
+def guardian_remove(request: AuthenticatedHttpRequest, pk: Any, guardian_pk: Any) -> HttpResponse:
     child, _access = _child(request, pk, need="edit", log=False)
     services.guardian_remove(
         actor=request.user, guardian=get_object_or_404(Guardian, pk=guardian_pk, child=child)
@@ -307,7 +311,7 @@ def guardian_remove(request: HttpRequest, pk: Any, guardian_pk: Any) -> HttpResp
 # --- classification ---------------------------------------------------------------------------
 @_gate
 @require_http_methods(["GET", "POST"])
-def child_classification(request: HttpRequest, pk: Any) -> HttpResponse:
+def child_classification(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     child, access = _child(
         request, pk, need="view" if request.method == "GET" else "edit", log=request.method == "GET"
     )
@@ -329,7 +333,7 @@ def child_classification(request: HttpRequest, pk: Any) -> HttpResponse:
                 messages.success(request, _("The conditions were saved."))
                 return redirect("children:classification", pk=child.pk)
             if action == "classify" and form.is_valid():
-                services.child_classify(actor=request.user, child=child, **form.cleaned_data)  # type: ignore[arg-type]
+                services.child_classify(actor=request.user, child=child, **form.cleaned_data)
                 messages.success(request, _("The classification was recorded."))
                 return redirect("children:classification", pk=child.pk)
         except ApplicationError as exc:
@@ -352,10 +356,12 @@ def child_classification(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @_gate
 @require_POST
-def child_unclassify(request: HttpRequest, pk: Any, classification_pk: Any) -> HttpResponse:
+def child_unclassify(
+    request: AuthenticatedHttpRequest, pk: Any, classification_pk: Any
+) -> HttpResponse:
     child, _access = _child(request, pk, need="edit", log=False)
     cc = get_object_or_404(ChildCategory, pk=classification_pk, child=child)
-    services.child_unclassify(actor=request.user, classification=cc)  # type: ignore[arg-type]
+    services.child_unclassify(actor=request.user, classification=cc)
     messages.success(request, _("The classification was ended."))
     return redirect("children:classification", pk=child.pk)
 
@@ -363,13 +369,13 @@ def child_unclassify(request: HttpRequest, pk: Any, classification_pk: Any) -> H
 # --- consent ----------------------------------------------------------------------------------
 @_gate
 @require_http_methods(["GET", "POST"])
-def consent_add(request: HttpRequest, pk: Any) -> HttpResponse:
+def consent_add(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     child, _access = _child(request, pk, need="full", log=request.method == "GET")
     form = ConsentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            services.consent_record(actor=request.user, child=child, **data)  # type: ignore[arg-type]
+            services.consent_record(actor=request.user, child=child, **data)
         except ApplicationError as exc:
             apply_application_error(form, exc)
         else:
@@ -384,7 +390,7 @@ def consent_add(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @_gate
 @require_http_methods(["GET", "POST"])
-def consent_withdraw(request: HttpRequest, pk: Any, consent_pk: Any) -> HttpResponse:
+def consent_withdraw(request: AuthenticatedHttpRequest, pk: Any, consent_pk: Any) -> HttpResponse:
     child, _access = _child(request, pk, need="full", log=request.method == "GET")
     consent = get_object_or_404(Consent, pk=consent_pk, child=child)
     form = WithdrawForm(request.POST or None)
@@ -407,14 +413,14 @@ def consent_withdraw(request: HttpRequest, pk: Any, consent_pk: Any) -> HttpResp
 
 @_gate
 @require_http_methods(["GET", "POST"])
-def legal_basis_add(request: HttpRequest, pk: Any) -> HttpResponse:
-    if not permissions.can_record_legal_basis(request.user):  # type: ignore[arg-type]
+def legal_basis_add(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
+    if not permissions.can_record_legal_basis(request.user):
         raise PermissionDenied
     child, _access = _child(request, pk, need="full", log=request.method == "GET")
     form = LegalBasisForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.legal_basis_record(actor=request.user, child=child, **form.cleaned_data)  # type: ignore[arg-type]
+            services.legal_basis_record(actor=request.user, child=child, **form.cleaned_data)
         except ApplicationError as exc:
             apply_application_error(form, exc)
         else:
@@ -430,12 +436,12 @@ def legal_basis_add(request: HttpRequest, pk: Any) -> HttpResponse:
 # --- documents --------------------------------------------------------------------------------
 @_gate
 @require_http_methods(["GET", "POST"])
-def document_add(request: HttpRequest, pk: Any) -> HttpResponse:
+def document_add(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     child, _access = _child(request, pk, need="full", log=request.method == "GET")
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.document_upload(actor=request.user, child=child, **form.cleaned_data)  # type: ignore[arg-type]
+            services.document_upload(actor=request.user, child=child, **form.cleaned_data)
         except ApplicationError as exc:
             apply_application_error(form, exc)
         else:
@@ -449,9 +455,9 @@ def document_add(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_GET
-def document_download(request: HttpRequest, pk: Any) -> HttpResponse:
-    doc = selectors.document_get(user=request.user, pk=pk)  # type: ignore[arg-type]
-    access = selectors.child_access(request.user, doc.child)  # type: ignore[arg-type]
+def document_download(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponseBase:
+    doc = selectors.document_get(user=request.user, pk=pk)
+    access = selectors.child_access(request.user, doc.child)
     if access.needs_reason and not _opened(request, doc.child):
         return redirect("children:detail", pk=doc.child_id)
     selectors.access_log(
@@ -473,18 +479,18 @@ def document_download(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_POST
-def document_delete(request: HttpRequest, pk: Any) -> HttpResponse:
-    doc = selectors.document_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+def document_delete(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
+    doc = selectors.document_get(user=request.user, pk=pk)
     child_pk = doc.child_id
-    services.document_delete(actor=request.user, document=doc)  # type: ignore[arg-type]
+    services.document_delete(actor=request.user, document=doc)
     messages.success(request, _("The document was deleted."))
     return redirect("children:detail", pk=child_pk)
 
 
 # --- merge and the duplicate scan -------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
-def child_merge(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_merge_children(request.user):  # type: ignore[arg-type]
+def child_merge(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not permissions.can_merge_children(request.user):
         raise PermissionDenied
     params = request.POST if request.method == "POST" else request.GET
     try:
@@ -533,7 +539,8 @@ def _compare_rows(a: Child, b: Child) -> list[dict[str, Any]]:
     for name in fields:
         f = Child._meta.get_field(name)
         va, vb = (
-            getattr(c, f"get_{name}_display")() if f.choices else getattr(c, name) for c in (a, b)
+            getattr(c, f"get_{name}_display")() if getattr(f, "choices", None) else getattr(c, name)
+            for c in (a, b)
         )
         rows.append(
             {
@@ -564,10 +571,10 @@ def _compare_rows(a: Child, b: Child) -> list[dict[str, Any]]:
 
 
 @require_POST
-def merge_undo(request: HttpRequest, pk: Any) -> HttpResponse:
-    merge = selectors.merge_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+def merge_undo(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
+    merge = selectors.merge_get(user=request.user, pk=pk)
     try:
-        services.child_merge_undo(actor=request.user, merge=merge)  # type: ignore[arg-type]
+        services.child_merge_undo(actor=request.user, merge=merge)
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -576,10 +583,10 @@ def merge_undo(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_GET
-def duplicates(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_merge_children(request.user):  # type: ignore[arg-type]
+def duplicates(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not permissions.can_merge_children(request.user):
         raise PermissionDenied
-    page = paginate(request, selectors.duplicate_pairs(user=request.user))  # type: ignore[arg-type]
+    page = paginate(request, selectors.duplicate_pairs(user=request.user))
     for pair in page:
         pair.sentences = selectors.reason_sentences(pair.reasons)
     scan = selectors.duplicate_scan_latest()
@@ -595,9 +602,9 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def duplicate_scan_start(request: HttpRequest) -> HttpResponse:
+def duplicate_scan_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     try:
-        services.duplicate_scan_start(actor=request.user)  # type: ignore[arg-type]
+        services.duplicate_scan_start(actor=request.user)
     except ApplicationError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -606,8 +613,8 @@ def duplicate_scan_start(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def duplicate_scan_progress(request: HttpRequest, pk: Any) -> HttpResponse:
-    scan = selectors.duplicate_scan_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+def duplicate_scan_progress(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
+    scan = selectors.duplicate_scan_get(user=request.user, pk=pk)
     return render(
         request,
         "children/_scan_progress.html",
@@ -619,10 +626,10 @@ def duplicate_scan_progress(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def duplicate_pair(request: HttpRequest, pk: Any) -> HttpResponse:
-    pair = selectors.duplicate_pair_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+def duplicate_pair(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
+    pair = selectors.duplicate_pair_get(user=request.user, pk=pk)
     if request.method == "POST":
-        services.duplicate_candidate_dismiss(actor=request.user, candidate=pair)  # type: ignore[arg-type]
+        services.duplicate_candidate_dismiss(actor=request.user, candidate=pair)
         messages.success(request, _("Recorded: not the same child."))
         return redirect("children:duplicates")
     try:

@@ -7,12 +7,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from simpul.core.forms import AuditFilterForm
+from simpul.core.http import AuthenticatedHttpRequest
 from simpul.core.pagination import paginate, querystring_without_page
 from simpul.core.selectors import audit_event_list
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
 
 
@@ -29,10 +30,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    events = audit_event_list(user=request.user, filters=filters)  # type: ignore[arg-type]
+    events = audit_event_list(user=request.user, filters=filters)
     return render(
         request,
         "core/audit_list.html",

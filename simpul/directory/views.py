@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from simpul.core import permissions
 from simpul.core.exceptions import ApplicationError
+from simpul.core.http import AuthenticatedHttpRequest
 from simpul.core.pagination import paginate, querystring_without_page
 from simpul.directory import selectors, services
 from simpul.directory.exports import directory_export_xlsx
@@ -36,19 +37,19 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 
 @require_GET
-def organization_list(request: HttpRequest) -> HttpResponse:
+def organization_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
-    if not permissions.can_view_directory(request.user):  # type: ignore[arg-type]
+    if not permissions.can_view_directory(request.user):
         raise PermissionDenied
-    orgs = selectors.organization_list(user=request.user, filters=form.filters())  # type: ignore[arg-type]
+    orgs = selectors.organization_list(user=request.user, filters=form.filters())
     context = {
         "form": form,
         "page": paginate(request, orgs),
         "qs": querystring_without_page(request),
         "today": timezone.localdate(),
-        "can_create": permissions.can_create_organization(request.user),  # type: ignore[arg-type]
-        "can_export": permissions.can_export_directory(request.user),  # type: ignore[arg-type]
-        "can_import": permissions.can_import_directory(request.user),  # type: ignore[arg-type]
+        "can_create": permissions.can_create_organization(request.user),
+        "can_export": permissions.can_export_directory(request.user),
+        "can_import": permissions.can_import_directory(request.user),
     }
     template = "directory/organization_list.html"
     if getattr(request, "htmx", False) and request.headers.get("HX-Target") == "results":
@@ -57,19 +58,19 @@ def organization_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def organization_detail(request: HttpRequest, pk: str) -> HttpResponse:
-    context = selectors.organization_profile(user=request.user, pk=pk)  # type: ignore[arg-type]
+def organization_detail(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
+    context = selectors.organization_profile(user=request.user, pk=pk)
     return render(request, "directory/organization_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
-def organization_create(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_create_organization(request.user):  # type: ignore[arg-type]
+def organization_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not permissions.can_create_organization(request.user):
         raise PermissionDenied
     form = OrganizationForm(request.POST or None, admin=True)
     if request.method == "POST" and form.is_valid():
         try:
-            org = services.organization_create(actor=request.user, **form.service_data())  # type: ignore[arg-type]
+            org = services.organization_create(actor=request.user, **form.service_data())
         except ApplicationError as exc:
             apply_application_error(form, exc)
         else:
@@ -83,9 +84,9 @@ def organization_create(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def organization_edit(request: HttpRequest, pk: str) -> HttpResponse:
-    org = selectors.organization_get_for_edit(user=request.user, pk=pk)  # type: ignore[arg-type]
-    admin = permissions.is_dinsos_admin(request.user)  # type: ignore[arg-type]
+def organization_edit(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
+    org = selectors.organization_get_for_edit(user=request.user, pk=pk)
+    admin = permissions.is_dinsos_admin(request.user)
     form = OrganizationForm(request.POST or None, organization=org, admin=admin)
     if request.method == "POST" and form.is_valid():
         try:
@@ -105,12 +106,12 @@ def organization_edit(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def service_create(request: HttpRequest, pk: str) -> HttpResponse:
-    org = selectors.organization_get_for_edit(user=request.user, pk=pk)  # type: ignore[arg-type]
+def service_create(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
+    org = selectors.organization_get_for_edit(user=request.user, pk=pk)
     form = ServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.service_create(actor=request.user, organization=org, **form.service_data())  # type: ignore[arg-type]
+            services.service_create(actor=request.user, organization=org, **form.service_data())
         except ApplicationError as exc:
             apply_application_error(form, exc)
         else:
@@ -124,12 +125,12 @@ def service_create(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def service_edit(request: HttpRequest, pk: str) -> HttpResponse:
-    service = selectors.service_get_for_edit(user=request.user, pk=pk)  # type: ignore[arg-type]
+def service_edit(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
+    service = selectors.service_get_for_edit(user=request.user, pk=pk)
     form = ServiceForm(request.POST or None, service=service)
     if request.method == "POST" and form.is_valid():
         try:
-            services.service_update(actor=request.user, service=service, data=form.service_data())  # type: ignore[arg-type]
+            services.service_update(actor=request.user, service=service, data=form.service_data())
         except ApplicationError as exc:
             apply_application_error(form, exc)
         else:
@@ -147,10 +148,10 @@ def service_edit(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def service_capacity(request: HttpRequest, pk: str) -> HttpResponse:
+def service_capacity(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     """Capacity history of a service (any directory user) and, for its people, the update form."""
-    service = selectors.service_get(user=request.user, pk=pk)  # type: ignore[arg-type]
-    can_update = permissions.can_update_capacity(request.user, service.organization)  # type: ignore[arg-type]
+    service = selectors.service_get(user=request.user, pk=pk)
+    can_update = permissions.can_update_capacity(request.user, service.organization)
     if request.method == "POST" and not can_update:
         raise PermissionDenied
     initial = {"total": service.capacity_total, "occupied": service.capacity_occupied}
@@ -167,7 +168,7 @@ def service_capacity(request: HttpRequest, pk: str) -> HttpResponse:
         else:
             messages.success(request, _("The capacity was updated."))
             return redirect("directory:service_capacity", pk=service.pk)
-    history = selectors.service_capacity_history(user=request.user, service=service)  # type: ignore[arg-type]
+    history = selectors.service_capacity_history(user=request.user, service=service)
     return render(
         request,
         "directory/service_capacity.html",
@@ -182,12 +183,12 @@ def service_capacity(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def location_create(request: HttpRequest, pk: str) -> HttpResponse:
-    org = selectors.organization_get_for_edit(user=request.user, pk=pk)  # type: ignore[arg-type]
+def location_create(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
+    org = selectors.organization_get_for_edit(user=request.user, pk=pk)
     form = LocationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.location_create(actor=request.user, organization=org, **form.cleaned_data)  # type: ignore[arg-type]
+            services.location_create(actor=request.user, organization=org, **form.cleaned_data)
         except ApplicationError as exc:
             apply_application_error(form, exc)
         else:
@@ -201,12 +202,12 @@ def location_create(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def location_edit(request: HttpRequest, pk: str) -> HttpResponse:
-    location = selectors.location_get_for_edit(user=request.user, pk=pk)  # type: ignore[arg-type]
+def location_edit(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
+    location = selectors.location_get_for_edit(user=request.user, pk=pk)
     form = LocationForm(request.POST or None, location=location)
     if request.method == "POST" and form.is_valid():
         try:
-            services.location_update(actor=request.user, location=location, data=form.cleaned_data)  # type: ignore[arg-type]
+            services.location_update(actor=request.user, location=location, data=form.cleaned_data)
         except ApplicationError as exc:
             apply_application_error(form, exc)
         else:
@@ -224,8 +225,8 @@ def location_edit(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def directory_import(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_import_directory(request.user):  # type: ignore[arg-type]
+def directory_import(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not permissions.can_import_directory(request.user):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[dict] = []
@@ -252,15 +253,15 @@ def directory_import(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def import_template(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_import_directory(request.user):  # type: ignore[arg-type]
+def import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not permissions.can_import_directory(request.user):
         raise PermissionDenied
     return _xlsx_response(template_workbook(), "simpul-directory-template.xlsx")
 
 
 @require_GET
-def directory_export(request: HttpRequest) -> HttpResponse:
+def directory_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
-    content = directory_export_xlsx(user=request.user, filters=form.filters())  # type: ignore[arg-type]
+    content = directory_export_xlsx(user=request.user, filters=form.filters())
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return _xlsx_response(content, f"simpul-directory-{stamp}.xlsx")

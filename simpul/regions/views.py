@@ -1,14 +1,15 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from simpul.core.http import AuthenticatedHttpRequest
 from simpul.regions.selectors import region_children
 
 
 @require_GET
-def region_options(request: HttpRequest) -> HttpResponse:
+def region_options(request: AuthenticatedHttpRequest) -> HttpResponse:
     """``<option>`` elements for the children of ``?parent=<code>`` (for chained selects).
 
     htmx sends a select's value under the select's own name, so when ``parent`` is absent the
