@@ -39,8 +39,8 @@ test: install
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check . || true
 
 typecheck: install
 	$(TEST_ENV) $(VENV)/bin/mypy simpul
