@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from simpul.core.concurrency import VersionedModel
 from simpul.core.models import BaseModel
 
 
@@ -115,7 +116,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return self.exclude(status=CaseStatus.CLOSED)
 
 
-class Case(BaseModel):
+class Case(VersionedModel, BaseModel):
     case_number = models.CharField(_("case number"), max_length=20, unique=True)
     child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="cases")
     status = models.CharField(
@@ -293,7 +294,7 @@ class CaseTask(BaseModel):
         return self.title
 
 
-class Assessment(BaseModel):
+class Assessment(VersionedModel, BaseModel):
     class Kind(models.TextChoices):
         INITIAL = "initial", _("Initial assessment")
         FULL = "full", _("Full assessment")
@@ -333,7 +334,7 @@ class Assessment(BaseModel):
         return f"{self.get_kind_display()} v{self.version}"
 
 
-class CasePlan(BaseModel):
+class CasePlan(VersionedModel, BaseModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted for approval")

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from simpul.core.concurrency import VersionedModel
 from simpul.core.models import BaseModel, BilingualNameMixin
 
 
@@ -158,7 +159,7 @@ class ChildQuerySet(models.QuerySet["Child"]):
         return self.filter(merged_into__isnull=True)
 
 
-class Child(BaseModel):
+class Child(VersionedModel, BaseModel):
     registration_number = models.CharField(_("registration number"), max_length=20, unique=True)
     full_name = models.CharField(_("full name"), max_length=150)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)

@@ -75,6 +75,15 @@ def acting_organization(actor: User | None) -> Organization | None:
     return membership.organization if membership else None
 
 
+def _with_version(data: dict[str, Any] | None, target: models.Model | None) -> dict[str, Any]:
+    """The version a versioned record reached with this event (simpul.core.concurrency reads it
+    to tell an editor what changed since the version they read)."""
+    version = getattr(target, "edit_version", None)
+    if isinstance(version, int):
+        return {**(data or {}), "edit_version": version}
+    return data or {}
+
+
 def audit_log(
     *,
     actor: User | None,
@@ -95,6 +104,6 @@ def audit_log(
         target_id=str(target.pk) if target is not None else "",
         target_repr=str(target)[:255] if target is not None else "",
         changes=changes or {},
-        data={k: _mask(k, v) for k, v in _jsonable(data or {}).items()},
+        data={k: _mask(k, v) for k, v in _jsonable(_with_version(data, target)).items()},
         ip_address=request_context.current().ip_address,
     )

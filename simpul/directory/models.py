@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from simpul.core.concurrency import VersionedModel
 from simpul.core.models import BaseModel, BilingualNameMixin
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
         return self.filter(is_active=True)
 
 
-class Organization(BaseModel):
+class Organization(VersionedModel, BaseModel):
     name = models.CharField(_("name"), max_length=255)
     org_type = models.CharField(_("type"), max_length=20, choices=OrganizationType.choices)
     parent = models.ForeignKey(
@@ -260,7 +261,7 @@ class ServiceQuerySet(models.QuerySet["Service"]):
         return self.filter(capacity_total__gt=F("capacity_occupied"))
 
 
-class Service(BaseModel):
+class Service(VersionedModel, BaseModel):
     organization = models.ForeignKey(
         Organization,
         on_delete=models.CASCADE,
