@@ -20,6 +20,14 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from simpul.api.concurrency import (
+    ETAG,
+    IF_MATCH,
+    PRECONDITION_RESPONSES,
+    conflict_response,
+    if_match,
+    with_etag,
+)
 from simpul.cases.models import CaseStatus
 from simpul.children import selectors, services
 from simpul.children.identity import mask_number, warning_text
@@ -36,6 +44,7 @@ from simpul.children.models import (
     Sex,
 )
 from simpul.core import permissions
+from simpul.core.concurrency import ConcurrentUpdate
 from simpul.core.models import AccessLog
 
 
@@ -353,7 +362,8 @@ class ChildViewSet(viewsets.GenericViewSet):
                 "reason",
                 OpenApiTypes.STR,
                 description="Required to open a restricted record you are not assigned to (logged).",
-            )
+            ),
+            ETAG,
         ],
         responses={
             200: ChildDetailSerializer,
@@ -386,7 +396,7 @@ class ChildViewSet(viewsets.GenericViewSet):
         profile = selectors.child_profile(
             user=request.user, child=child, access=access, opened=access.needs_reason
         )
-        return Response(_serialize(child, access, profile))
+        return with_etag(Response(_serialize(child, access, profile)), child)
 
     @extend_schema(
         request=ChildCreateSerializer,
@@ -438,7 +448,9 @@ class ChildViewSet(viewsets.GenericViewSet):
             400: OpenApiResponse(description="Invalid input; `fields` says which."),
             403: OpenApiResponse(description="You may see but not change this record."),
             404: OpenApiResponse(description="Not found or not visible."),
+            **PRECONDITION_RESPONSES,
         },
+        parameters=[IF_MATCH, ETAG],
         summary="Change a child's identity fields",
         description="Only the fields sent change. The same checks as on the edit page (a NIK that disagrees with the "
         "date of birth or sex is a warning, never a silent fix); blocking keys and name counts follow.",
@@ -447,14 +459,23 @@ class ChildViewSet(viewsets.GenericViewSet):
         child, access = selectors.child_get(user=request.user, pk=pk)
         if not access.can_edit:
             raise PermissionDenied
+        expected = if_match(request)
         ser = ChildUpdateSerializer(data=request.data, partial=True)
         ser.is_valid(raise_exception=True)
-        services.child_update_identity(
-            actor=request.user, child=child, data=dict(ser.validated_data)
-        )
+        try:
+            services.child_update_identity(
+                actor=request.user,
+                child=child,
+                data=dict(ser.validated_data),
+                expected_version=expected,
+            )
+        except ConcurrentUpdate as exc:
+            child, access = selectors.child_get(user=request.user, pk=pk)
+            profile = selectors.child_profile(user=request.user, child=child, access=access)
+            return conflict_response(exc, child, _serialize(child, access, profile))
         child, access = selectors.child_get(user=request.user, pk=pk)
         profile = selectors.child_profile(user=request.user, child=child, access=access)
-        return Response(_serialize(child, access, profile))
+        return with_etag(Response(_serialize(child, access, profile)), child)
 
     @extend_schema(
         summary="Probable duplicates of a child",

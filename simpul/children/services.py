@@ -40,6 +40,7 @@ from simpul.children.models import (
 )
 from simpul.core import permissions
 from simpul.core.audit import audit_log, diff, snapshot
+from simpul.core.concurrency import version_claim
 from simpul.core.exceptions import ApplicationError
 from simpul.directory.models import GOVERNMENT_SOCIAL_TYPES
 
@@ -314,10 +315,17 @@ def child_register(
 
 
 @transaction.atomic
-def child_update_identity(*, actor: User, child: Child, data: dict[str, Any]) -> Child:
-    """Edit identity fields (full set, as on the edit page). Renames update token counts."""
+def child_update_identity(
+    *, actor: User, child: Child, data: dict[str, Any], expected_version: Any = None
+) -> Child:
+    """Edit identity fields (full set, as on the edit page). Renames update token counts.
+
+    ``expected_version``: the version the editor read (form field / If-Match); a newer saved
+    version raises ConcurrentUpdate and nothing changes. None only for internal writes."""
     _require_edit(actor, child)
     _active_child(child)
+    if expected_version is not None:
+        version_claim(child, expected_version=expected_version)
     conditions = data.get("conditions")
     current = {f: getattr(child, f) for f in IDENTITY_FIELDS}
     values, warnings = clean_identity(

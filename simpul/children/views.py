@@ -45,6 +45,12 @@ from simpul.children.models import (
     Guardian,
 )
 from simpul.core import permissions
+from simpul.core.concurrency import (
+    ConcurrentUpdate,
+    conflict_to_form,
+    form_version,
+    version_field_add,
+)
 from simpul.core.exceptions import ApplicationError
 from simpul.core.http import AuthenticatedHttpRequest
 from simpul.core.models import AccessLog
@@ -223,11 +229,17 @@ def child_duplicates(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse
 def child_edit(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     child, _access = _child(request, pk, need="edit", log=request.method == "GET")
     form = ChildForm(request.POST or None, initial=ChildForm.initial_from(child))
+    version_field_add(form, child)
     if request.method == "POST" and form.is_valid():
         try:
             services.child_update_identity(
-                actor=request.user, child=child, data=form.service_data()
-            )  # type: ignore[arg-type]
+                actor=request.user,
+                child=child,
+                data=form.service_data(),
+                expected_version=form_version(form),
+            )
+        except ConcurrentUpdate as exc:
+            conflict_to_form(form, exc, child)
         except ApplicationError as exc:
             apply_application_error(form, exc)
         else:

@@ -180,3 +180,39 @@ def conflict_changes(
         for n in names
         if allowed is None or n in allowed
     ]
+
+
+# --- edit forms -------------------------------------------------------------------------------
+VERSION_FIELD = "edit_version"
+
+
+def version_field_add(form: Any, instance: VersionedModel) -> None:
+    """Give an edit form the hidden version it was read at (required when submitted)."""
+    from django import forms
+
+    form.fields[VERSION_FIELD] = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        initial=instance.edit_version,
+        error_messages={
+            "required": _("The version of the record you edited is missing: reload the page."),
+            "invalid": _("The version of the record you edited is missing: reload the page."),
+        },
+    )
+
+
+def form_version(form: Any) -> int:
+    return int(form.cleaned_data[VERSION_FIELD])
+
+
+def conflict_to_form(form: Any, exc: ConcurrentUpdate, instance: models.Model) -> None:
+    """Show the conflict on the form: the message and what the other person changed (only the
+    fields on this form, which the user sees anyway). The user's input stays; the hidden version
+    becomes the current one, so saving again (after checking) is a deliberate choice."""
+    instance.refresh_from_db()
+    form.add_error(None, exc.message)
+    for change in conflict_changes(instance, exc.changed_fields, visible=form.fields):
+        form.add_error(None, f"{change['label']}: {change['value']}")
+    data = form.data.copy()
+    data[VERSION_FIELD] = str(exc.current_version)
+    form.data = data
