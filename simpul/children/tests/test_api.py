@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 from simpul.cases.models import CaseAssignment
 from simpul.children.models import Child
 from simpul.core.models import AccessLog
+from simpul.testing.concurrency import if_match
 from simpul.testing.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +94,10 @@ def test_patch_changes_only_the_fields_sent_with_the_same_checks(
 ):
     child = register(worker, full_name="Dedi Kurniawan", mother_name="Sumarni")
     response = api(worker).patch(
-        f"{BASE}{child.pk}/", {"mother_name": "Yati", "current_spot": "Pasar Rebo"}, format="json"
+        f"{BASE}{child.pk}/",
+        {"mother_name": "Yati", "current_spot": "Pasar Rebo"},
+        format="json",
+        headers=if_match(child),
     )
     assert response.status_code == 200, response.json()
     child.refresh_from_db()
@@ -104,14 +108,19 @@ def test_patch_changes_only_the_fields_sent_with_the_same_checks(
     )
     assert child.bk_mother_yob.startswith("iati|")
     # A NIK that disagrees with the record is stored with a warning, never "fixed".
-    response = api(worker).patch(f"{BASE}{child.pk}/", {"nik": "3175014501100001"}, format="json")
+    response = api(worker).patch(
+        f"{BASE}{child.pk}/", {"nik": "3175014501100001"}, format="json", headers=if_match(child)
+    )
     assert response.status_code == 200
     child.refresh_from_db()
     assert {w["code"] for w in child.identity_warnings} >= {"nik_birth_date_mismatch"}
     assert str(child.birth_date) == "2012-03-14"
     # Bad input: a clear message per field, nothing changes.
     response = api(worker).patch(
-        f"{BASE}{child.pk}/", {"nik": "12", "mother_name": "Lain"}, format="json"
+        f"{BASE}{child.pk}/",
+        {"nik": "12", "mother_name": "Lain"},
+        format="json",
+        headers=if_match(child),
     )
     assert response.status_code == 400 and "nik" in response.json()["fields"]
     child.refresh_from_db()
@@ -119,7 +128,7 @@ def test_patch_changes_only_the_fields_sent_with_the_same_checks(
     # Out of scope: 404; a partner with the limited view: 403.
     assert (
         api(worker_pusat)
-        .patch(f"{BASE}{child.pk}/", {"mother_name": "X"}, format="json")
+        .patch(f"{BASE}{child.pk}/", {"mother_name": "X"}, format="json", headers=if_match(child))
         .status_code
         == 404
     )
@@ -127,6 +136,8 @@ def test_patch_changes_only_the_fields_sent_with_the_same_checks(
         case=CaseFactory(child=child), organization=partner_org, kind="lead"
     )
     assert (
-        api(partner).patch(f"{BASE}{child.pk}/", {"mother_name": "X"}, format="json").status_code
+        api(partner)
+        .patch(f"{BASE}{child.pk}/", {"mother_name": "X"}, format="json", headers=if_match(child))
+        .status_code
         == 403
     )

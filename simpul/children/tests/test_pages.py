@@ -9,6 +9,7 @@ from simpul.children import services
 from simpul.children.models import Child, ChildDocument, Consent
 from simpul.core.models import AccessLog, AuditEvent
 from simpul.testing.auth import login_verified
+from simpul.testing.concurrency import form_data
 from simpul.testing.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -272,7 +273,7 @@ def test_identity_edit_recomputes_keys_and_audits(client, worker, register):
         "school_status": "in_school",
         "nik": "3175015503110003",
     }
-    assert client.post(url, data).status_code == 302
+    assert client.post(url, form_data(child, data)).status_code == 302
     child.refresh_from_db()
     assert child.full_name == "Dedi Kurniawan Saputra" and child.bk_name_c
     assert {w["code"] for w in child.identity_warnings} == {
