@@ -54,6 +54,17 @@ def _defaults(settings):  # type: ignore[no-untyped-def]
     settings.LANGUAGE_CODE = "id"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():  # type: ignore[no-untyped-def]
+    # Rate-limit counters (API throttles) live in the cache: each test starts with none, so the
+    # suite as a whole is never throttled by what earlier tests did.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 # --- real Chromium through Playwright -------------------------------------------------------
 CHROMIUM = os.environ.get("SIMPUL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

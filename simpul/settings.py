@@ -234,7 +234,16 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "simpul.api.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "600/min"},
+    # Rate limits per user and per address for anonymous requests (simpul.api.throttling reads
+    # the rates at each request). Counters are kept in the default cache.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "simpul.api.throttling.SimpulAnonThrottle",
+        "simpul.api.throttling.SimpulUserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": envstr("API_THROTTLE_ANON", "60/min"),
+        "user": envstr("API_THROTTLE_USER", "600/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Simpul API",

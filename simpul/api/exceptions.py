@@ -24,4 +24,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
     if isinstance(exc, ApplicationError):
         return Response({"detail": str(exc.message), **exc.extra}, status=400)
+    if isinstance(exc, exceptions.Throttled):
+        from simpul.api.throttling import THROTTLED_MESSAGE
+
+        wait = int(exc.wait or 1)
+        exc.detail = exceptions.ErrorDetail(
+            str(THROTTLED_MESSAGE % {"seconds": max(wait, 1)}), code="throttled"
+        )
     return drf_exception_handler(exc, context)
