@@ -17,7 +17,16 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
 from simpul.api import serializers as s
+from simpul.api.concurrency import (
+    ETAG,
+    IF_MATCH,
+    PRECONDITION_RESPONSES,
+    conflict_response,
+    if_match,
+    with_etag,
+)
 from simpul.api.permissions import CanListDirectory
+from simpul.core.concurrency import ConcurrentUpdate
 from simpul.directory import selectors as directory
 from simpul.directory import services as directory_services
 from simpul.directory.models import CapacityRecord, Organization, Service
@@ -63,15 +72,17 @@ class OrganizationViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         responses={200: s.OrganizationDetailSerializer, 404: ERRORS[404]},
+        parameters=[ETAG],
         summary="Retrieve an organisation",
     )
     def retrieve(self, request: Request, pk: Any) -> Response:
         organization = directory.organization_get(user=request.user, pk=pk)
-        return Response(s.OrganizationDetailSerializer(organization).data)
+        return with_etag(Response(s.OrganizationDetailSerializer(organization).data), organization)
 
     @extend_schema(
         request=s.OrganizationUpdateSerializer,
-        responses={200: s.OrganizationDetailSerializer, **ERRORS},
+        responses={200: s.OrganizationDetailSerializer, **ERRORS, **PRECONDITION_RESPONSES},
+        parameters=[IF_MATCH, ETAG],
         summary="Update an organisation",
         description="Organisation admins may update their own organisation; Dinas Sosial "
         "admins any. Only Dinas Sosial admins may change `org_type` or `is_active`. "
@@ -79,11 +90,17 @@ class OrganizationViewSet(viewsets.GenericViewSet):
     )
     def partial_update(self, request: Request, pk: Any) -> Response:
         organization = directory.organization_get_for_edit(user=request.user, pk=pk)
+        expected = if_match(request)
         data = _input(s.OrganizationUpdateSerializer, request, partial=True)
-        organization = directory_services.organization_update(
-            actor=request.user, organization=organization, data=data
-        )
-        return Response(s.OrganizationDetailSerializer(organization).data)
+        try:
+            organization = directory_services.organization_update(
+                actor=request.user, organization=organization, data=data, expected_version=expected
+            )
+        except ConcurrentUpdate as exc:
+            organization = directory.organization_get(user=request.user, pk=pk)
+            current = s.OrganizationDetailSerializer(organization).data
+            return conflict_response(exc, organization, current)
+        return with_etag(Response(s.OrganizationDetailSerializer(organization).data), organization)
 
 
 # --- services ---------------------------------------------------------------------------------
@@ -102,24 +119,34 @@ class ServiceViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(s.ServiceSerializer(page, many=True).data)
 
     @extend_schema(
-        responses={200: s.ServiceDetailSerializer, 404: ERRORS[404]}, summary="Retrieve a service"
+        responses={200: s.ServiceDetailSerializer, 404: ERRORS[404]},
+        parameters=[ETAG],
+        summary="Retrieve a service",
     )
     def retrieve(self, request: Request, pk: Any) -> Response:
         service = directory.service_get(user=request.user, pk=pk)
-        return Response(s.ServiceDetailSerializer(service).data)
+        return with_etag(Response(s.ServiceDetailSerializer(service).data), service)
 
     @extend_schema(
         request=s.ServiceUpdateSerializer,
-        responses={200: s.ServiceDetailSerializer, **ERRORS},
+        responses={200: s.ServiceDetailSerializer, **ERRORS, **PRECONDITION_RESPONSES},
+        parameters=[IF_MATCH, ETAG],
         summary="Update a service",
         description="`service_type` and `categories_served` take taxonomy codes. Capacity is "
         "changed with the capacity endpoint.",
     )
     def partial_update(self, request: Request, pk: Any) -> Response:
         service = directory.service_get_for_edit(user=request.user, pk=pk)
+        expected = if_match(request)
         data = _input(s.ServiceUpdateSerializer, request, partial=True)
-        service = directory_services.service_update(actor=request.user, service=service, data=data)
-        return Response(s.ServiceDetailSerializer(service).data)
+        try:
+            service = directory_services.service_update(
+                actor=request.user, service=service, data=data, expected_version=expected
+            )
+        except ConcurrentUpdate as exc:
+            service = directory.service_get(user=request.user, pk=pk)
+            return conflict_response(exc, service, s.ServiceDetailSerializer(service).data)
+        return with_etag(Response(s.ServiceDetailSerializer(service).data), service)
 
 
 class ServiceCapacityView(GenericAPIView):

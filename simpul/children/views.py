@@ -231,12 +231,13 @@ def child_edit(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     form = ChildForm(request.POST or None, initial=ChildForm.initial_from(child))
     version_field_add(form, child)
     if request.method == "POST" and form.is_valid():
+        expected = form_version(form)
         try:
             services.child_update_identity(
                 actor=request.user,
                 child=child,
                 data=form.service_data(),
-                expected_version=form_version(form),
+                expected_version=expected,
             )
         except ConcurrentUpdate as exc:
             conflict_to_form(form, exc, child)

@@ -202,7 +202,9 @@ def version_field_add(form: Any, instance: VersionedModel) -> None:
 
 
 def form_version(form: Any) -> int:
-    return int(form.cleaned_data[VERSION_FIELD])
+    """The version the form was read at, taken OUT of ``cleaned_data`` (so a form's
+    ``service_data()`` called afterwards does not pass it on as a field)."""
+    return int(form.cleaned_data.pop(VERSION_FIELD))
 
 
 def conflict_to_form(form: Any, exc: ConcurrentUpdate, instance: models.Model) -> None:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from simpul.core import permissions
 from simpul.core.audit import audit_log, diff, snapshot
+from simpul.core.concurrency import version_claim
 from simpul.core.exceptions import ApplicationError
 from simpul.directory.models import (
     CapacityRecord,
@@ -216,14 +217,21 @@ def _unique_phones(numbers: Iterable[str]) -> list[tuple[str, str, str]]:
 
 @transaction.atomic
 def organization_update(
-    *, actor: User | None, organization: Organization, data: dict[str, Any]
+    *,
+    actor: User | None,
+    organization: Organization,
+    data: dict[str, Any],
+    expected_version: Any = None,
 ) -> Organization:
     """Change some fields; audited with before/after of the changed fields only.
 
     ``data`` may also hold ``phones`` (a list of numbers), applied with
-    :func:`organization_set_phones` in the same transaction.
+    :func:`organization_set_phones` in the same transaction. ``expected_version``: the version
+    the editor read; a newer one raises ConcurrentUpdate (None only for internal writes).
     """
     _check(actor, actor is not None and permissions.can_edit_organization(actor, organization))
+    if expected_version is not None:
+        version_claim(organization, expected_version=expected_version)
     data = dict(data)
     phones = data.pop("phones", None)
     _unknown_fields(data, ORGANIZATION_FIELDS)
@@ -390,12 +398,16 @@ def service_create(*, actor: User | None, organization: Organization, **fields: 
 
 
 @transaction.atomic
-def service_update(*, actor: User | None, service: Service, data: dict[str, Any]) -> Service:
+def service_update(
+    *, actor: User | None, service: Service, data: dict[str, Any], expected_version: Any = None
+) -> Service:
     """Change a service. Capacity keys in ``data`` go through :func:`service_capacity_update`
-    (so the history is kept)."""
+    (so the history is kept). ``expected_version``: as in :func:`organization_update`."""
     _check(
         actor, actor is not None and permissions.can_edit_organization(actor, service.organization)
     )
+    if expected_version is not None:
+        version_claim(service, expected_version=expected_version)
     data = dict(data)
     categories = data.pop("categories_served", None)
     locations = data.pop("locations", None)

@@ -11,6 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from simpul.core import permissions
+from simpul.core.concurrency import (
+    ConcurrentUpdate,
+    conflict_to_form,
+    form_version,
+    version_field_add,
+)
 from simpul.core.exceptions import ApplicationError
 from simpul.core.http import AuthenticatedHttpRequest
 from simpul.core.pagination import paginate, querystring_without_page
@@ -88,11 +94,18 @@ def organization_edit(request: AuthenticatedHttpRequest, pk: str) -> HttpRespons
     org = selectors.organization_get_for_edit(user=request.user, pk=pk)
     admin = permissions.is_dinsos_admin(request.user)
     form = OrganizationForm(request.POST or None, organization=org, admin=admin)
+    version_field_add(form, org)
     if request.method == "POST" and form.is_valid():
+        expected = form_version(form)
         try:
             services.organization_update(
-                actor=request.user, organization=org, data=form.service_data()
-            )  # type: ignore[arg-type]
+                actor=request.user,
+                organization=org,
+                data=form.service_data(),
+                expected_version=expected,
+            )
+        except ConcurrentUpdate as exc:
+            conflict_to_form(form, exc, org)
         except ApplicationError as exc:
             apply_application_error(form, exc)
         else:
@@ -128,9 +141,18 @@ def service_create(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
 def service_edit(request: AuthenticatedHttpRequest, pk: str) -> HttpResponse:
     service = selectors.service_get_for_edit(user=request.user, pk=pk)
     form = ServiceForm(request.POST or None, service=service)
+    version_field_add(form, service)
     if request.method == "POST" and form.is_valid():
+        expected = form_version(form)
         try:
-            services.service_update(actor=request.user, service=service, data=form.service_data())
+            services.service_update(
+                actor=request.user,
+                service=service,
+                data=form.service_data(),
+                expected_version=expected,
+            )
+        except ConcurrentUpdate as exc:
+            conflict_to_form(form, exc, service)
         except ApplicationError as exc:
             apply_application_error(form, exc)
         else:

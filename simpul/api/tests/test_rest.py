@@ -13,6 +13,7 @@ from simpul.core.models import AuditEvent
 from simpul.directory.models import CapacityRecord, Organization, OrganizationType, Service
 from simpul.regions.models import Region
 from simpul.testing.auth import login_verified
+from simpul.testing.concurrency import patch_read
 from simpul.testing.factories import OrganizationFactory, ServiceFactory, make_user
 
 pytestmark = pytest.mark.django_db
@@ -83,12 +84,16 @@ def test_unauthenticated_requests_are_refused(api, directory):
         response = api.get(url)
         assert response.status_code == 401, url
         assert response["WWW-Authenticate"] == "Token"
-    assert api.patch(_org_url(directory.harapan), {"name": "X"}, format="json").status_code == 401
+    assert (
+        patch_read(api, _org_url(directory.harapan), {"name": "X"}, format="json").status_code
+        == 401
+    )
 
 
 def test_org_admin_can_patch_own_organization(api, directory):
     api.force_authenticate(directory.harapan_admin)
-    response = api.patch(
+    response = patch_read(
+        api,
         _org_url(directory.harapan),
         {
             "description": "Deskripsi baru",
@@ -108,7 +113,7 @@ def test_org_admin_can_patch_own_organization(api, directory):
 
 def test_org_admin_cannot_patch_other_organization(api, directory):
     api.force_authenticate(directory.singgah_admin)
-    response = api.patch(_org_url(directory.harapan), {"name": "Diambil alih"}, format="json")
+    response = patch_read(api, _org_url(directory.harapan), {"name": "Diambil alih"}, format="json")
     assert response.status_code == 403
     directory.harapan.refresh_from_db()
     assert directory.harapan.name == "LKSA Harapan Bangsa"
@@ -116,7 +121,7 @@ def test_org_admin_cannot_patch_other_organization(api, directory):
 
 def test_org_staff_cannot_patch_own_organization(api, directory):
     api.force_authenticate(directory.harapan_staff)
-    response = api.patch(_org_url(directory.harapan), {"name": "X"}, format="json")
+    response = patch_read(api, _org_url(directory.harapan), {"name": "X"}, format="json")
     assert response.status_code == 403
 
 
@@ -124,18 +129,18 @@ def test_invisible_organization_is_404(api, directory, outsider):
     inactive = OrganizationFactory(name="LKSA Tutup", is_active=False)
     api.force_authenticate(outsider)
     assert api.get(_org_url(inactive)).status_code == 404
-    assert api.patch(_org_url(inactive), {"name": "X"}, format="json").status_code == 404
+    assert patch_read(api, _org_url(inactive), {"name": "X"}, format="json").status_code == 404
     assert api.get(reverse("api:organization-detail", args=[uuid.uuid4()])).status_code == 404
 
 
 def test_partner_admin_cannot_change_type_or_unknown_fields(api, directory):
     api.force_authenticate(directory.harapan_admin)
     url = _org_url(directory.harapan)
-    response = api.patch(url, {"org_type": OrganizationType.YAYASAN}, format="json")
+    response = patch_read(api, url, {"org_type": OrganizationType.YAYASAN}, format="json")
     assert response.status_code == 400 and "Dinas Sosial" in response.json()["detail"]
-    response = api.patch(url, {"kota_code": "31.75"}, format="json")
+    response = patch_read(api, url, {"kota_code": "31.75"}, format="json")
     assert response.status_code == 400 and "kota_code" in response.json()
-    response = api.patch(url, {"phones": ["12"]}, format="json")
+    response = patch_read(api, url, {"phones": ["12"]}, format="json")
     assert response.status_code == 400 and "12" in response.json()["detail"]
     directory.harapan.refresh_from_db()
     assert directory.harapan.org_type == OrganizationType.LKSA
@@ -145,11 +150,15 @@ def test_partner_admin_cannot_change_type_or_unknown_fields(api, directory):
 def test_patch_kelurahan_by_code(api, directory):
     api.force_authenticate(directory.harapan_admin)
     kelurahan = Region.objects.filter(level=4, code__startswith="31.74.").order_by("code").first()
-    response = api.patch(_org_url(directory.harapan), {"kelurahan": kelurahan.code}, format="json")
+    response = patch_read(
+        api, _org_url(directory.harapan), {"kelurahan": kelurahan.code}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert response.json()["kota_code"] == "31.74"
     kecamatan = kelurahan.parent
-    response = api.patch(_org_url(directory.harapan), {"kelurahan": kecamatan.code}, format="json")
+    response = patch_read(
+        api, _org_url(directory.harapan), {"kelurahan": kecamatan.code}, format="json"
+    )
     assert response.status_code == 400
 
 
@@ -178,14 +187,14 @@ def test_service_list_filters_and_detail(api, directory, outsider):
 def test_service_patch_by_org_admin_only(api, directory):
     url = reverse("api:service-detail", args=[directory.residential.pk])
     api.force_authenticate(directory.harapan_staff)
-    assert api.patch(url, {"max_age": 15}, format="json").status_code == 403
+    assert patch_read(api, url, {"max_age": 15}, format="json").status_code == 403
     api.force_authenticate(directory.harapan_admin)
-    response = api.patch(url, {"max_age": 15, "categories_served": ["AT"]}, format="json")
+    response = patch_read(api, url, {"max_age": 15, "categories_served": ["AT"]}, format="json")
     assert response.status_code == 200, response.content
     directory.residential.refresh_from_db()
     assert directory.residential.max_age == 15
     assert list(directory.residential.categories_served.values_list("code", flat=True)) == ["AT"]
-    response = api.patch(url, {"min_age": 16}, format="json")  # more than max_age
+    response = patch_read(api, url, {"min_age": 16}, format="json")  # more than max_age
     assert response.status_code == 400
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from simpul.accounts.models import Role
 from simpul.directory.models import OrganizationType
 from simpul.testing.auth import login
+from simpul.testing.concurrency import if_match
 from simpul.testing.factories import (
     MembershipFactory,
     OrganizationFactory,
@@ -143,11 +144,13 @@ def _request(client, name: str, w: dict):
             reverse("api:organization-detail", args=[own.pk]),
             json.dumps({"website": "https://baru.example.org"}),
             content_type="application/json",
+            headers=if_match(own),
         ),
         "api patch other": lambda: client.patch(
             reverse("api:organization-detail", args=[other.pk]),
             json.dumps({"website": "https://baru.example.org"}),
             content_type="application/json",
+            headers=if_match(other),
         ),
         "api services": lambda: get(reverse("api:service-list")),
         "api capacity own": lambda: client.post(

@@ -7,6 +7,7 @@ from simpul.accounts.models import Invitation, Role
 from simpul.core.models import AuditEvent
 from simpul.directory.models import CapacityRecord, Location, Organization
 from simpul.testing.auth import login
+from simpul.testing.concurrency import form_data
 from simpul.testing.factories import OrganizationFactory, ServiceFactory, UserFactory, kelurahan
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def edit_data(org: Organization, **overrides) -> dict:
         "is_active": "on",
     }
     data.update(overrides)
-    return data
+    return form_data(org, data)
 
 
 def test_profile_shows_public_part_to_outsider_but_not_staff(client, lksa, lksa_admin, outsider):
