@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,48 @@ class Role(models.TextChoices):
     ORG_STAFF = "org_staff", _("Organisation staff")
     SKPD_LIAISON = "skpd_liaison", _("SKPD liaison")
     DONOR = "donor", _("Donor / community member")
+
+
+# Roles that read children's records (through cases, registration or import). Separation of
+# duties: a system admin holds none of them, and nobody holds one next to system admin.
+CHILD_DATA_ROLES = frozenset(
+    {
+        Role.SUPERVISOR,
+        Role.CASE_WORKER,
+        Role.DATA_OPERATOR,
+        Role.ORG_ADMIN,
+        Role.ORG_STAFF,
+        Role.SKPD_LIAISON,
+    }
+)
+# Granting these needs a second person's approval before the invitation can be accepted.
+APPROVAL_REQUIRED_ROLES = frozenset({Role.SUPERVISOR})
+
+
+def separation_of_duties_error(*, user: Any, role: str, exclude_pk: Any = None) -> str | None:
+    """Why ``user`` may not (also) hold ``role``, or None. ``exclude_pk``: the membership being
+    changed (its current role does not count)."""
+    if user is None or user.pk is None:
+        return None
+    held = Membership.objects.filter(user=user, is_active=True)
+    if exclude_pk is not None:
+        held = held.exclude(pk=exclude_pk)
+    roles = set(held.values_list("role", flat=True))
+    if role in CHILD_DATA_ROLES and Role.SYSTEM_ADMIN in roles:
+        return str(
+            _(
+                "A system admin cannot also hold a role that reads children's records "
+                "(separation of duties)."
+            )
+        )
+    if role == Role.SYSTEM_ADMIN and roles & CHILD_DATA_ROLES:
+        return str(
+            _(
+                "Someone who holds a role that reads children's records cannot also be a "
+                "system admin (separation of duties)."
+            )
+        )
+    return None
 
 
 class UserManager(BaseUserManager["User"]):
@@ -136,6 +179,13 @@ class Membership(BaseModel):
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.organization}"
 
+    def clean(self) -> None:
+        super().clean()
+        if self.is_active and self.user_id:
+            error = separation_of_duties_error(user=self.user, role=self.role, exclude_pk=self.pk)
+            if error:
+                raise ValidationError({"role": error})
+
     def effective_region_scope(self) -> Any:
         return self.region_scope or self.organization.jurisdiction
 
@@ -159,6 +209,16 @@ class Invitation(BaseModel):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Maker-checker (APPROVAL_REQUIRED_ROLES): a second person approves before the link works.
+    approval_required = models.BooleanField(default=False)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    refused_at = models.DateTimeField(null=True, blank=True)
+    refused_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -174,3 +234,7 @@ class Invitation(BaseModel):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+    @property
+    def awaits_approval(self) -> bool:
+        return self.approval_required and self.approved_at is None and self.refused_at is None

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from simpul.accounts.models import Invitation, Membership, User
+from simpul.accounts.models import Invitation, Membership, Role, User
 from simpul.accounts.services import token_hash
 from simpul.core import permissions
 from simpul.directory.models import Organization
@@ -107,6 +107,33 @@ def invitation_get_manageable(
     if invitation is None:
         raise Http404
     return invitation
+
+
+def invitation_approval_list(*, user: User) -> QuerySet[Invitation]:
+    """Invitations awaiting a second person's approval that ``user`` may approve or refuse."""
+    if not user.is_active or not user.has_role(Role.SYSTEM_ADMIN, Role.SUPERVISOR):
+        return Invitation.objects.none()
+    return (
+        Invitation.objects.filter(
+            approval_required=True,
+            approved_at__isnull=True,
+            refused_at__isnull=True,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .exclude(invited_by=user)
+        .exclude(email__iexact=user.email)
+        .select_related("organization", "invited_by", "region_scope")
+        .order_by("created_at")
+    )
+
+
+def invitation_get_for_approval(*, user: User, invitation_id: object) -> Invitation:
+    try:
+        return invitation_approval_list(user=user).get(pk=_uuid(invitation_id))
+    except Invitation.DoesNotExist as exc:
+        raise Http404 from exc
 
 
 def invitation_get_by_token(*, raw_token: str) -> Invitation | None:

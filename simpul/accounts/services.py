@@ -19,7 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 
-from simpul.accounts.models import Invitation, Membership, Role, User
+from simpul.accounts.models import (
+    APPROVAL_REQUIRED_ROLES,
+    Invitation,
+    Membership,
+    Role,
+    User,
+    separation_of_duties_error,
+)
 from simpul.core import permissions
 from simpul.core.audit import audit_log, diff, snapshot
 from simpul.core.exceptions import ApplicationError
@@ -245,6 +252,32 @@ def _check_grantable(*, actor: User, organization: Organization, role: str) -> N
         )
 
 
+def _check_separation_of_duties(*, user: User | None, role: str, exclude_pk: object = None) -> None:
+    error = separation_of_duties_error(user=user, role=role, exclude_pk=exclude_pk)
+    if error:
+        raise ApplicationError(error, extra={"role": [error]})
+
+
+def _needs_approval_error() -> ApplicationError:
+    return ApplicationError(
+        _(
+            "The supervisor role is given only by invitation, approved by a second person "
+            "(another supervisor or system admin). Send an invitation instead."
+        ),
+        extra={"role": [_("Needs a second person's approval: send an invitation.")]},
+    )
+
+
+def can_approve_invitation(*, user: User, invitation: Invitation) -> bool:
+    """The second person of a maker-checker invitation: an active system admin or supervisor
+    who is neither the one who invited nor the one invited."""
+    if not user.is_active or not invitation.awaits_approval:
+        return False
+    if user.pk == invitation.invited_by_id or user.email.lower() == invitation.email.lower():
+        return False
+    return user.has_role(Role.SYSTEM_ADMIN, Role.SUPERVISOR)
+
+
 def _check_region_scope(*, organization: Organization, region_scope: Region | None) -> None:
     if region_scope is None:
         return
@@ -277,6 +310,13 @@ def invitation_create(
     _check_grantable(actor=actor, organization=organization, role=role)
     _check_region_scope(organization=organization, region_scope=region_scope)
     email = User.objects.normalize_email(email).strip().lower()
+    invitee = User.objects.filter(email__iexact=email).first()
+    if invitee is not None and invitee.pk == actor.pk and role in APPROVAL_REQUIRED_ROLES:
+        raise ApplicationError(
+            _("You cannot give yourself this role. Ask another admin to invite you."),
+            extra={"email": [_("You cannot invite yourself to this role.")]},
+        )
+    _check_separation_of_duties(user=invitee, role=role)
     if Membership.objects.filter(
         user__email__iexact=email, organization=organization, role=role, is_active=True
     ).exists():
@@ -302,6 +342,7 @@ def invitation_create(
         region_scope=region_scope,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
         invited_by=actor,
+        approval_required=role in APPROVAL_REQUIRED_ROLES,
     )
     raw_token = invitation_token(invitation)  # the UUID pk is already set
     invitation.token_hash = token_hash(raw_token)
@@ -316,11 +357,62 @@ def invitation_create(
             "email": email,
             "role": role,
             "region_scope": region_scope.code if region_scope else None,
+            "approval_required": invitation.approval_required,
         },
+    )
+    if not invitation.approval_required:  # otherwise the e-mail goes out on approval
+        pk = str(invitation.pk)
+        transaction.on_commit(lambda: send_invitation_email.enqueue(pk))
+    return invitation, raw_token
+
+
+@transaction.atomic
+def invitation_approve(*, actor: User, invitation: Invitation) -> Invitation:
+    """The second person approves an invitation that needs it; the e-mail then goes out."""
+    from simpul.accounts.tasks import send_invitation_email
+
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not can_approve_invitation(user=actor, invitation=invitation):
+        raise PermissionDenied
+    if not invitation.is_pending:
+        raise ApplicationError(_("This invitation is no longer valid."))
+    _check_separation_of_duties(
+        user=User.objects.filter(email__iexact=invitation.email).first(), role=invitation.role
+    )
+    invitation.approved_at = timezone.now()
+    invitation.approved_by = actor
+    invitation.save(update_fields=["approved_at", "approved_by", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="accounts.invitation.approved",
+        target=invitation,
+        organization=invitation.organization,
+        data={"role": invitation.role, "invited_by": str(invitation.invited_by_id)},
     )
     pk = str(invitation.pk)
     transaction.on_commit(lambda: send_invitation_email.enqueue(pk))
-    return invitation, raw_token
+    return invitation
+
+
+@transaction.atomic
+def invitation_refuse(*, actor: User, invitation: Invitation) -> Invitation:
+    """The second person refuses: the invitation is closed (it can never be accepted)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not can_approve_invitation(user=actor, invitation=invitation):
+        raise PermissionDenied
+    now = timezone.now()
+    invitation.refused_at = now
+    invitation.refused_by = actor
+    invitation.revoked_at = now
+    invitation.save(update_fields=["refused_at", "refused_by", "revoked_at", "updated_at"])
+    audit_log(
+        actor=actor,
+        action="accounts.invitation.refused",
+        target=invitation,
+        organization=invitation.organization,
+        data={"role": invitation.role, "invited_by": str(invitation.invited_by_id)},
+    )
+    return invitation
 
 
 @transaction.atomic
@@ -346,8 +438,9 @@ def invitation_resend(*, actor: User, invitation: Invitation) -> tuple[Invitatio
         organization=invitation.organization,
         changes=diff(before, snapshot(invitation, ["expires_at"])),
     )
-    pk = str(invitation.pk)
-    transaction.on_commit(lambda: send_invitation_email.enqueue(pk))
+    if not invitation.awaits_approval:
+        pk = str(invitation.pk)
+        transaction.on_commit(lambda: send_invitation_email.enqueue(pk))
     return invitation, raw_token
 
 
@@ -391,6 +484,13 @@ def invitation_accept(
     )
     if not invitation.is_pending:
         raise ApplicationError(_("This invitation is no longer valid."))
+    if invitation.awaits_approval:
+        raise ApplicationError(
+            _(
+                "This invitation still awaits approval by a second person. You will get an "
+                "e-mail when it is approved."
+            )
+        )
     if user is not None:
         if user.email.lower() != invitation.email.lower():
             raise ApplicationError(_("This invitation was sent to a different e-mail address."))
@@ -412,6 +512,7 @@ def invitation_accept(
             organization=invitation.organization,
             data={"via": "invitation"},
         )
+    _check_separation_of_duties(user=user, role=invitation.role)
     membership = Membership.objects.filter(
         user=user, organization=invitation.organization, role=invitation.role
     ).first()
@@ -479,6 +580,9 @@ def membership_update_role(
     _check_grantable(actor=actor, organization=membership.organization, role=role)
     _check_region_scope(organization=membership.organization, region_scope=region_scope)
     if role != membership.role:
+        if role in APPROVAL_REQUIRED_ROLES:
+            raise _needs_approval_error()
+        _check_separation_of_duties(user=membership.user, role=role, exclude_pk=membership.pk)
         _check_not_own_last_admin(actor, membership)
         if (
             Membership.objects.filter(
@@ -534,6 +638,11 @@ def membership_reactivate(*, actor: User, membership: Membership) -> Membership:
     _check_manage(actor, membership)
     if membership.is_active:
         return membership
+    if membership.role in APPROVAL_REQUIRED_ROLES:
+        raise _needs_approval_error()
+    _check_separation_of_duties(
+        user=membership.user, role=membership.role, exclude_pk=membership.pk
+    )
     before = snapshot(membership, MEMBERSHIP_FIELDS)
     membership.is_active = True
     membership.save(update_fields=["is_active", "updated_at"])

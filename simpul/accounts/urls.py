@@ -17,6 +17,17 @@ urlpatterns = [
     path("profile/api-token/", views.api_token_create_view, name="api_token_create"),
     path("profile/api-token/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("invitations/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
+    path("approvals/", views.invitation_approvals, name="invitation_approvals"),
+    path(
+        "approvals/<uuid:invitation_id>/approve/",
+        views.invitation_approve_view,
+        name="invitation_approve",
+    ),
+    path(
+        "approvals/<uuid:invitation_id>/refuse/",
+        views.invitation_refuse_view,
+        name="invitation_refuse",
+    ),
     path("users/", views.organization_users, name="organization_users"),
     path(_org, views.organization_user_list, name="organization_user_list"),
     path(_org + "invitations/", views.organization_invitations, name="organization_invitations"),

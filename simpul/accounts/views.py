@@ -35,6 +35,7 @@ from simpul.accounts.forms import (
     TokenForm,
 )
 from simpul.accounts.middleware import expects_two_factor
+from simpul.accounts.models import Role
 from simpul.accounts.qr import qr_svg
 from simpul.core import permissions
 from simpul.core.exceptions import ApplicationError
@@ -313,6 +314,48 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+# --- second-person approval of invitations (maker-checker) ------------------------------------
+@require_GET
+def invitation_approvals(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not request.user.has_role(Role.SYSTEM_ADMIN, Role.SUPERVISOR):
+        raise PermissionDenied
+    pending = selectors.invitation_approval_list(user=request.user)
+    return render(
+        request,
+        "accounts/invitation_approvals.html",
+        {"page": paginate(request, pending), "qs": querystring_without_page(request)},
+    )
+
+
+@require_POST
+def invitation_approve_view(request: AuthenticatedHttpRequest, invitation_id: Any) -> HttpResponse:
+    invitation = selectors.invitation_get_for_approval(
+        user=request.user, invitation_id=invitation_id
+    )
+    try:
+        services.invitation_approve(actor=request.user, invitation=invitation)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Approved. The invitation is sent to %(email)s.") % {"email": invitation.email},
+        )
+    return redirect("accounts:invitation_approvals")
+
+
+@require_POST
+def invitation_refuse_view(request: AuthenticatedHttpRequest, invitation_id: Any) -> HttpResponse:
+    invitation = selectors.invitation_get_for_approval(
+        user=request.user, invitation_id=invitation_id
+    )
+    services.invitation_refuse(actor=request.user, invitation=invitation)
+    messages.success(
+        request, _("Refused. The invitation for %(email)s is closed.") % {"email": invitation.email}
+    )
+    return redirect("accounts:invitation_approvals")
+
+
 # --- organisation user management ------------------------------------------------------------
 @require_GET
 def organization_users(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -387,9 +430,19 @@ def invitation_create_view(request: AuthenticatedHttpRequest, organization_id: A
         except ApplicationError as exc:
             _form_error(form, exc)
         else:
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
-            )
+            if invitation.awaits_approval:
+                messages.success(
+                    request,
+                    _(
+                        "Invitation for %(email)s created. It is sent once a second person "
+                        "(another supervisor or system admin) approves it."
+                    )
+                    % {"email": invitation.email},
+                )
+            else:
+                messages.success(
+                    request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+                )
             return redirect("accounts:organization_invitations", organization_id=org.pk)
     status = 400 if form.is_bound else 200
     return render(

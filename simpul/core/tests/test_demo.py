@@ -195,6 +195,12 @@ def test_one_demo_user_per_role_with_a_membership(demo):
     staff = Membership.objects.get(role="org_staff", user__is_demo=True)
     assert admin.organization_id == staff.organization_id
     assert admin.organization.org_type == "lksa" and admin.organization.kota_code == "31.75"
+    # Separation of duties: the system admin holds no role that reads children.
+    from simpul.accounts.models import CHILD_DATA_ROLES
+
+    system_admin = User.objects.get(email=DEMO_USERS["system_admin"])
+    assert set(system_admin.roles()) == {"system_admin"}
+    assert not system_admin.active_memberships().filter(role__in=CHILD_DATA_ROLES).exists()
 
 
 def test_two_factor_users_have_a_working_fixed_totp_device(demo):
