@@ -20,6 +20,12 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from simpul.api.concurrency import (
+    PRECONDITION_RESPONSES,
+    conflict_response,
+    if_match,
+    with_etag,
+)
 from simpul.cases import selectors, services
 from simpul.cases.models import (
     Assessment,
@@ -35,6 +41,7 @@ from simpul.cases.models import (
     ServiceDelivery,
 )
 from simpul.core import permissions
+from simpul.core.concurrency import ConcurrentUpdate
 from simpul.directory.models import Organization, TaxonomyTerm
 
 # For the schema's enum names (settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
@@ -188,7 +195,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "submitted_at",
             "decided_at",
             "decision_note",
+            "edit_version",
         ]
+        read_only_fields = ["edit_version"]
 
 
 class AssessmentInputSerializer(serializers.Serializer):
@@ -413,20 +422,39 @@ class CaseAssessmentsView(GenericAPIView):
     @extend_schema(
         parameters=[REASON],
         request=AssessmentInputSerializer,
-        responses={201: AssessmentSerializer, **ERRORS},
+        responses={201: AssessmentSerializer, **ERRORS, **PRECONDITION_RESPONSES},
         summary="Save (and optionally submit) an assessment",
         description="`data` follows the current form of the kind (see assessment_forms). A draft or returned "
-        "assessment is updated; otherwise a new version is created.",
+        "assessment is updated; otherwise a new version is created. Updating a draft or returned "
+        'assessment needs `If-Match: W/"<edit_version>"` of the draft you read (428 without it, 412 '
+        "when someone saved it since; nothing is saved).",
     )
     def post(self, request: Request, pk: Any) -> Response:
         case = _case(request, pk, write=True, part="assessments")
         data = _valid(AssessmentInputSerializer, request.data)
-        assessment = services.assessment_save(
-            actor=request.user, case=case, kind=data["kind"], data=data["data"]
+        draft = (
+            case.assessments.filter(kind=data["kind"], status__in=["draft", "returned"])
+            .order_by("-version")
+            .first()
         )
+        expected = if_match(request) if draft is not None else None
+        try:
+            assessment = services.assessment_save(
+                actor=request.user,
+                case=case,
+                kind=data["kind"],
+                data=data["data"],
+                assessment=draft,
+                expected_version=expected,
+            )
+        except ConcurrentUpdate as exc:
+            assert draft is not None
+            draft.refresh_from_db()
+            return conflict_response(exc, draft, dict(draft.data))
         if data["submit"]:
             assessment = services.assessment_submit(actor=request.user, assessment=assessment)
-        return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
+        response = Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
+        return with_etag(response, assessment)
 
 
 class CasePlansView(GenericAPIView):

@@ -37,6 +37,12 @@ from simpul.cases.models import (
 from simpul.cases.services.plans import PARTNER_ACTION_STATUSES
 from simpul.cases.services.workflow import route_of
 from simpul.core import permissions
+from simpul.core.concurrency import (
+    ConcurrentUpdate,
+    conflict_to_form,
+    form_version,
+    version_field_add,
+)
 from simpul.core.exceptions import ApplicationError
 from simpul.core.http import AuthenticatedHttpRequest
 from simpul.core.pagination import paginate, querystring_without_page
@@ -141,12 +147,21 @@ def _form_page(
 
 
 def _run(
-    request: AuthenticatedHttpRequest, form: Any, call: Callable[[], Any], success: str
+    request: AuthenticatedHttpRequest,
+    form: Any,
+    call: Callable[[], Any],
+    success: str,
+    versioned: Any = None,
 ) -> bool:
+    """Run the service; on a broken rule show it on the form. ``versioned``: the record the form
+    edits, to show what someone else changed when its version is stale."""
     try:
         call()
     except ApplicationError as exc:
-        forms.apply_application_error(form, exc)
+        if isinstance(exc, ConcurrentUpdate) and versioned is not None:
+            conflict_to_form(form, exc, versioned)
+        else:
+            forms.apply_application_error(form, exc)
         return False
     messages.success(request, success)
     return True
@@ -406,7 +421,10 @@ def assessment_edit(
         latest = case.assessments.filter(kind=kind).order_by("-version").first()
         initial = latest.data if latest else None
     form = form_cls(request.POST or None, initial=initial)
+    if assessment is not None and assessment.status in ("draft", "returned"):
+        version_field_add(form, assessment)  # edited in place: the version read is checked
     if request.method == "POST" and form.is_valid():
+        expected = form_version(form) if "edit_version" in form.fields else None
 
         def call() -> None:
             saved = services.assessment_save(
@@ -415,11 +433,12 @@ def assessment_edit(
                 kind=kind,
                 data=form.json_data(),
                 assessment=assessment,
-            )  # type: ignore[arg-type]
+                expected_version=expected,
+            )
             if "submit" in request.POST:
                 services.assessment_submit(actor=request.user, assessment=saved)
 
-        if _run(request, form, call, _("The assessment was saved.")):
+        if _run(request, form, call, _("The assessment was saved."), versioned=assessment):
             return redirect("cases:assessments", pk=case.pk)
     return _form_page(
         request,
@@ -550,6 +569,7 @@ def plan_edit(request: AuthenticatedHttpRequest, pk: Any, plan_pk: Any) -> HttpR
     case = _case(request, pk, write=True)
     plan = _get_or_404(case.plans.all(), plan_pk)
     form = forms.PlanSummaryForm(request.POST or None, initial={"summary": plan.summary})
+    version_field_add(form, plan)
     if (
         request.method == "POST"
         and form.is_valid()
@@ -557,11 +577,15 @@ def plan_edit(request: AuthenticatedHttpRequest, pk: Any, plan_pk: Any) -> HttpR
             request,
             form,
             lambda: services.plan_update(
-                actor=request.user, plan=plan, summary=form.cleaned_data["summary"]
+                actor=request.user,
+                plan=plan,
+                summary=form.cleaned_data["summary"],
+                expected_version=form.cleaned_data["edit_version"],
             ),
             _("The plan was saved."),
+            versioned=plan,
         )
-    ):  # type: ignore[arg-type]
+    ):
         return redirect("cases:plan", pk=case.pk)
     return _form_page(
         request, case, form, title=_("Plan version %(v)s") % {"v": plan.version}, submit=_("Save")
@@ -889,7 +913,10 @@ def _simple_form(
     approve: bool = False,
     intro: str = "",
     form_kwargs: dict[str, Any] | Callable[[Any], dict[str, Any]] | None = None,
+    versioned: bool = False,
 ) -> HttpResponse:
+    """``versioned``: the form edits the case itself: it carries the case's version and the
+    service gets ``expected_version`` (a stale save is refused, see simpul.core.concurrency)."""
     case = _case(request, pk, write=write)
     if approve and not case.access.can_approve:
         raise PermissionDenied
@@ -897,10 +924,24 @@ def _simple_form(
         request.POST or None,
         **(form_kwargs(case) if callable(form_kwargs) else (form_kwargs or {})),
     )
+    if versioned:
+        version_field_add(form, case)
+
+    def data() -> dict[str, Any]:
+        if not versioned:
+            return form.cleaned_data
+        return {**form.cleaned_data, "expected_version": form_version(form)}
+
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(request, form, lambda: call(case, form.cleaned_data), success)
+        and _run(
+            request,
+            form,
+            lambda: call(case, data()),
+            success,
+            versioned=case if versioned else None,
+        )
     ):
         return redirect("cases:detail", pk=case.pk)
     return _form_page(request, case, form, title=title, submit=submit, intro=intro)
@@ -916,6 +957,7 @@ def case_risk(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
         title=_("Change the risk level"),
         submit=_("Save"),
         success=_("The risk level was changed; open deadlines moved."),
+        versioned=True,
     )
 
 
@@ -989,6 +1031,7 @@ def case_team(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
         title=_("Case team"),
         submit=_("Save"),
         success=_("The team was saved."),
+        versioned=True,
         form_kwargs=lambda case: {
             "case": case,  # type: ignore[arg-type]
             "initial": {

@@ -145,7 +145,12 @@ def value_display(instance: models.Model, name: str) -> str:
     try:
         field = instance._meta.get_field(name)
     except Exception:
-        return ""
+        # An answer of a structured form (an assessment's ``data``).
+        answers = getattr(instance, "data", None)
+        value = answers.get(name) if isinstance(answers, dict) else None
+        if isinstance(value, list | tuple):
+            return ", ".join(str(v) for v in value)
+        return "—" if value in (None, "") else str(value)
     if field.many_to_many:
         return ", ".join(str(o) for o in getattr(instance, name).all())
     if getattr(field, "choices", None):
@@ -214,7 +219,8 @@ def conflict_to_form(form: Any, exc: ConcurrentUpdate, instance: models.Model) -
     instance.refresh_from_db()
     form.add_error(None, exc.message)
     for change in conflict_changes(instance, exc.changed_fields, visible=form.fields):
-        form.add_error(None, f"{change['label']}: {change['value']}")
+        label = form.fields[change["field"]].label or change["label"]
+        form.add_error(None, f"{label}: {change['value']}")
     data = form.data.copy()
     data[VERSION_FIELD] = str(exc.current_version)
     form.data = data

@@ -24,6 +24,7 @@ from simpul.cases.services._common import (
     require_edit,
     require_not_closed,
 )
+from simpul.core.concurrency import version_claim
 from simpul.core.exceptions import ApplicationError
 
 if TYPE_CHECKING:
@@ -64,8 +65,12 @@ def assessment_save(
     data: dict[str, Any],
     assessment: Assessment | None = None,
     form_version: str | None = None,
+    expected_version: Any = None,
 ) -> Assessment:
-    """Save answers: in place for a draft/returned assessment, else as a new version."""
+    """Save answers: in place for a draft/returned assessment, else as a new version.
+
+    ``expected_version``: the edit version of the draft the editor read (form field / If-Match);
+    when the draft was saved since, ConcurrentUpdate is raised and nothing changes."""
     require_edit(actor, case)
     require_not_closed(case)
     if kind not in Assessment.Kind.values:
@@ -77,6 +82,8 @@ def assessment_save(
             case.assessments.filter(kind=kind, status__in=EDITABLE).order_by("-version").first()
         )
     if assessment is not None and assessment.status in EDITABLE:
+        if expected_version is not None:
+            version_claim(assessment, expected_version=expected_version)
         form_version = assessment.form_version if form_version is None else form_version
         before = dict(assessment.data)
         assessment.data = _validate(kind, form_version, data)

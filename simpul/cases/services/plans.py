@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -41,6 +41,7 @@ from simpul.cases.services._common import (
     require_not_closed,
 )
 from simpul.core.audit import acting_organization, diff, snapshot
+from simpul.core.concurrency import version_claim
 from simpul.core.exceptions import ApplicationError
 from simpul.directory.models import TaxonomyTerm
 
@@ -263,8 +264,14 @@ def plan_create(*, actor: User, case: Case, summary: str = "") -> CasePlan:
 
 
 @transaction.atomic
-def plan_update(*, actor: User, plan: CasePlan, summary: str) -> CasePlan:
+def plan_update(
+    *, actor: User, plan: CasePlan, summary: str, expected_version: Any = None
+) -> CasePlan:
+    """``expected_version``: the edit version the editor read; a newer one raises
+    ConcurrentUpdate and nothing changes (None only for internal writes)."""
     require_edit(actor, plan.case)
+    if expected_version is not None:
+        version_claim(plan, expected_version=expected_version)
     _editable(plan)
     before = snapshot(plan, ["summary"])
     plan.summary = summary

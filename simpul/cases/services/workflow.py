@@ -14,7 +14,7 @@ report: the worker confirms the registration (identity checked, admission) as th
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -46,6 +46,7 @@ from simpul.cases.services._common import (
     require_edit,
 )
 from simpul.core.audit import acting_organization, diff, snapshot
+from simpul.core.concurrency import version_claim
 from simpul.core.exceptions import ApplicationError
 from simpul.directory.models import OrganizationType
 
@@ -413,9 +414,14 @@ def case_open(
 
 # --- risk -------------------------------------------------------------------------------------
 @transaction.atomic
-def case_set_risk(*, actor: User, case: Case, level: str, reason: str) -> RiskRating:
+def case_set_risk(
+    *, actor: User, case: Case, level: str, reason: str, expected_version: Any = None
+) -> RiskRating:
+    """``expected_version``: the case version the editor read (None only for internal writes)."""
     require_edit(actor, case)
     lock(case)
+    if expected_version is not None:
+        version_claim(case, expected_version=expected_version)
     if level not in RiskLevel.values:
         raise ApplicationError(
             _("Choose a risk level."), extra={"fields": {"level": [_("Choose a valid option.")]}}
@@ -648,9 +654,13 @@ def case_team_update(
     case_worker: User | None,
     supervisor: User | None,
     team: list[User] | None = None,
+    expected_version: Any = None,
 ) -> Case:
+    """``expected_version``: the case version the editor read (None only for internal writes)."""
     require_edit(actor, case)
     lock(case)
+    if expected_version is not None:
+        version_claim(case, expected_version=expected_version)
     if case_worker is not None and not _is_member(
         case_worker, case.lead_organization, (Role.CASE_WORKER,)
     ):
