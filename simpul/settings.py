@@ -164,7 +164,10 @@ X_FRAME_OPTIONS = "DENY"
 # Lock-out after repeated failed sign-ins (django-axes).
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_MINUTES", 30) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per account (from any address) and per address (for any account): see simpul.accounts.lockout.
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+LOGIN_FAILURE_LIMIT_PER_IP = envint("LOGIN_FAILURE_LIMIT_PER_IP", 20)
+AXES_HANDLER = "simpul.accounts.lockout.SimpulAxesHandler"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -107,6 +108,19 @@ def invitation_get_manageable(
     if invitation is None:
         raise Http404
     return invitation
+
+
+def recent_failed_sign_ins(*, user: User) -> QuerySet[Any]:
+    """Failed sign-in records (django-axes) within the cool-off period, for system admins."""
+    from datetime import timedelta
+
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    if not permissions.is_system_admin(user):
+        return AccessAttempt.objects.none()
+    since = timezone.now() - timedelta(hours=float(settings.AXES_COOLOFF_TIME or 0))
+    return AccessAttempt.objects.filter(attempt_time__gte=since).order_by("-attempt_time")
 
 
 def invitation_approval_list(*, user: User) -> QuerySet[Invitation]:

@@ -52,15 +52,20 @@ def user_sign_in_record(*, user: User, two_factor_pending: bool) -> None:
     )
 
 
-def user_lockout_record(*, username: str) -> None:
+def user_lockout_record(*, username: str, ip_address: str = "", locked_by: str = "account") -> None:
     """Audit a lock-out after too many failed sign-ins (called from the axes signal).
 
+    ``locked_by`` says which limit was reached: "account" (failures for this e-mail from any
+    address) or "address" (failures from this address for any account).
     Axes reports every further attempt during the lock-out too; one event per cool-off is kept.
     """
     username = (username or "")[:254]
     since = timezone.now() - timedelta(hours=float(settings.AXES_COOLOFF_TIME or 0))
     if AuditEvent.objects.filter(
-        action="accounts.user.locked_out", data__username=username, created_at__gte=since
+        action="accounts.user.locked_out",
+        data__username=username,
+        data__locked_by=locked_by,
+        created_at__gte=since,
     ).exists():
         return
     user = User.objects.filter(email__iexact=username).first() if username else None
@@ -69,9 +74,35 @@ def user_lockout_record(*, username: str) -> None:
         actor=None,
         action="accounts.user.locked_out",
         target=user,
-        data={"username": username},
+        data={"username": username, "ip_address": ip_address[:45], "locked_by": locked_by},
         organization=membership.organization if membership else None,
     )
+
+
+@transaction.atomic
+def lockout_clear(*, actor: User, username: str = "", ip_address: str = "") -> int:
+    """A system admin unlocks an account (all addresses) or an address (all accounts)."""
+    from axes.models import AccessAttempt
+
+    if not permissions.is_system_admin(actor):
+        raise PermissionDenied
+    username, ip_address = username.strip().lower()[:254], ip_address.strip()[:45]
+    if not username and not ip_address:
+        raise ApplicationError(_("Give an e-mail address or an IP address to unlock."))
+    attempts = AccessAttempt.objects.all()
+    if username:
+        attempts = attempts.filter(username__iexact=username)
+    if ip_address:
+        attempts = attempts.filter(ip_address=ip_address)
+    deleted, _rows = attempts.delete()
+    user = User.objects.filter(email__iexact=username).first() if username else None
+    audit_log(
+        actor=actor,
+        action="accounts.lockout.cleared",
+        target=user,
+        data={"username": username, "ip_address": ip_address, "attempts": deleted},
+    )
+    return deleted
 
 
 # --- two-factor (TOTP) -----------------------------------------------------------------------

@@ -14,4 +14,8 @@ from simpul.accounts import services
 def audit_locked_out(
     sender: Any, request: Any = None, username: str | None = None, **kwargs: Any
 ) -> None:
-    services.user_lockout_record(username=username or "")
+    services.user_lockout_record(
+        username=username or "",
+        ip_address=str(kwargs.get("ip_address") or ""),
+        locked_by=str(getattr(request, "simpul_lockout_by", "") or "account"),
+    )

@@ -17,6 +17,8 @@ urlpatterns = [
     path("profile/api-token/", views.api_token_create_view, name="api_token_create"),
     path("profile/api-token/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("invitations/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
+    path("lockouts/", views.lockout_list, name="lockouts"),
+    path("lockouts/unlock/", views.lockout_clear_view, name="lockout_clear"),
     path("approvals/", views.invitation_approvals, name="invitation_approvals"),
     path(
         "approvals/<uuid:invitation_id>/approve/",

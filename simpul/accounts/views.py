@@ -314,6 +314,38 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+# --- sign-in lock-outs (system admins) --------------------------------------------------------
+@require_GET
+def lockout_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not permissions.is_system_admin(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "accounts/lockouts.html",
+        {
+            "page": paginate(request, selectors.recent_failed_sign_ins(user=request.user)),
+            "qs": querystring_without_page(request),
+            "account_limit": settings.AXES_FAILURE_LIMIT,
+            "address_limit": settings.LOGIN_FAILURE_LIMIT_PER_IP,
+        },
+    )
+
+
+@require_POST
+def lockout_clear_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    try:
+        count = services.lockout_clear(
+            actor=request.user,
+            username=request.POST.get("username", ""),
+            ip_address=request.POST.get("ip_address", ""),
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Unlocked (%(count)s records cleared).") % {"count": count})
+    return redirect("accounts:lockouts")
+
+
 # --- second-person approval of invitations (maker-checker) ------------------------------------
 @require_GET
 def invitation_approvals(request: AuthenticatedHttpRequest) -> HttpResponse:
