@@ -930,7 +930,8 @@ def _simple_form(
     def data() -> dict[str, Any]:
         if not versioned:
             return form.cleaned_data
-        return {**form.cleaned_data, "expected_version": form_version(form)}
+        expected = form_version(form)  # taken out of cleaned_data first
+        return {**form.cleaned_data, "expected_version": expected}
 
     if (
         request.method == "POST"
