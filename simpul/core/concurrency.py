@@ -169,9 +169,11 @@ def value_display(instance: models.Model, name: str) -> str:
 
 def field_label(instance: models.Model, name: str) -> str:
     try:
-        return str(instance._meta.get_field(name).verbose_name)
+        field = instance._meta.get_field(name)
     except Exception:
         return name.replace("_", " ")
+    label = getattr(field, "verbose_name", None)
+    return str(label) if label else name.replace("_", " ")
 
 
 def conflict_changes(
