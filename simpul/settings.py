@@ -176,6 +176,9 @@ AXES_ENABLED = envbool("AXES_ENABLED", True)
 OTP_TOTP_ISSUER = "Simpul"
 TWO_FACTOR_REQUIRED_ROLES = ("system_admin", "supervisor")
 INVITATION_VALID_DAYS = envint("INVITATION_VALID_DAYS", 7)
+API_TOKEN_VALID_DAYS = envint("API_TOKEN_VALID_DAYS", 90)
+# Wrong API tokens from one address before it is refused for a while (429).
+API_TOKEN_FAILURE_LIMIT = envint("API_TOKEN_FAILURE_LIMIT", 20)
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -229,7 +232,7 @@ TASKS = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated request then gets 401 with "WWW-Authenticate: Token".
-        "rest_framework.authentication.TokenAuthentication",
+        "simpul.api.authentication.ExpiringTokenAuthentication",
         "simpul.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -238,3 +238,36 @@ class Invitation(BaseModel):
     @property
     def awaits_approval(self) -> bool:
         return self.approval_required and self.approved_at is None and self.refused_at is None
+
+
+class ApiToken(BaseModel):
+    """A personal API token. Only a SHA-256 hash of the key is kept; the key is shown once.
+
+    Tokens expire (API_TOKEN_VALID_DAYS); rotating issues a new one and revokes the old.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    # The first characters of the key, so the owner can tell their tokens apart.
+    prefix = models.CharField(_("starts with"), max_length=8)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and not self.is_expired

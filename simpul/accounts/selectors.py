@@ -10,9 +10,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
-from simpul.accounts.models import Invitation, Membership, Role, User
+from simpul.accounts.models import ApiToken, Invitation, Membership, Role, User
 from simpul.accounts.services import token_hash
 from simpul.core import permissions
 from simpul.directory.models import Organization
@@ -38,8 +37,11 @@ def user_confirmed_device(*, user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
 
 
-def user_api_token(*, user: User) -> Token | None:
-    return Token.objects.filter(user=user).first()
+def user_api_token_list(*, user: User) -> QuerySet[ApiToken]:
+    """The user's own API tokens that still work, newest first (for the profile page)."""
+    return ApiToken.objects.filter(
+        user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("-created_at")
 
 
 def manageable_organization_list(*, user: User) -> QuerySet[Organization]:

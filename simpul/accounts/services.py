@@ -8,7 +8,7 @@ import binascii
 import hashlib
 import secrets
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from simpul.accounts.models import (
     APPROVAL_REQUIRED_ROLES,
+    ApiToken,
     Invitation,
     Membership,
     Role,
@@ -240,21 +240,74 @@ def user_password_change(*, user: User, new_password: str) -> User:
     return user
 
 
+def api_token_hash(raw_key: str) -> str:
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+def _api_token_new(*, user: User) -> tuple[ApiToken, str]:
+    raw_key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        key_hash=api_token_hash(raw_key),
+        prefix=raw_key[:8],
+        expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_VALID_DAYS),
+    )
+    return token, raw_key
+
+
 @transaction.atomic
 def api_token_create(*, user: User) -> str:
-    """Create a personal API token, replacing any previous one. The key is returned once."""
-    Token.objects.filter(user=user).delete()
-    token = Token.objects.create(user=user)
-    audit_log(actor=user, action="accounts.api_token.created", target=user)
-    return token.key
+    """Create a personal API token (valid API_TOKEN_VALID_DAYS). The key is returned once."""
+    token, raw_key = _api_token_new(user=user)
+    audit_log(
+        actor=user,
+        action="accounts.api_token.created",
+        target=user,
+        data={"token": str(token.pk), "expires_at": token.expires_at.isoformat()},
+    )
+    return raw_key
+
+
+def _own_token_locked(*, user: User, token_id: Any) -> ApiToken:
+    token = ApiToken.objects.select_for_update().filter(pk=token_id, user=user).first()
+    if token is None:
+        raise PermissionDenied
+    return token
 
 
 @transaction.atomic
-def api_token_revoke(*, user: User) -> bool:
-    deleted, _counts = Token.objects.filter(user=user).delete()
-    if deleted:
-        audit_log(actor=user, action="accounts.api_token.revoked", target=user)
-    return bool(deleted)
+def api_token_rotate(*, user: User, token_id: Any) -> str:
+    """Issue a new token for one of the user's tokens and revoke the old one at once."""
+    old = _own_token_locked(user=user, token_id=token_id)
+    if old.revoked_at is not None:
+        raise ApplicationError(_("This token is already revoked; create a new one instead."))
+    new, raw_key = _api_token_new(user=user)
+    old.revoked_at = timezone.now()
+    old.replaced_by = new
+    old.save(update_fields=["revoked_at", "replaced_by", "updated_at"])
+    audit_log(
+        actor=user,
+        action="accounts.api_token.rotated",
+        target=user,
+        data={"old": str(old.pk), "new": str(new.pk), "expires_at": new.expires_at.isoformat()},
+    )
+    return raw_key
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_id: Any = None) -> bool:
+    """Revoke one of the user's tokens, or (no ``token_id``) all of them."""
+    if token_id is not None:
+        _own_token_locked(user=user, token_id=token_id)
+    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+    if token_id is not None:
+        tokens = tokens.filter(pk=token_id)
+    ids = [str(pk) for pk in tokens.values_list("pk", flat=True)]
+    if not ids:
+        return False
+    tokens.update(revoked_at=timezone.now())
+    audit_log(actor=user, action="accounts.api_token.revoked", target=user, data={"tokens": ids})
+    return True
 
 
 # --- invitations -----------------------------------------------------------------------------

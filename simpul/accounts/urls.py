@@ -16,6 +16,16 @@ urlpatterns = [
     path("profile/two-factor/disable/", views.two_factor_disable_view, name="two_factor_disable"),
     path("profile/api-token/", views.api_token_create_view, name="api_token_create"),
     path("profile/api-token/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
+    path(
+        "profile/api-token/<uuid:token_id>/revoke/",
+        views.api_token_revoke_view,
+        name="api_token_revoke_one",
+    ),
+    path(
+        "profile/api-token/<uuid:token_id>/rotate/",
+        views.api_token_rotate_view,
+        name="api_token_rotate",
+    ),
     path("invitations/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
     path("lockouts/", views.lockout_list, name="lockouts"),
     path("lockouts/unlock/", views.lockout_clear_view, name="lockout_clear"),

@@ -196,7 +196,8 @@ def _render_profile(
         "disable_form": ConfirmPasswordForm(user=user),  # type: ignore[arg-type]
         "memberships": selectors.user_membership_list(user=user),  # type: ignore[arg-type]
         "has_device": selectors.user_has_confirmed_device(user=user),  # type: ignore[arg-type]
-        "api_token": selectors.user_api_token(user=user),  # type: ignore[arg-type]
+        "api_tokens": selectors.user_api_token_list(user=user),
+        "api_token_valid_days": settings.API_TOKEN_VALID_DAYS,
         "new_token": None,
     }
     context.update(overrides)
@@ -239,10 +240,23 @@ def api_token_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @require_POST
-def api_token_revoke_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if services.api_token_revoke(user=request.user):
-        messages.success(request, _("Your API token is revoked."))
+def api_token_revoke_view(
+    request: AuthenticatedHttpRequest, token_id: Any | None = None
+) -> HttpResponse:
+    if services.api_token_revoke(user=request.user, token_id=token_id):
+        messages.success(request, _("The API token is revoked."))
     return redirect("accounts:profile")
+
+
+@never_cache
+@require_POST
+def api_token_rotate_view(request: AuthenticatedHttpRequest, token_id: Any) -> HttpResponse:
+    try:
+        key = services.api_token_rotate(user=request.user, token_id=token_id)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("accounts:profile")
+    return _render_profile(request, new_token=key)
 
 
 # --- invitations: accepting (public) ---------------------------------------------------------

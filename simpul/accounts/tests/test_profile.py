@@ -1,14 +1,17 @@
 import pytest
 from django.urls import reverse
-from rest_framework.authentication import TokenAuthentication
-from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
-from simpul.accounts.models import Role
+from simpul.accounts.models import ApiToken, Role
 from simpul.core.models import AuditEvent
 from simpul.testing.auth import login
 from simpul.testing.factories import PASSWORD, make_user
 
 PROFILE = reverse("accounts:profile")
+
+
+def api_client_me(key: str) -> int:
+    return APIClient().get(reverse("api:me"), HTTP_AUTHORIZATION=f"Token {key}").status_code
 
 
 @pytest.mark.django_db
@@ -69,11 +72,14 @@ def test_api_token_is_shown_once_and_can_be_revoked(client):
     user = make_user(Role.SUPERVISOR)
     login(client, user)
     response = client.post(reverse("accounts:api_token_create"))
-    key = Token.objects.get(user=user).key
-    assert key in response.content.decode()
+    token = ApiToken.objects.get(user=user)
+    key = response.context["new_token"]
+    assert key in response.content.decode() and key.startswith(token.prefix)
     assert key not in client.get(PROFILE).content.decode()
-    # The token authenticates as the user with DRF's token authentication.
-    assert TokenAuthentication().authenticate_credentials(key)[0] == user
+    assert token.key_hash != key  # only a hash is stored
+    # The token authenticates as the user.
+    assert api_client_me(key) == 200
     client.post(reverse("accounts:api_token_revoke"))
-    assert not Token.objects.filter(user=user).exists()
+    assert not ApiToken.objects.filter(user=user, revoked_at__isnull=True).exists()
+    assert api_client_me(key) == 401
     assert AuditEvent.objects.filter(action="accounts.api_token.revoked").exists()

@@ -6,9 +6,9 @@ import uuid
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from simpul.accounts.models import Membership, Role
+from simpul.accounts.services import api_token_create
 from simpul.core.models import AuditEvent
 from simpul.directory.models import CapacityRecord, Organization, OrganizationType, Service
 from simpul.regions.models import Region
@@ -294,15 +294,15 @@ def test_me_shows_user_and_memberships(api, directory):
 
 
 def test_token_authentication_works(api, directory):
-    token = Token.objects.create(user=directory.harapan_staff)
-    response = api.get(reverse("api:me"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    key = api_token_create(user=directory.harapan_staff)
+    response = api.get(reverse("api:me"), HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
     assert response.json()["email"] == directory.harapan_staff.email
     response = api.post(
         _capacity_url(directory.residential),
         {"total": 30, "occupied": 13},
         format="json",
-        HTTP_AUTHORIZATION=f"Token {token.key}",
+        HTTP_AUTHORIZATION=f"Token {key}",
     )
     assert response.status_code == 201
     bad = api.get(reverse("api:me"), HTTP_AUTHORIZATION="Token not-a-real-key")
@@ -312,8 +312,8 @@ def test_token_authentication_works(api, directory):
 def test_token_of_user_requiring_two_factor_works(api):
     supervisor = make_user(Role.SUPERVISOR, OrganizationFactory(org_type=OrganizationType.DINSOS))
     assert supervisor.requires_two_factor
-    token = Token.objects.create(user=supervisor)
-    response = api.get(reverse("api:organization-list"), HTTP_AUTHORIZATION=f"Token {token.key}")
+    key = api_token_create(user=supervisor)
+    response = api.get(reverse("api:organization-list"), HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
 
 
