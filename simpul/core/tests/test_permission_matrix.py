@@ -58,6 +58,8 @@ MATRIX = {
     "users own":                expect(N, system_admin=A, org_admin=A, org_staff=F),
     "users other":              expect(N, system_admin=A),
     "invite own":               expect(N, system_admin=A, org_admin=A, org_staff=F),
+    "approvals":                expect(F, system_admin=A, supervisor=A),
+    "lock-outs":                expect(F, system_admin=A),
     # --- REST API ---------------------------------------------------------------------------
     "api organisations":        expect(A, nobody=F),
     "api organisation own":     expect(A, nobody=N),
@@ -138,6 +140,8 @@ def _request(client, name: str, w: dict):
         "users own": lambda: get(reverse("accounts:organization_user_list", args=[own.pk])),
         "users other": lambda: get(reverse("accounts:organization_user_list", args=[other.pk])),
         "invite own": lambda: get(reverse("accounts:invitation_create", args=[own.pk])),
+        "approvals": lambda: get(reverse("accounts:invitation_approvals")),
+        "lock-outs": lambda: get(reverse("accounts:lockouts")),
         "api organisations": lambda: get(reverse("api:organization-list")),
         "api organisation own": lambda: get(reverse("api:organization-detail", args=[own.pk])),
         "api patch own": lambda: client.patch(
