@@ -56,6 +56,8 @@ DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # base32; the demo's fixed authenticator 
 DEMO_EMAIL_DOMAIN = "demo.simpul.test"
 DEMO_USERS: dict[str, str] = {role.value: f"{role.value}@{DEMO_EMAIL_DOMAIN}" for role in Role}
 DEMO_TWO_FACTOR_ROLES = (Role.SYSTEM_ADMIN.value, Role.SUPERVISOR.value)
+# A supervisor invitation made by the demo system admin, awaiting a second person's approval.
+DEMO_PENDING_SUPERVISOR_EMAIL = "calon.supervisor@demo.simpul.test"
 
 DINSOS_NAME = "Dinas Sosial Provinsi DKI Jakarta"
 # The LKSA in Jakarta Timur (with free places) whose admin and staff are demo users.
@@ -1039,6 +1041,31 @@ class _Builder:
 
     # --- writing ---------------------------------------------------------------------------------
 
+    def save_pending_supervisor_invitation(self) -> None:
+        """Separation of duties in the demo: the system admin invited a new supervisor (Jakarta
+        Timur); the invitation waits for a second person (the demo supervisor) to approve it
+        on /accounts/approvals/. No e-mail is sent: the address is a demo one."""
+        from datetime import timedelta
+
+        from django.conf import settings as django_settings
+        from django.utils import timezone
+
+        from simpul.accounts.models import Invitation
+        from simpul.accounts.services import invitation_token, token_hash
+
+        admin = next(u for u in self.users if u.email == DEMO_USERS[Role.SYSTEM_ADMIN.value])
+        invitation = Invitation(
+            email=DEMO_PENDING_SUPERVISOR_EMAIL,
+            organization=self.dinsos,
+            role=Role.SUPERVISOR.value,
+            region_scope=self.region(DEMO_PARTNER_KOTA),
+            expires_at=timezone.now() + timedelta(days=django_settings.INVITATION_VALID_DAYS),
+            invited_by=admin,
+            approval_required=True,
+        )
+        invitation.token_hash = token_hash(invitation_token(invitation))
+        invitation.save()
+
     def save(self) -> None:
         # Parents first, so every foreign key points at a row that exists.
         self.orgs.sort(key=lambda o: 0 if o.org_type == OrganizationType.DINSOS else 1)
@@ -1053,3 +1080,4 @@ class _Builder:
         User.objects.bulk_create(self.users)
         Membership.objects.bulk_create(self.memberships)
         TOTPDevice.objects.bulk_create(self.devices)
+        self.save_pending_supervisor_invitation()

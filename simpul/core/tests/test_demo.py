@@ -201,6 +201,15 @@ def test_one_demo_user_per_role_with_a_membership(demo):
     system_admin = User.objects.get(email=DEMO_USERS["system_admin"])
     assert set(system_admin.roles()) == {"system_admin"}
     assert not system_admin.active_memberships().filter(role__in=CHILD_DATA_ROLES).exists()
+    # ...and the supervisor invitation they made waits for the demo supervisor's approval.
+    from simpul.accounts.models import Invitation
+    from simpul.accounts.services import can_approve_invitation
+
+    pending = Invitation.objects.get(role="supervisor", invited_by=system_admin)
+    assert pending.awaits_approval
+    assert not can_approve_invitation(user=system_admin, invitation=pending)
+    supervisor_user = User.objects.get(email=DEMO_USERS["supervisor"])
+    assert can_approve_invitation(user=supervisor_user, invitation=pending)
 
 
 def test_two_factor_users_have_a_working_fixed_totp_device(demo):
