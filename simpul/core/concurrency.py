@@ -74,10 +74,6 @@ class ConcurrentUpdate(ApplicationError):
         self.changed_fields = changed_fields
 
 
-class PreconditionRequired(ApplicationError):
-    """An API edit came without ``If-Match``."""
-
-
 def parse_version(value: Any) -> int | None:
     """A version from a form field, an ETag or an If-Match header (W/"3", "3", 3); else None."""
     if value is None or isinstance(value, bool):
