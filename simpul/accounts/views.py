@@ -281,6 +281,8 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             else "expired"
         )
         return _invalid_invitation(request, reason, 410)
+    if invitation.awaits_approval:
+        return _invalid_invitation(request, "awaiting_approval", 409)
     context: dict[str, Any] = {"invitation": invitation}
     user = request.user
     if user.is_authenticated:

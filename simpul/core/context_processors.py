@@ -8,6 +8,15 @@ from django.http import HttpRequest
 from simpul.core import permissions
 
 
+def _pending_approvals(user: Any) -> int:
+    from simpul.accounts.models import Role
+    from simpul.accounts.selectors import invitation_approval_list
+
+    if not user.has_role(Role.SYSTEM_ADMIN, Role.SUPERVISOR):
+        return 0
+    return invitation_approval_list(user=user).count()
+
+
 def simpul(request: HttpRequest) -> dict[str, Any]:
     user: Any = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
@@ -27,6 +36,9 @@ def simpul(request: HttpRequest) -> dict[str, Any]:
             "children": signed_in and permissions.can_view_children(user),
             "cases": signed_in and permissions.can_use_caseload(user),
             "case_queue": signed_in and permissions.can_supervise_cases(user),
+            # In-app notice of invitations awaiting this user's approval (maker-checker).
+            "invitation_approvals": signed_in and _pending_approvals(user),
+            "lockouts": signed_in and permissions.is_system_admin(user),
         }
         if signed_in
         else {},

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from simpul.accounts.models import Membership, Role
-from simpul.accounts.services import invitation_create
+from simpul.accounts.services import invitation_approve, invitation_create
 from simpul.regions.models import Region
 from simpul.testing.auth import login
 from simpul.testing.factories import MembershipFactory, make_user
@@ -52,6 +52,8 @@ def test_region_scope_travels_from_invitation_to_membership(dinsos):
         role=Role.SUPERVISOR,
         region_scope=kota,
     )
+    # A supervisor invitation needs a second person's approval first (separation of duties).
+    invitation_approve(actor=make_user(Role.SYSTEM_ADMIN, dinsos), invitation=_inv)
     visitor = Client()
     visitor.post(
         reverse("accounts:invitation_accept", args=[token]),

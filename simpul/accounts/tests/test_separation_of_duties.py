@@ -144,7 +144,8 @@ def test_supervisor_invitation_needs_a_second_person_before_it_can_be_accepted(
             "password2": "sungai-ciliwung-2024-x",
         },
     )
-    assert response.status_code in (200, 400)
+    assert response.status_code == 409
+    assert client.get(url).status_code == 409
     with pytest.raises(ApplicationError):
         invitation_accept(invitation=invitation, full_name="X", password="sungai-ciliwung-2024-x")
     assert not Membership.objects.filter(role=Role.SUPERVISOR, organization=dinsos).exists()
@@ -193,6 +194,9 @@ def test_approval_page_lists_and_approves_for_the_second_person_only(client, din
     login_verified(client, sysadmin)
     page = client.get(reverse("accounts:invitation_approvals"))
     assert page.status_code == 200 and "page@example.test" in page.content.decode()
+    # The in-app notice: the main navigation links to the pending approval.
+    home = client.get(reverse("core:home"))
+    assert reverse("accounts:invitation_approvals") in home.content.decode()
     response = client.post(reverse("accounts:invitation_approve", args=[invitation.pk]))
     assert response.status_code == 302
     invitation.refresh_from_db()
