@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "simpul.directory",
     "simpul.children",
     "simpul.cases",
+    "simpul.access",
     "simpul.api",
 ]
 

@@ -20,6 +20,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from simpul.access.restricted import restricted_grant_active
 from simpul.api.concurrency import (
     PRECONDITION_RESPONSES,
     conflict_response,
@@ -316,11 +317,15 @@ def _case(request: Request, pk: Any, *, write: bool = False, part: str = "api") 
     access = case.access  # type: ignore[attr-defined]
     if access.restricted and not access.is_assigned:
         reason = request.query_params.get("reason", "")
-        if not reason:
+        session = getattr(request, "session", None)
+        if reason:
+            services.case_restricted_open(
+                user=request.user, case=case, reason=reason, session=session
+            )
+        elif not restricted_grant_active(session=session, child_id=case.child_id):
             raise PermissionDenied(
                 _("This case is restricted: give the reason for opening it (parameter “reason”).")
             )
-        services.case_restricted_open(user=request.user, case=case, reason=reason)
     services.case_view_log(user=request.user, case=case, part=part)
     return case
 

@@ -192,7 +192,6 @@ class ReasonForm(forms.Form):
 class RestrictedOpenForm(forms.Form):
     reason = forms.CharField(
         label=_("Why do you need to open this case?"),
-        min_length=10,
         max_length=255,
         widget=_text(2),
         help_text=_(

@@ -448,6 +448,16 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
 
 
 # --- helpers for forms ------------------------------------------------------------------------
+def child_name_for(user: User, child: Child) -> str:
+    """The child's name as this user may see it before giving any reason: masked for a restricted
+    record the user is not assigned to (as in every list)."""
+    from simpul.children.selectors import child_access
+
+    if child_access(user, child).show_name:
+        return child.full_name
+    return mask_name(child.full_name)
+
+
 def child_for_case_open(*, user: User, pk: Any) -> Child:
     if not permissions.can_open_case(user):
         raise PermissionDenied

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from simpul.access.restricted import restricted_grant_active
 from simpul.accounts.models import Role
 from simpul.cases import assessment_forms, forms, selectors, services
 from simpul.cases.access import is_government_case_worker
@@ -48,9 +49,6 @@ from simpul.core.http import AuthenticatedHttpRequest
 from simpul.core.pagination import paginate, querystring_without_page
 from simpul.directory.models import Organization
 
-RESTRICTED_SESSION_KEY = "cases_restricted_open"
-RESTRICTED_GRANT_HOURS = 8
-
 TABS = [
     ("summary", "cases:detail", gettext_lazy("Summary")),
     ("assessments", "cases:assessments", gettext_lazy("Assessments")),
@@ -66,13 +64,7 @@ PARTNER_TABS = {"summary", "plan", "services", "placements"}
 
 # --- helpers ----------------------------------------------------------------------------------
 def _granted(request: AuthenticatedHttpRequest, case: Any) -> bool:
-    grants = request.session.get(RESTRICTED_SESSION_KEY, {})
-    at = grants.get(str(case.pk))
-    if not at:
-        return False
-    return dt.datetime.fromisoformat(at) > timezone.now() - dt.timedelta(
-        hours=RESTRICTED_GRANT_HOURS
-    )
+    return restricted_grant_active(session=request.session, child_id=case.child_id)
 
 
 def _needs_reason(request: AuthenticatedHttpRequest, case: Any) -> bool:
@@ -273,7 +265,8 @@ def case_open(request: AuthenticatedHttpRequest, child_pk: Any) -> HttpResponse:
         request,
         None,
         form,
-        title=_("Open a case for %(name)s") % {"name": child.full_name},
+        title=_("Open a case for %(name)s")
+        % {"name": selectors.child_name_for(request.user, child)},
         submit=_("Open the case"),
         child=child,
     )
@@ -293,14 +286,14 @@ def restricted_open(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.case_restricted_open(
-                user=request.user, case=case, reason=form.cleaned_data["reason"]
-            )  # type: ignore[arg-type]
+                user=request.user,
+                case=case,
+                reason=form.cleaned_data["reason"],
+                session=request.session,
+            )
         except ApplicationError as exc:
             forms.apply_application_error(form, exc)
         else:
-            grants = request.session.get(RESTRICTED_SESSION_KEY, {})
-            grants[str(case.pk)] = timezone.now().isoformat()
-            request.session[RESTRICTED_SESSION_KEY] = grants
             return HttpResponseRedirect(next_url)
     return render(
         request,

@@ -20,6 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from simpul.access.restricted import restricted_grant_active, restricted_open
 from simpul.api.concurrency import (
     ETAG,
     IF_MATCH,
@@ -45,6 +46,7 @@ from simpul.children.models import (
 )
 from simpul.core import permissions
 from simpul.core.concurrency import ConcurrentUpdate
+from simpul.core.exceptions import ApplicationError
 from simpul.core.models import AccessLog
 
 
@@ -376,7 +378,10 @@ class ChildViewSet(viewsets.GenericViewSet):
         child, access = selectors.child_get(user=request.user, pk=pk)
         if access.needs_reason:
             reason = (request.query_params.get("reason") or "").strip()
-            if not reason:
+            opened = restricted_grant_active(
+                session=getattr(request, "session", None), child_id=child.pk
+            )
+            if not reason and not opened:
                 return Response(
                     {
                         "detail": _(
@@ -386,12 +391,20 @@ class ChildViewSet(viewsets.GenericViewSet):
                     },
                     status=status.HTTP_403_FORBIDDEN,
                 )
-            selectors.access_log(
-                user=request.user,
-                action=AccessLog.Action.OPEN_RESTRICTED,
-                child=child,
-                reason=reason,
-            )
+            if reason:
+                try:
+                    restricted_open(
+                        user=request.user,
+                        child_id=child.pk,
+                        target=child,
+                        target_repr=child.registration_number,
+                        reason=reason,
+                    )
+                except ApplicationError as exc:
+                    return Response(
+                        {"detail": exc.message, "code": "reason_invalid"},
+                        status=status.HTTP_400_BAD_REQUEST,
+                    )
         selectors.access_log(user=request.user, action=AccessLog.Action.VIEW, child=child)
         profile = selectors.child_profile(
             user=request.user, child=child, access=access, opened=access.needs_reason

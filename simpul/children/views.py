@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from simpul.access.restricted import restricted_grant_active, restricted_open
 from simpul.cases.access import mask_name
 from simpul.children import selectors, services
 from simpul.children.forms import (
@@ -56,11 +57,9 @@ from simpul.core.http import AuthenticatedHttpRequest
 from simpul.core.models import AccessLog
 from simpul.core.pagination import paginate, querystring_without_page
 
-OPENED = "children_opened_restricted"
-
 
 def _opened(request: AuthenticatedHttpRequest, child: Child) -> bool:
-    return str(child.pk) in request.session.get(OPENED, [])
+    return restricted_grant_active(session=request.session, child_id=child.pk)
 
 
 def _child(
@@ -175,14 +174,19 @@ def child_detail(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     if access.needs_reason and not _opened(request, child):
         form = ReasonForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            selectors.access_log(
-                user=request.user,
-                action=AccessLog.Action.OPEN_RESTRICTED,
-                child=child,  # type: ignore[arg-type]
-                reason=form.cleaned_data["reason"],
-            )
-            request.session[OPENED] = [*request.session.get(OPENED, []), str(child.pk)]
-            return redirect("children:detail", pk=child.pk)
+            try:
+                restricted_open(
+                    user=request.user,
+                    child_id=child.pk,
+                    target=child,
+                    target_repr=child.registration_number,
+                    reason=form.cleaned_data["reason"],
+                    session=request.session,
+                )
+            except ApplicationError as exc:
+                form.add_error("reason", exc.message)
+            else:
+                return redirect("children:detail", pk=child.pk)
         return render(
             request,
             "children/restricted_reason.html",

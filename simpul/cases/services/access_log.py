@@ -7,15 +7,16 @@ from typing import TYPE_CHECKING
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
+from simpul.access.restricted import restricted_open
 from simpul.cases.models import Case
 from simpul.core import request_context
 from simpul.core.audit import acting_organization
-from simpul.core.exceptions import ApplicationError
 from simpul.core.models import AccessLog
 
 if TYPE_CHECKING:
+    from django.contrib.sessions.backends.base import SessionBase
+
     from simpul.accounts.models import User
 
 
@@ -42,7 +43,9 @@ def case_view_log(*, user: User, case: Case, part: str = "") -> AccessLog:
 
 
 @transaction.atomic
-def case_restricted_open(*, user: User, case: Case, reason: str) -> AccessLog:
+def case_restricted_open(
+    *, user: User, case: Case, reason: str, session: SessionBase | None = None
+) -> AccessLog:
     """Someone not assigned opens a restricted case: the reason is required and logged."""
     access = getattr(case, "access", None)
     if access is None:
@@ -51,11 +54,11 @@ def case_restricted_open(*, user: User, case: Case, reason: str) -> AccessLog:
         access = case_access(user, case)
     if not access.visible:
         raise PermissionDenied
-    if len(reason.strip()) < 10:
-        raise ApplicationError(
-            _("Give the reason for opening this restricted case (at least 10 characters)."),
-            extra={"fields": {"reason": [_("Too short.")]}},
-        )
-    return _write(
-        user=user, case=case, action=AccessLog.Action.OPEN_RESTRICTED, reason=reason.strip()
+    return restricted_open(
+        user=user,
+        child_id=case.child_id,
+        target=case,
+        target_repr=case.case_number,
+        reason=reason,
+        session=session,
     )
