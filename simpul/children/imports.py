@@ -59,6 +59,7 @@ from simpul.core.spreadsheets import (
     SheetRow,
     blank,
     cell_text,
+    formula_error,
     open_workbook,
     parse_date,
     parse_int,
@@ -484,6 +485,10 @@ class RowParser:
         v = sheet_row.values
         row = ParsedRow(number=sheet_row.number)
         data: dict[str, Any] = {}
+        for column, value in v.items():
+            message = formula_error(value)
+            if message:
+                self._error(row, column, message)
 
         name = " ".join(cell_text(v.get("nama_lengkap")).split())
         row.name = name

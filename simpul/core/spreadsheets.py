@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,3 +139,44 @@ def table_to_rows(
         values = {header[i]: raw[i] for i in range(min(len(header), len(raw))) if header[i]}
         rows.append(SheetRow(number=first_row_number + offset, values=values))
     return header, rows
+
+
+# --- formula injection (OWASP "CSV injection") ------------------------------------------------
+# A text cell that starts with one of these is read as a formula by Excel / LibreOffice.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# "+62 812-3456-7890", "-5", "(021) 555-1234": plain numbers and phone numbers are no formula.
+_NUMBER_LIKE = re.compile(r"^[+-]?[\d\s().,/-]+$")
+
+
+def is_formula_like(value: Any) -> bool:
+    """Whether ``value`` is text a spreadsheet program would evaluate as a formula."""
+    return (
+        isinstance(value, str)
+        and value.startswith(FORMULA_PREFIXES)
+        and not _NUMBER_LIKE.match(value)
+    )
+
+
+def neutralise(value: Any) -> Any:
+    """A value safe to write to a spreadsheet cell: formula-like text gets a leading apostrophe
+    (shown as text, never evaluated); everything else is unchanged."""
+    return "'" + value if is_formula_like(value) else value
+
+
+def append_row(sheet: Any, values: Iterable[Any]) -> None:
+    """``sheet.append`` for exports: every text cell is neutralised and typed as a string, so a
+    name like ``=HYPERLINK(...)`` from the API or an import can never become a live formula."""
+    sheet.append([neutralise(v) for v in values])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+
+
+def formula_error(value: Any) -> Any:
+    """The message for an imported text cell that would be a formula, or None."""
+    if not is_formula_like(value.strip() if isinstance(value, str) else value):
+        return None
+    return _(
+        "This cell starts with =, +, -, @ or a tab and would be run as a formula by a "
+        "spreadsheet program: remove that first character."
+    )

@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from simpul.core import permissions
+from simpul.core.spreadsheets import append_row
 from simpul.directory.models import Service
 from simpul.directory.selectors import organization_list
 
@@ -88,12 +89,13 @@ def directory_export_xlsx(*, user: User, filters: dict[str, Any]) -> bytes:
     workbook = Workbook()
     org_sheet = workbook.active
     org_sheet.title = "organisations"
-    org_sheet.append(ORGANISATION_HEADER)
+    append_row(org_sheet, ORGANISATION_HEADER)
     svc_sheet = workbook.create_sheet("services")
-    svc_sheet.append(SERVICE_HEADER)
+    append_row(svc_sheet, SERVICE_HEADER)
     for org in orgs.iterator(chunk_size=500):
         kel, kec, kota = _region_names(org)
-        org_sheet.append(
+        append_row(
+            org_sheet,
             [
                 str(org.pk),
                 org.name,
@@ -114,11 +116,12 @@ def directory_export_xlsx(*, user: User, filters: dict[str, Any]) -> bytes:
                 org.email,
                 org.website,
                 getattr(org, "free_capacity", None),
-            ]
+            ],
         )
         for s in org.all_services:
             updated = s.capacity_updated_at
-            svc_sheet.append(
+            append_row(
+                svc_sheet,
                 [
                     str(s.pk),
                     str(org.pk),
@@ -136,7 +139,7 @@ def directory_export_xlsx(*, user: User, filters: dict[str, Any]) -> bytes:
                     s.capacity_occupied,
                     s.capacity_free,
                     timezone.localtime(updated).replace(tzinfo=None) if updated else None,
-                ]
+                ],
             )
     for sheet in (org_sheet, svc_sheet):
         for cell in sheet[1]:

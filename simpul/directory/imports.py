@@ -23,8 +23,8 @@ from simpul.core.exceptions import ApplicationError
 from simpul.core.spreadsheets import SheetRow as _Row
 from simpul.core.spreadsheets import blank as _blank
 from simpul.core.spreadsheets import cell_text as _text
+from simpul.core.spreadsheets import formula_error, open_workbook, sheet_table
 from simpul.core.spreadsheets import is_xlsx as _is_xlsx
-from simpul.core.spreadsheets import open_workbook, sheet_table
 from simpul.core.spreadsheets import parse_date as _date
 from simpul.core.spreadsheets import parse_int as _int
 from simpul.core.spreadsheets import read_bytes as _read_bytes
@@ -190,6 +190,13 @@ class _Validator:
     def error(self, sheet: str, row: int, column: str, message: str) -> None:
         self.errors.append(RowError(sheet=sheet, row=row, column=column, message=message))
 
+    def formulas(self, sheet: str, row: _Row) -> None:
+        """Refuse text cells that a spreadsheet program would run as a formula."""
+        for column, value in row.values.items():
+            message = formula_error(value)
+            if message:
+                self.error(sheet, row.number, column, message)
+
     def header(self, sheet: str, header: list[str]) -> bool:
         missing = [c for c in COLUMNS[sheet] if c in REQUIRED[sheet] and c not in header]
         for column in missing:
@@ -210,6 +217,7 @@ class _Validator:
             v = row.values
             n = row.number
             count_before = len(self.errors)
+            self.formulas(sheet, row)
             item: dict[str, Any] = {"row": n, "phones": []}
             name = _text(v.get("name"))
             if not name:
@@ -376,6 +384,7 @@ class _Validator:
         for row in rows:
             v = row.values
             n = row.number
+            self.formulas(sheet, row)
             item: dict[str, Any] = {"row": n}
             org_name = _text(v.get("organisation_name"))
             item["organisation_name"] = org_name
