@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -168,6 +169,12 @@ class CaseCreateSerializer(serializers.Serializer):
         queryset=Organization.objects.all(), required=False, allow_null=True, default=None
     )
     is_sensitive = serializers.BooleanField(required=False, default=False)
+    confirm_duplicate_case = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Send true to open a second case for a child who already has an open one "
+        "(otherwise 400 naming the open case).",
+    )
 
 
 class CaseFilterSerializer(serializers.Serializer):
@@ -370,8 +377,10 @@ class CaseListView(GenericAPIView):
     def post(self, request: Request) -> Response:
         data = _valid(CaseCreateSerializer, request.data)
         child = selectors.child_for_case_open(user=request.user, pk=data.pop("child"))
-        case = services.case_open(actor=request.user, child=child, **data)
-        case = selectors.case_get(user=request.user, pk=case.pk)
+        # One transaction: a case the actor could not read back is not left behind.
+        with transaction.atomic():
+            case = services.case_open(actor=request.user, child=child, **data)
+            case = selectors.case_get(user=request.user, pk=case.pk)
         return Response(_detail(case), status=status.HTTP_201_CREATED)
 
 

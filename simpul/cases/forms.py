@@ -111,6 +111,10 @@ class CaseOpenForm(forms.Form):
         label=_("Sensitive case (names masked for anyone not assigned)"),
         required=False,
     )
+    confirm_duplicate_case = forms.BooleanField(
+        label=_("This child already has an open case: I confirm a second open case is needed"),
+        required=False,
+    )
 
     def __init__(self, *args: Any, user: User, child: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

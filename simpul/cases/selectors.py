@@ -467,6 +467,20 @@ def child_for_case_open(*, user: User, pk: Any) -> Child:
         raise Http404 from exc
 
 
+def open_cases_of_child(*, user: User, child: Child) -> list[dict[str, Any]]:
+    """The child's open cases (shown when opening another one): number, and a link only when
+    the user may see that case."""
+    from simpul.cases.services.plans import ENDED_CASE
+
+    visible = set(cases_visible_to(user).filter(child=child).values_list("pk", flat=True))
+    return [
+        {"case_number": c.case_number, "pk": c.pk if c.pk in visible else None}
+        for c in Case.objects.filter(child=child)
+        .exclude(status__in=ENDED_CASE)
+        .order_by("created_at")
+    ]
+
+
 # --- SLA --------------------------------------------------------------------------------------
 def sla_policy_list(*, user: User) -> QuerySet[SlaPolicy]:
     if not permissions.can_manage_sla(user):

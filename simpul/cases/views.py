@@ -261,6 +261,9 @@ def case_open(request: AuthenticatedHttpRequest, child_pk: Any) -> HttpResponse:
                 request, _("Case %(number)s was opened.") % {"number": case.case_number}
             )
             return redirect("cases:detail", pk=case.pk)
+    open_cases = selectors.open_cases_of_child(user=request.user, child=child)
+    if not open_cases:
+        form.fields.pop("confirm_duplicate_case", None)
     return _form_page(
         request,
         None,
@@ -269,6 +272,7 @@ def case_open(request: AuthenticatedHttpRequest, child_pk: Any) -> HttpResponse:
         % {"name": selectors.child_name_for(request.user, child)},
         submit=_("Open the case"),
         child=child,
+        open_cases=open_cases,
     )
 
 

@@ -56,9 +56,17 @@ EDITABLE = (CasePlan.Status.DRAFT, CasePlan.Status.RETURNED)
 def sharing_check(*, case: Case, organization: Organization) -> None:
     """The child's data may go to ``organization`` (consent or a legal basis), else
     ApplicationError. Dinas Sosial and its Suku Dinas are the controller itself: no check."""
-    if organization.is_government_social or organization.pk == case.lead_organization_id:
+    if organization.pk == case.lead_organization_id:
         return
-    _require_sharing_allowed(case.child, organization)
+    sharing_check_child(child=case.child, organization=organization)
+
+
+def sharing_check_child(*, child: Child, organization: Organization) -> None:
+    """The one sharing check (plan actions, opening a case led by another organisation,
+    transfers): consent or a legal basis, else ApplicationError; none for the controller."""
+    if organization.is_government_social:
+        return
+    _require_sharing_allowed(child, organization)
 
 
 def _require_sharing_allowed(child: Child, organization: Organization) -> None:
@@ -125,14 +133,17 @@ ENDED_CASE = (CaseStatus.CLOSED, CaseStatus.AFTERCARE)
 
 def plan_assignments_sync(*, case: Case, actor: User | None = None) -> None:
     """A partner organisation sees the case through a plan-action assignment only while it is
-    responsible for an action that is not cancelled, in a plan that is not superseded, on a case
-    that is not closed. Called after every change to plans, actions and case status: ends the
+    responsible for an action that is not cancelled, in the APPROVED plan (a draft, submitted or
+    returned plan grants nothing: the work is not agreed yet; a superseded one no longer), on a
+    case that is not closed. Called after every change to plans, actions and case status: ends the
     assignments no longer needed and (on reopening) restores those needed again, if the child's
     data may still be shared with the organisation."""
     wanted: set = set()
     if case.status not in ENDED_CASE:
         wanted = set(
-            PlanAction.objects.filter(goal__plan__case=case, goal__plan__status__in=LIVE_PLANS)
+            PlanAction.objects.filter(
+                goal__plan__case=case, goal__plan__status=CasePlan.Status.APPROVED
+            )
             .exclude(status=PlanAction.Status.CANCELLED)
             .exclude(responsible_organization_id=case.lead_organization_id)
             .values_list("responsible_organization_id", flat=True)
@@ -314,14 +325,16 @@ def plan_action_add(
     due_date: dt.date,
     service_type: TaxonomyTerm | None = None,
 ) -> PlanAction:
-    """An action of a goal. A partner organisation responsible for it is assigned to the case
-    (it then sees the case summary and its own actions) — only if sharing is allowed."""
+    """An action of a goal. A partner organisation may be named only if sharing is allowed; it
+    is assigned to the case (sees the summary and its own actions) once the plan is approved."""
     plan = goal.plan
     case = plan.case
     require_edit(actor, case)
     _editable(plan)
     if service_type is not None and service_type.taxonomy != TaxonomyTerm.Taxonomy.SERVICE_TYPE:
         raise ApplicationError(_("The service type is not a term of the service-type vocabulary."))
+    # Checked now so the plan names no organisation the child's data may not go to; the
+    # organisation gets access only when the plan is approved (plan_assignments_sync).
     sharing_check(case=case, organization=responsible_organization)
     action = PlanAction(
         goal=goal,
@@ -332,10 +345,6 @@ def plan_action_add(
     )
     full_clean(action)
     action.save()
-    if responsible_organization.pk != case.lead_organization_id:
-        assignment_ensure(
-            case=case, organization=responsible_organization, kind=CaseAssignment.Kind.PLAN_ACTION
-        )
     case_audit(
         actor=actor,
         action="cases.plan.action_added",

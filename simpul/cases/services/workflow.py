@@ -270,6 +270,102 @@ def _is_member(user: User, organization: Organization, roles: tuple[str, ...]) -
     ).exists()
 
 
+# Roles with which a member may open a case led by their own organisation.
+CASE_OPENING_ROLES = (
+    Role.CASE_WORKER,
+    Role.SUPERVISOR,
+    Role.DATA_OPERATOR,
+    Role.ORG_ADMIN,
+    Role.ORG_STAFF,
+)
+
+
+def case_open_lead_check(*, actor: User, child: Child, lead: Organization) -> None:
+    """Who may open a case for which lead (one rule for the form, the API and the import).
+
+    - Anyone who may open a case may lead it with an organisation in which they hold an active
+      case-capable membership (``CASE_OPENING_ROLES``): the case stays with that organisation.
+      A partner (not Dinas Sosial / Suku Dinas) only for a child it leads or hosts already (an
+      active lead or placement assignment): a child it sees through a plan action or referral
+      is not its to keep (its access ends with that work, not with a case of its own).
+    - A Dinas Sosial / Suku Dinas supervisor who sees the child may give the lead to another
+      organisation: a government social office freely (the controller itself), any other one
+      only with the child's sharing consent or a recorded legal basis (the same check as plan
+      actions: ``plans.sharing_check``).
+    - Nobody else may make another organisation the lead: that would share the child's data.
+
+    Refused: PermissionDenied (not allowed) or ApplicationError (no consent); nothing is written.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    if not lead.is_active:
+        raise ApplicationError(
+            _("The organisation is not active."),
+            extra={"fields": {"lead_organization": [_("Inactive.")]}},
+        )
+    if _is_member(actor, lead, CASE_OPENING_ROLES):
+        if (
+            not lead.is_government_social
+            and not CaseAssignment.objects.filter(
+                case__child=child,
+                organization=lead,
+                kind__in=(CaseAssignment.Kind.LEAD, CaseAssignment.Kind.PLACEMENT),
+                ended_at__isnull=True,
+            ).exists()
+        ):
+            # A partner sees this child only through limited work (a plan action, a referral):
+            # a case of its own would keep the child after that work ends.
+            raise PermissionDenied(
+                _(
+                    "Your organisation works on this child's case only for a plan action or a "
+                    "referral; ask the Suku Dinas to open a case or give you the lead."
+                )
+            )
+        return
+    from simpul.directory.models import GOVERNMENT_SOCIAL_TYPES
+
+    government_supervisor = actor.memberships.filter(
+        is_active=True,
+        role=Role.SUPERVISOR,
+        organization__org_type__in=GOVERNMENT_SOCIAL_TYPES,
+    ).exists()
+    if not government_supervisor:
+        raise PermissionDenied(_("You can only open a case led by an organisation you work for."))
+    if not lead.is_government_social:
+        from simpul.cases.services.plans import sharing_check_child
+
+        sharing_check_child(child=child, organization=lead)
+
+
+def case_open_duplicate_check(*, child: Child, confirm_duplicate_case: bool) -> list[Case]:
+    """A child with an open case (not closed, not in aftercare) gets a second one only when the
+    caller confirms it; returns the open cases (for the audit of the confirmation)."""
+    from simpul.cases.services.plans import ENDED_CASE
+
+    existing = list(
+        Case.objects.filter(child=child).exclude(status__in=ENDED_CASE).order_by("created_at")
+    )
+    if existing and not confirm_duplicate_case:
+        numbers = ", ".join(c.case_number for c in existing)
+        raise ApplicationError(
+            _(
+                "This child already has an open case (%(numbers)s). Continue that case, or confirm "
+                "that a second open case is needed."
+            )
+            % {"numbers": numbers},
+            extra={
+                "code": "open_case_exists",
+                "open_cases": [c.case_number for c in existing],
+                "fields": {
+                    "confirm_duplicate_case": [
+                        _("Confirm that this child needs a second open case.")
+                    ]
+                },
+            },
+        )
+    return existing
+
+
 @transaction.atomic
 def case_open(
     *,
@@ -286,8 +382,12 @@ def case_open(
     supervisor: User | None = None,
     is_sensitive: bool = False,
     primary_category: Category | None = None,
+    confirm_duplicate_case: bool = False,
 ) -> Case:
-    """Open a case for a registered child. The lead organisation defaults to the actor's."""
+    """Open a case for a registered child. The lead organisation defaults to the actor's.
+
+    Who may open it for which lead: ``case_open_lead_check``. A second open case for the same
+    child needs ``confirm_duplicate_case`` (audited)."""
     from simpul.cases.access import children_visible_to
     from simpul.core import permissions
 
@@ -331,6 +431,11 @@ def case_open(
     lead = lead_organization or acting_organization(actor)
     if lead is None:
         raise ApplicationError(_("Choose the organisation that leads the case."))
+    if actor is not None:
+        case_open_lead_check(actor=actor, child=child, lead=lead)
+    existing_open = case_open_duplicate_check(
+        child=child, confirm_duplicate_case=confirm_duplicate_case
+    )
     if case_worker is None and actor is not None and _is_member(actor, lead, (Role.CASE_WORKER,)):
         case_worker = actor
     if case_worker is not None and not case_worker.has_role(Role.CASE_WORKER):
@@ -407,7 +512,18 @@ def case_open(
                 ],
             ),
         ),
-        data={"child_id": str(child.pk), "coercive": outreach_method == OutreachMethod.COERCIVE},
+        data={
+            "child_id": str(child.pk),
+            "coercive": outreach_method == OutreachMethod.COERCIVE,
+            **(
+                {
+                    "duplicate_confirmed": True,
+                    "open_cases": [c.case_number for c in existing_open],
+                }
+                if existing_open
+                else {}
+            ),
+        },
     )
     return case
 

@@ -138,3 +138,33 @@ def _english_messages():
 
     with translation.override("en"):
         yield
+
+
+def approve_plan(plan, worker, supervisor):
+    """Bring the case to full assessment (if needed), submit and approve ``plan``: a partner
+    named in a plan action gets access to the case only from here."""
+    from simpul.cases.models import Assessment, Case, CaseStatus
+
+    case = Case.objects.get(pk=plan.case_id)
+    if case.status in (CaseStatus.REPORTED, CaseStatus.REGISTERED):
+        if case.status == CaseStatus.REPORTED:
+            services.case_transition(actor=worker, case=case, to_status=CaseStatus.REGISTERED)
+        services.case_transition(actor=worker, case=case, to_status=CaseStatus.INITIAL_ASSESSMENT)
+    if case.status == CaseStatus.INITIAL_ASSESSMENT:
+        services.assessment_submit(
+            actor=worker,
+            assessment=services.assessment_save(
+                actor=worker, case=case, kind="initial", data=INITIAL
+            ),
+        )
+        services.case_transition(actor=worker, case=case, to_status=CaseStatus.FULL_ASSESSMENT)
+    if not case.assessments.filter(kind="full", status=Assessment.Status.APPROVED).exists():
+        full = services.assessment_submit(
+            actor=worker,
+            assessment=services.assessment_save(actor=worker, case=case, kind="full", data=FULL),
+        )
+        services.assessment_approve(actor=supervisor, assessment=full)
+    plan.refresh_from_db()
+    services.plan_submit(actor=worker, plan=plan)
+    plan.refresh_from_db()
+    return services.plan_approve(actor=supervisor, plan=plan)

@@ -9,14 +9,15 @@ from django.utils import timezone
 
 from simpul.cases import services
 from simpul.cases.models import Case, CaseStatus
-from simpul.cases.tests.conftest import FULL, open_case
+from simpul.cases.tests.conftest import FULL, approve_plan, open_case
 from simpul.core.models import AccessLog
 from simpul.testing.auth import login, login_verified
 from simpul.testing.factories import ChildFactory, term
 
 
 @pytest.fixture
-def partner_case(case, worker, partner_org, sharing_allowed):
+def partner_case(case, worker, supervisor, partner_org, sharing_allowed):
+    """The partner is responsible for an action of the APPROVED plan (a draft grants nothing)."""
     plan = services.plan_create(actor=worker, case=case)
     goal = services.plan_goal_add(actor=worker, plan=plan, description="Sekolah")
     services.plan_action_add(
@@ -26,7 +27,8 @@ def partner_case(case, worker, partner_org, sharing_allowed):
         responsible_organization=partner_org,
         due_date=dt.date(2030, 1, 1),
     )
-    return case
+    approve_plan(plan, worker, supervisor)
+    return Case.objects.get(pk=case.pk)
 
 
 def test_list_is_scoped(client, case, worker, colleague, other_supervisor):

@@ -23,7 +23,7 @@ from simpul.cases.models import (
     SlaPolicy,
     SlaRule,
 )
-from simpul.cases.tests.conftest import FULL, INITIAL, open_case
+from simpul.cases.tests.conftest import FULL, INITIAL, approve_plan, open_case
 from simpul.core.exceptions import ApplicationError
 from simpul.core.models import AuditEvent
 from simpul.directory.models import Service
@@ -255,6 +255,9 @@ def test_plan_action_assigns_partner_after_sharing_check(
         service_type=term("service-type", "residential-care"),
     )
     assert sharing_allowed == [(case.child, partner_org)]
+    # Named in a draft: no access until the supervisor approves the plan.
+    assert not case.assignments.filter(organization=partner_org).exists()
+    approve_plan(plan, worker, supervisor)
     assert case.assignments.filter(
         organization=partner_org, kind="plan_action", ended_at__isnull=True
     ).exists()
@@ -288,10 +291,12 @@ def test_partner_access_follows_its_plan_actions_and_the_case(
         responsible_organization=case.lead_organization,
         due_date=dt.date(2030, 1, 1),
     )
-    assert active() == 1 and cases_visible_to(partner).filter(pk=case.pk).exists()
+    # A draft plan grants nothing: the work is not agreed yet.
+    assert active() == 0 and not cases_visible_to(partner).filter(pk=case.pk).exists()
     services.plan_submit(actor=worker, plan=plan)
+    assert active() == 0
     services.plan_approve(actor=supervisor, plan=plan)
-    assert active() == 1
+    assert active() == 1 and cases_visible_to(partner).filter(pk=case.pk).exists()
     # The partner finishes its work: it keeps seeing the case (its own record of the work).
     services.plan_action_set_status(actor=partner, action=action, status="done")
     assert active() == 1
@@ -315,9 +320,10 @@ def test_partner_access_follows_its_plan_actions_and_the_case(
         responsible_organization=partner_org,
         due_date=dt.date(2030, 6, 1),
     )
-    assert active() == 1
+    assert active() == 0  # only the draft v2 names it again
     services.plan_submit(actor=worker, plan=v2)
     services.plan_approve(actor=supervisor, plan=v2)
+    assert active() == 1
     services.case_close_request(actor=worker, case=case, reason="goals_met")
     services.case_close_approve(actor=supervisor, case=case)
     assert active() == 0 and not cases_visible_to(partner).filter(pk=case.pk).exists()
@@ -492,7 +498,7 @@ def test_deadline_rows_have_due_dates(case):
 
 
 def test_partner_service_record_only_own_org(
-    case, worker, partner, partner_org, other_partner, sharing_allowed
+    case, worker, supervisor, partner, partner_org, other_partner, sharing_allowed
 ):
     plan = services.plan_create(actor=worker, case=case)
     goal = services.plan_goal_add(actor=worker, plan=plan, description="Tujuan")
@@ -503,6 +509,7 @@ def test_partner_service_record_only_own_org(
         responsible_organization=partner_org,
         due_date=dt.date(2030, 1, 1),
     )
+    approve_plan(plan, worker, supervisor)
     st = term("service-type", "residential-care")
     services.service_delivery_record(
         actor=partner,

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from simpul.cases import services
 from simpul.cases.models import Case, CaseAssignment, CaseStatus, SlaPolicy
-from simpul.cases.tests.conftest import FULL, INITIAL, open_case
+from simpul.cases.tests.conftest import FULL, INITIAL, approve_plan, open_case
 from simpul.core.models import AccessLog
 from simpul.testing.auth import login, login_verified
 from simpul.testing.factories import ChildFactory, term
@@ -20,7 +20,8 @@ TABS = ["detail", "assessments", "plan", "services", "notes", "placements", "doc
 
 
 @pytest.fixture
-def partner_case(case, worker, partner_org, sharing_allowed):
+def partner_case(case, worker, supervisor, partner_org, sharing_allowed):
+    """The partner is responsible for an action of the APPROVED plan (a draft grants nothing)."""
     plan = services.plan_create(actor=worker, case=case)
     goal = services.plan_goal_add(actor=worker, plan=plan, description="Sekolah")
     services.plan_action_add(
@@ -30,7 +31,15 @@ def partner_case(case, worker, partner_org, sharing_allowed):
         responsible_organization=partner_org,
         due_date=dt.date(2030, 1, 1),
     )
-    return case
+    services.plan_action_add(
+        actor=worker,
+        goal=goal,
+        description="Kunjungan rumah",
+        responsible_organization=case.lead_organization,
+        due_date=dt.date(2030, 1, 1),
+    )
+    approve_plan(plan, worker, supervisor)
+    return Case.objects.get(pk=case.pk)
 
 
 @pytest.mark.parametrize("tab", TABS)
@@ -344,18 +353,9 @@ def test_partner_reports_progress_on_its_own_action_only(
     from simpul.cases.models import CasePlan, PlanAction
 
     plan = partner_case.plans.get()
-    own = PlanAction.objects.get(goal__plan=plan)
-    goal = plan.goals.get()
-    lead_action = services.plan_action_add(
-        actor=worker,
-        goal=goal,
-        description="Kunjungan rumah",
-        responsible_organization=partner_case.lead_organization,
-        due_date=dt.date(2030, 1, 1),
-    )
-    CasePlan.objects.filter(pk=plan.pk).update(
-        status=CasePlan.Status.APPROVED
-    )  # approval is tested in test_services
+    assert plan.status == CasePlan.Status.APPROVED  # the fixture approved it
+    own = PlanAction.objects.get(goal__plan=plan, responsible_organization=partner_org)
+    lead_action = PlanAction.objects.get(goal__plan=plan, description="Kunjungan rumah")
     login(client, partner)
     url = reverse("cases:plan", args=[partner_case.pk])
     body = client.get(url).content.decode()
