@@ -227,6 +227,12 @@ def test_withdrawn_sharing_consent_ends_partner_access_and_flags_lead_or_placeme
         responsible_organization=partner_org,
         due_date=dt.date(2030, 1, 1),
     )
+    # A plan action gives access only once the plan is approved (approval itself is tested in
+    # simpul/cases/tests/test_plan_access.py): mark it approved and sync the assignments.
+    from simpul.cases.models import CasePlan
+
+    CasePlan.objects.filter(pk=plan.pk).update(status=CasePlan.Status.APPROVED)
+    case_services.plan_assignments_sync(case=case)
     CaseAssignment.objects.create(case=case, organization=host, kind=CaseAssignment.Kind.PLACEMENT)
     assert cases_visible_to(partner).filter(pk=case.pk).exists()
 
