@@ -262,6 +262,10 @@ class Child(VersionedModel, BaseModel):
     def __str__(self) -> str:
         return f"{self.full_name} ({self.registration_number})"
 
+    def audit_label(self) -> str:
+        """The child in the audit trail: the registration number, never the name."""
+        return self.registration_number
+
     def age_on(self, on: dt.date | None = None) -> int | None:
         """Age in completed years (estimated ages advance with time)."""
         on = on or timezone.localdate()
@@ -340,6 +344,9 @@ class Guardian(BaseModel):
     def __str__(self) -> str:
         return f"{self.full_name} ({self.get_relationship_display()})"
 
+    def audit_label(self) -> str:
+        return f"{self.child.registration_number} · {self.get_relationship_display()}"
+
 
 def child_document_path(instance: ChildDocument, filename: str) -> str:
     # Never the original file name on disk: it may itself contain personal data.
@@ -375,6 +382,9 @@ class ChildDocument(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.original_name}"
+
+    def audit_label(self) -> str:
+        return f"{self.child.registration_number} · {self.get_kind_display()}"
 
 
 class Consent(BaseModel):
@@ -419,6 +429,9 @@ class Consent(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} · {self.given_by_name}"
+
+    def audit_label(self) -> str:
+        return f"{self.child.registration_number} · {self.get_purpose_display()}"
 
     @property
     def is_active(self) -> bool:

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
@@ -84,6 +85,26 @@ def _with_version(data: dict[str, Any] | None, target: models.Model | None) -> d
     return data or {}
 
 
+def audit_target_repr(target: models.Model) -> str:
+    """How the trail names a record: a personal record (a child, its family, consents,
+    documents, cases) by its number, never by a name (``audit_label()`` on the model)."""
+    label = getattr(target, "audit_label", None)
+    if callable(label):
+        return str(label())[:255]
+    if is_personal_model(type(target)):
+        return f"{target._meta.model_name} {str(target.pk)[:8]}"
+    return str(target)[:255]
+
+
+def personal_apps() -> tuple[str, ...]:
+    """Apps whose records are about a child: their audit values are personal data."""
+    return tuple(getattr(settings, "SIMPUL_PERSONAL_APPS", ("children", "cases")))
+
+
+def is_personal_model(model: type[models.Model] | None) -> bool:
+    return model is not None and model._meta.app_label in personal_apps()
+
+
 def audit_log(
     *,
     actor: User | None,
@@ -102,7 +123,7 @@ def audit_log(
         action=action,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=str(target.pk) if target is not None else "",
-        target_repr=str(target)[:255] if target is not None else "",
+        target_repr=audit_target_repr(target) if target is not None else "",
         changes=changes or {},
         data={k: _mask(k, v) for k, v in _jsonable(_with_version(data, target)).items()},
         ip_address=request_context.current().ip_address,

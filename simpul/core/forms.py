@@ -6,7 +6,11 @@ class AuditFilterForm(forms.Form):
     action = forms.CharField(label=_("Action code starts with"), required=False)
     actor = forms.CharField(label=_("Actor e-mail"), required=False)
     organization = forms.CharField(label=_("Organisation"), required=False)
-    target = forms.CharField(label=_("Target"), required=False)
+    target = forms.CharField(
+        label=_("Record number or id"),
+        required=False,
+        help_text=_("Exactly, e.g. ANK-2026-000123 or a case number."),
+    )
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

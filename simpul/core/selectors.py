@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from simpul.core import permissions
+from simpul.core.audit import is_personal_model
 from simpul.core.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -24,9 +27,56 @@ def audit_event_list(*, user: User, filters: dict[str, Any] | None = None) -> Qu
     if f.get("organization"):
         qs = qs.filter(organization_name__icontains=f["organization"])
     if f.get("target"):
-        qs = qs.filter(target_repr__icontains=f["target"])
+        # A record number or id, matched exactly: never a search over names. Rows written before
+        # personal records were named by number hold "<name> (<number>)"; the number still finds them.
+        value = f["target"].strip()
+        qs = qs.filter(
+            Q(target_id=value) | Q(target_repr=value) | Q(target_repr__endswith=f"({value})")
+        )
     if f.get("date_from"):
         qs = qs.filter(created_at__date__gte=f["date_from"])
     if f.get("date_to"):
         qs = qs.filter(created_at__date__lte=f["date_to"])
     return qs.order_by("-created_at")
+
+
+MASK = "•••"
+_LABEL_WITH_NUMBER = re.compile(r"^[A-Z0-9][A-Z0-9./-]+ · ")
+_NUMBER_IN_PARENS = re.compile(r"\(([A-Z0-9][A-Z0-9./-]+)\)$")
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """An audit event as the audit page shows it: personal records by number, their values
+    masked (the system admin who browses the trail may not see any child)."""
+
+    event: AuditEvent
+    target: str
+    changes: dict[str, dict[str, Any]]
+    personal: bool
+
+
+def audit_row(event: AuditEvent) -> AuditRow:
+    model = event.target_type.model_class() if event.target_type is not None else None
+    personal = is_personal_model(model)
+    if not personal:
+        return AuditRow(
+            event=event, target=event.target_repr, changes=event.changes, personal=False
+        )
+    target = event.target_repr
+    if model is not None and model._meta.label_lower == "children.child":
+        match = _NUMBER_IN_PARENS.search(target)
+        target = match.group(1) if match else target
+        if " " in target:  # an old row naming the child some other way
+            target = f"{model._meta.model_name} {event.target_id[:8]}"
+    elif model is not None and model._meta.label_lower != "cases.case":
+        if not _LABEL_WITH_NUMBER.match(target):  # an old row naming a person
+            target = f"{model._meta.model_name} {event.target_id[:8]}"
+    changes = {
+        key: {
+            "before": MASK if change.get("before") not in (None, "", []) else change.get("before"),
+            "after": MASK if change.get("after") not in (None, "", []) else change.get("after"),
+        }
+        for key, change in (event.changes or {}).items()
+    }
+    return AuditRow(event=event, target=target, changes=changes, personal=True)

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from simpul.core.forms import AuditFilterForm
 from simpul.core.http import AuthenticatedHttpRequest
 from simpul.core.pagination import paginate, querystring_without_page
-from simpul.core.selectors import audit_event_list
+from simpul.core.selectors import audit_event_list, audit_row
 
 
 @require_GET
@@ -34,12 +34,14 @@ def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_event_list(user=request.user, filters=filters)
+    page = paginate(request, events, 50)
     return render(
         request,
         "core/audit_list.html",
         {
             "form": form,
-            "page": paginate(request, events, 50),
+            "page": page,
+            "rows": [audit_row(e) for e in page],
             "qs": querystring_without_page(request),
         },
     )
