@@ -279,8 +279,20 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"pii": {"()": "lokal.samaran.logging.SamaranFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["pii"]}},
+    "filters": {
+        "pii": {"()": "lokal.samaran.logging.SamaranFilter"},
+        "forbidden_one_line": {"()": "simpul.core.logging.ForbiddenOneLine"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["pii"]},
+        "request": {
+            "class": "logging.StreamHandler",
+            "filters": ["forbidden_one_line", "pii"],
+        },
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.request": {"handlers": ["request"], "propagate": False},
+    },
 }

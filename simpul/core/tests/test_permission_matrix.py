@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from simpul.accounts.models import Role
 from simpul.directory.models import OrganizationType
-from simpul.testing.auth import login
+from simpul.testing.auth import is_allowed_response, login
 from simpul.testing.concurrency import if_match
 from simpul.testing.factories import (
     MembershipFactory,
@@ -185,11 +185,7 @@ def test_permission_matrix(client, world, role):
     for name, table in MATRIX.items():
         response = _request(client, name, world)
         expected = table[role]
-        ok = (
-            response.status_code in ALLOWED_CODES
-            if expected == A
-            else response.status_code == expected
-        )
+        ok = is_allowed_response(response) if expected == A else response.status_code == expected
         if not ok:
             wrong[name] = (expected, response.status_code)
     assert wrong == {}, f"{role}: {wrong}"
@@ -214,3 +210,11 @@ def test_members_see_their_own_staff_list(client, world):
     login(client, world["users"]["org_staff"])
     body = client.get(reverse("directory:detail", args=[world["own"].pk])).content.decode()
     assert world["users"]["org_admin"].full_name in body
+
+
+def test_a_redirect_to_sign_in_or_two_factor_counts_as_denied():
+    from django.http import HttpResponseRedirect
+
+    assert not is_allowed_response(HttpResponseRedirect(reverse("accounts:login") + "?next=/x/"))
+    assert not is_allowed_response(HttpResponseRedirect(reverse("accounts:two_factor")))
+    assert is_allowed_response(HttpResponseRedirect(reverse("directory:list")))

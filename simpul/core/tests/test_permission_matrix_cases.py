@@ -27,7 +27,7 @@ from simpul.children.models import Category
 from simpul.core.models import AccessLog
 from simpul.directory.models import Organization, OrganizationType
 from simpul.regions.models import Region
-from simpul.testing.auth import login
+from simpul.testing.auth import is_allowed_response, login
 from simpul.testing.factories import (
     MembershipFactory,
     OrganizationFactory,
@@ -337,7 +337,7 @@ def _request(client, name: str, w: dict):
 
 def _matches(response, expected) -> bool:
     if expected == A:
-        return response.status_code in ALLOWED_CODES and "open-restricted" not in response.get(
+        return is_allowed_response(response) and "open-restricted" not in response.get(
             "Location", ""
         )
     if expected == R:
