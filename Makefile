@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 
 # The demo's own settings; a real deployment sets these in its environment (see README).
-DEMO_ENV := DEBUG=true SIMPUL_DEMO=true SECRET_KEY=$${SECRET_KEY:-simpul-demo-insecure-key-not-for-production} \
+DEMO_ENV := DEBUG=false STATIC_MANIFEST=false WHITENOISE_USE_FINDERS=true SIMPUL_DEMO=true SECRET_KEY=$${SECRET_KEY:-simpul-demo-insecure-key-not-for-production} \
 	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} SECURE_COOKIES=false \
 	EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}
 TEST_ENV := DEBUG=false SECRET_KEY=simpul-test-secret-key-0123456789abcdef SIMPUL_FAST_HASHER=true \
