@@ -10,6 +10,7 @@ urlpatterns = [
     path("directory/", include("simpul.directory.urls")),
     path("children/", include("simpul.children.urls")),
     path("cases/", include("simpul.cases.urls")),
+    path("audit/", include("simpul.access.urls")),
     path("api/v1/", include("simpul.api.urls")),
 ]
 

@@ -36,6 +36,7 @@ def simpul(request: HttpRequest) -> dict[str, Any]:
             "children": signed_in and permissions.can_view_children(user),
             "cases": signed_in and permissions.can_use_caseload(user),
             "case_queue": signed_in and permissions.can_supervise_cases(user),
+            "access_log": signed_in and permissions.can_supervise_cases(user),
             # In-app notice of invitations awaiting this user's approval (maker-checker).
             "invitation_approvals": signed_in and _pending_approvals(user),
             "lockouts": signed_in and permissions.is_system_admin(user),
