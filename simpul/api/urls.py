@@ -1,5 +1,6 @@
+from csp.decorators import csp_update
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from simpul.api import hsds, views
 from simpul.cases.api import urlpatterns as case_urlpatterns
@@ -13,7 +14,14 @@ regions = views.RegionViewSet
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # Swagger UI sets inline styles on the elements it builds; scripts stay 'self' only.
+    path(
+        "docs/",
+        csp_update({"style-src": ["'unsafe-inline'"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api:schema")
+        ),
+        name="docs",
+    ),
     path("me/", views.MeView.as_view(), name="me"),
     path("organizations/", organizations.as_view({"get": "list"}), name="organization-list"),
     path(
