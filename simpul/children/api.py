@@ -320,6 +320,13 @@ class ChildCreateSerializer(serializers.Serializer):
         default=False,
         help_text="true: register even though probable duplicates were found (this choice is audited).",
     )
+    confirm_not_duplicate_of = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        required=False,
+        default=list,
+        help_text="The ids of every candidate found that is a different child (audited); "
+        "registration is refused while any candidate found is not listed.",
+    )
 
 
 class ChildUpdateSerializer(ChildCreateSerializer):
@@ -329,6 +336,7 @@ class ChildUpdateSerializer(ChildCreateSerializer):
     aliases = None  # type: ignore[assignment]
     guardians = None  # type: ignore[assignment]
     confirm_not_duplicate = None  # type: ignore[assignment]
+    confirm_not_duplicate_of = None  # type: ignore[assignment]
 
 
 # --- views ------------------------------------------------------------------------------------
@@ -432,6 +440,7 @@ class ChildViewSet(viewsets.GenericViewSet):
         ser.is_valid(raise_exception=True)
         data = dict(ser.validated_data)
         confirm = data.pop("confirm_not_duplicate")
+        declared = [str(x) for x in data.pop("confirm_not_duplicate_of", [])]
         aliases = [dict(a) for a in data.pop("aliases", [])]
         guardians = [dict(g) for g in data.pop("guardians", [])]
         try:
@@ -440,7 +449,7 @@ class ChildViewSet(viewsets.GenericViewSet):
                 data=data,
                 aliases=aliases,
                 guardians=guardians,
-                confirm_not_duplicate_of=[] if confirm else None,
+                confirm_not_duplicate_of=declared if confirm else None,
             )
         except services.DuplicateSuspected as exc:
             return Response(

@@ -262,6 +262,17 @@ def child_register(
             extra={"candidates": [v.__dict__ for v in views]},
         )
     confirmed = sorted(str(x) for x in (confirm_not_duplicate_of or []))
+    # Never trust the client's claim that the check found nothing: every candidate found now,
+    # server-side, must have been declared a different child explicitly.
+    undeclared = sorted(set(candidate_ids) - set(confirmed))
+    if undeclared:
+        views = selectors.candidate_views(actor, candidates)
+        raise DuplicateSuspected(
+            _(
+                "This child may already be registered. Confirm for each record found that it is a different child."
+            ),
+            extra={"candidates": [v.__dict__ for v in views]},
+        )
 
     membership = actor.primary_membership() if actor else None
     kel = values.pop("current_kelurahan")

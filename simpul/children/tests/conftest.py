@@ -68,12 +68,20 @@ def register():
     """register(actor, **data) → Child (confirms "different child" when candidates exist)."""
 
     def _register(actor, aliases=(), guardians=(), **overrides):
-        return services.child_register(
-            actor=actor,
-            data=child_data(**overrides),
-            aliases=aliases,
-            guardians=guardians,
-            confirm_not_duplicate_of=[],
-        )
+        data = child_data(**overrides)
+        try:
+            return services.child_register(
+                actor=actor, data=data, aliases=aliases, guardians=guardians
+            )
+        except services.DuplicateSuspected as exc:
+            # The near-duplicate is registered on purpose: declare each candidate found.
+            found = [c["child_id"] for c in exc.extra["candidates"]]
+            return services.child_register(
+                actor=actor,
+                data=child_data(**overrides),
+                aliases=aliases,
+                guardians=guardians,
+                confirm_not_duplicate_of=found,
+            )
 
     return _register

@@ -35,6 +35,12 @@ def test_create_runs_duplicate_check_and_returns_409_until_confirmed(worker, reg
     assert response.status_code == 409 and Child.objects.count() == count
     assert response.json()["candidates"][0]["child_id"] == str(existing.pk)
     response = api(worker).post(BASE, {**payload, "confirm_not_duplicate": True}, format="json")
+    assert response.status_code == 409 and Child.objects.count() == count
+    response = api(worker).post(
+        BASE,
+        {**payload, "confirm_not_duplicate": True, "confirm_not_duplicate_of": [str(existing.pk)]},
+        format="json",
+    )
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["view"] == "full" and body["aliases"] == ["Jojo"]
