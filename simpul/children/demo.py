@@ -595,14 +595,19 @@ class _ChildrenSeeder:
         except child_services.DuplicateSuspected as exc:
             # The worker looked at the records found and decided that this is another child (or,
             # for the near-duplicates of the demo, did not recognise the same child).
-            seen = [c["child_id"] for c in exc.extra["candidates"] if c.get("child_id")]
-            return child_services.child_register(
-                actor=spec.worker,
-                data=data,
-                aliases=aliases,
-                guardians=guardians,
-                confirm_not_duplicate_of=seen,
-            )
+            seen = {c["child_id"] for c in exc.extra["candidates"] if c.get("child_id")}
+            for _round in range(5):
+                try:
+                    return child_services.child_register(
+                        actor=spec.worker,
+                        data=dict(data),
+                        aliases=aliases,
+                        guardians=guardians,
+                        confirm_not_duplicate_of=sorted(seen),
+                    )
+                except child_services.DuplicateSuspected as again:
+                    seen |= {c["child_id"] for c in again.extra["candidates"] if c.get("child_id")}
+            raise
 
     def nik(self, kel: Region, born: dt.date, sex: str) -> str:
         day = born.day + (40 if sex == Sex.FEMALE else 0)
