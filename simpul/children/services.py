@@ -264,7 +264,15 @@ def child_register(
     confirmed = sorted(str(x) for x in (confirm_not_duplicate_of or []))
     # Never trust the client's claim that the check found nothing: every candidate found now,
     # server-side, must have been declared a different child explicitly.
-    undeclared = sorted(set(candidate_ids) - set(confirmed))
+    # Candidates the worker may not see cannot be declared (they are shown masked, without an
+    # id); they stay for the supervisors' duplicate scan and review.
+    declarable = {
+        str(pk)
+        for pk in selectors.children_visible_to(actor)
+        .filter(pk__in=candidate_ids)
+        .values_list("pk", flat=True)
+    }
+    undeclared = sorted(declarable - set(confirmed))
     if undeclared:
         views = selectors.candidate_views(actor, candidates)
         raise DuplicateSuspected(
