@@ -91,7 +91,9 @@ def audit_target_repr(target: models.Model) -> str:
     label = getattr(target, "audit_label", None)
     if callable(label):
         return str(label())[:255]
-    if is_personal_model(type(target)):
+    if target._meta.app_label == "children":
+        # A child's own records (aliases, …) without a label: never their str(), which may name
+        # the child. Case records keep theirs for the case timeline; the audit page masks them.
         return f"{target._meta.model_name} {str(target.pk)[:8]}"
     return str(target)[:255]
 

@@ -46,7 +46,7 @@ def test_an_expired_token_is_refused_with_a_clear_401():
         response = _get(key)
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
-    assert "expired" in response.json()["detail"]
+    assert "kedaluwarsa" in response.json()["detail"]
 
 
 def test_last_use_is_recorded():
@@ -121,5 +121,5 @@ def test_a_burst_of_wrong_tokens_from_one_address_gets_429(settings):
     with translation.override("en"):
         blocked = _get(key, ip="203.0.113.9")
     assert blocked.status_code == 429
-    assert blocked.json()["detail"].startswith("Too many requests")
+    assert blocked.json()["detail"].startswith("Terlalu banyak permintaan")
     assert _get(key, ip="198.51.100.3").status_code == 200

@@ -38,7 +38,7 @@ def test_a_burst_above_the_user_rate_gets_429_with_a_clear_message(settings):
         blocked = api.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert blocked.status_code == 429
     assert "Retry-After" in blocked
-    assert blocked.json()["detail"].startswith("Too many requests")
+    assert blocked.json()["detail"].startswith("Terlalu banyak permintaan")
     # Another user is counted separately.
     other = APIClient()
     other.force_authenticate(make_user(Role.ANALYST))
