@@ -37,10 +37,73 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+MASK = "•••"
+
+# Keys whose values identify a child or its family: on a personal record (see
+# :func:`is_personal_model`) the trail keeps that the field changed, never its value — the system
+# admin who browses the trail may not see any child (finding 2). Settings may add keys.
+PERSONAL_KEYS = frozenset(
+    {
+        "full_name",
+        "name",
+        "names",
+        "alias",
+        "aliases",
+        "mother_name",
+        "father_name",
+        "guardian_name",
+        "given_by_name",
+        "original_name",
+        "birth_date",
+        "birth_place",
+        "birth_certificate_number",
+        "current_address",
+        "address",
+        "current_spot",
+        "phone",
+        "school_name",
+        "religion",
+        "disability_types",
+        "functional_needs",
+        "notes",
+        "registration_note",
+        "age_estimate_note",
+    }
+)
+
+
+def personal_keys() -> frozenset[str]:
+    return PERSONAL_KEYS | frozenset(getattr(settings, "SIMPUL_AUDIT_PERSONAL_KEYS", ()))
+
+
+def _empty(value: Any) -> bool:
+    return value in (None, "") or value == [] or value == {}
+
+
 def _mask(key: str, value: Any) -> Any:
-    if any(part in key.lower() for part in SENSITIVE_KEYS) and value not in (None, ""):
-        return "•••"
+    if any(part in key.lower() for part in SENSITIVE_KEYS) and not _empty(value):
+        return MASK
     return value
+
+
+def mask_personal(value: Any, *, keys: frozenset[str] | None = None) -> Any:
+    """``value`` (a ``data`` dict, a ``changes`` dict, or anything nested in them) with the
+    value of every personal key replaced by the mask; a change ``{"before", "after"}`` under a
+    personal key keeps its shape, so the trail still says what changed."""
+    keys = personal_keys() if keys is None else keys
+    if isinstance(value, list):
+        return [mask_personal(v, keys=keys) for v in value]
+    if not isinstance(value, dict):
+        return value
+    masked: dict[str, Any] = {}
+    for key, item in value.items():
+        if str(key).lower() not in keys:
+            masked[key] = mask_personal(item, keys=keys)
+        elif isinstance(item, dict) and set(item) <= {"before", "after"}:
+            masked[key] = {k: v if _empty(v) else MASK for k, v in item.items()}
+        else:
+            masked[key] = item if _empty(item) else MASK
+    return masked
 
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
@@ -117,6 +180,10 @@ def audit_log(
     organization: Organization | None = None,
 ) -> AuditEvent:
     org = organization or acting_organization(actor)
+    values = {k: _mask(k, v) for k, v in _jsonable(_with_version(data, target)).items()}
+    changes = _jsonable(changes or {})
+    if target is not None and is_personal_model(type(target)):
+        values, changes = mask_personal(values), mask_personal(changes)
     return AuditEvent.objects.create(
         actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
         actor_email=getattr(actor, "email", "") or "",
@@ -126,7 +193,7 @@ def audit_log(
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=str(target.pk) if target is not None else "",
         target_repr=audit_target_repr(target) if target is not None else "",
-        changes=changes or {},
-        data={k: _mask(k, v) for k, v in _jsonable(_with_version(data, target)).items()},
+        changes=changes,
+        data=values,
         ip_address=request_context.current().ip_address,
     )
