@@ -182,7 +182,8 @@ def audit_log(
     org = organization or acting_organization(actor)
     values = {k: _mask(k, v) for k, v in _jsonable(_with_version(data, target)).items()}
     changes = _jsonable(changes or {})
-    if target is not None and is_personal_model(type(target)):
+    # target.__class__, not type(target): a request's user is a SimpleLazyObject.
+    if target is not None and is_personal_model(target.__class__):
         values, changes = mask_personal(values), mask_personal(changes)
     return AuditEvent.objects.create(
         actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from simpul.core import permissions
+from simpul.core import permissions, request_context
 from simpul.core.audit import is_personal_model
-from simpul.core.models import AuditEvent
+from simpul.core.models import AccessLog, AuditEvent
 
 if TYPE_CHECKING:
     from simpul.accounts.models import User
@@ -38,6 +38,32 @@ def audit_event_list(*, user: User, filters: dict[str, Any] | None = None) -> Qu
     if f.get("date_to"):
         qs = qs.filter(created_at__date__lte=f["date_to"])
     return qs.order_by("-created_at")
+
+
+def audit_history_read(*, user: User, events: list[AuditEvent]) -> None:
+    """Reading the history of a child (the trail filtered to one record) is access to that
+    child: one access-log row per child shown, like opening its profile. Browsing the whole
+    trail is not (every value of a child there is masked). The only write in selectors."""
+    children = {
+        (e.target_id, e.target_repr)
+        for e in events
+        if e.target_type is not None
+        and (e.target_type.app_label, e.target_type.model) == ("children", "child")
+    }
+    membership = user.primary_membership()
+    for child_id, label in sorted(children):
+        AccessLog.objects.create(
+            user=user,
+            user_email=user.email,
+            organization_name=membership.organization.name if membership else "",
+            action=AccessLog.Action.VIEW,
+            child_id=child_id,
+            target_type=next(e.target_type for e in events if e.target_id == child_id),
+            target_id=child_id,
+            target_repr=label[:255],
+            reason="audit trail",
+            ip_address=request_context.current().ip_address,
+        )
 
 
 MASK = "•••"

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from simpul.core.forms import AuditFilterForm
 from simpul.core.http import AuthenticatedHttpRequest
 from simpul.core.pagination import paginate, querystring_without_page
-from simpul.core.selectors import audit_event_list, audit_row
+from simpul.core.selectors import audit_event_list, audit_history_read, audit_row
 
 
 @require_GET
@@ -35,6 +35,9 @@ def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_event_list(user=request.user, filters=filters)
     page = paginate(request, events, 50)
+    if filters.get("target"):
+        # A child's history is access to the child: logged like opening its profile.
+        audit_history_read(user=request.user, events=list(page))
     return render(
         request,
         "core/audit_list.html",

@@ -113,3 +113,22 @@ def test_migration_rewrites_rows_written_before_the_fix(child):
     assert old.data["registration_number"] == "x"
     for secret in SECRETS:
         assert secret not in _stored(), secret
+
+
+def test_reading_a_childs_audit_history_is_logged_as_access(client, child):
+    from django.urls import reverse
+
+    from simpul.core.models import AccessLog
+    from simpul.testing.auth import login
+
+    admin = make_user(Role.SYSTEM_ADMIN)
+    login(client, admin)
+    assert client.get(reverse("core:audit")).status_code == 200
+    assert not AccessLog.objects.filter(user=admin).exists()  # browsing the trail is not
+    response = client.get(reverse("core:audit"), {"target": child.registration_number})
+    assert response.status_code == 200
+    entry = AccessLog.objects.get(user=admin)
+    assert (entry.child_id, entry.target_repr) == (str(child.pk), child.registration_number)
+    assert entry.reason == "audit trail"
+    for secret in SECRETS:
+        assert secret not in response.content.decode(), secret
