@@ -3,6 +3,7 @@ services). UUIDs only; nothing private (no staff lists, no who-recorded-what).""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -208,15 +209,18 @@ class OrganizationDetailSerializer(OrganizationSerializer):
 
 # --- input ------------------------------------------------------------------------------------
 class StrictInputSerializer(serializers.Serializer):
-    """Rejects fields it does not know instead of silently ignoring them."""
+    """Rejects fields it does not know instead of silently ignoring them (a misspelt field
+    would otherwise be dropped and the client told that all went well). Nested input
+    serializers that derive from it are checked too."""
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        unknown = set(getattr(self, "initial_data", {}) or {}) - set(self.fields)
-        if unknown:
-            raise serializers.ValidationError(
-                {name: [_("Unknown field.")] for name in sorted(unknown)}
-            )
-        return attrs
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            unknown = set(data) - set(self.fields)
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [_("Unknown field.")] for name in sorted(unknown)}
+                )
+        return super().to_internal_value(data)
 
 
 class OrganizationUpdateSerializer(StrictInputSerializer):

@@ -28,6 +28,7 @@ from simpul.api.concurrency import (
     if_match,
     with_etag,
 )
+from simpul.api.serializers import StrictInputSerializer
 from simpul.cases import selectors, services
 from simpul.cases.models import (
     Assessment,
@@ -155,7 +156,7 @@ class CaseFullSerializer(CaseDetailSerializer):
         ]
 
 
-class CaseCreateSerializer(serializers.Serializer):
+class CaseCreateSerializer(StrictInputSerializer):
     child = serializers.UUIDField()
     intake_channel = serializers.ChoiceField(choices=IntakeChannel.choices)
     intake_details = serializers.CharField()
@@ -185,7 +186,7 @@ class CaseFilterSerializer(serializers.Serializer):
     sort = serializers.ChoiceField(choices=list(selectors.SORTS), required=False)
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(StrictInputSerializer):
     to_status = serializers.ChoiceField(choices=CaseStatus.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -208,7 +209,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         read_only_fields = ["edit_version"]
 
 
-class AssessmentInputSerializer(serializers.Serializer):
+class AssessmentInputSerializer(StrictInputSerializer):
     kind = serializers.ChoiceField(choices=Assessment.Kind.choices)
     data = serializers.DictField()
     submit = serializers.BooleanField(required=False, default=False)
@@ -254,7 +255,7 @@ class PlanSerializer(serializers.ModelSerializer):
         ]
 
 
-class PlanInputSerializer(serializers.Serializer):
+class PlanInputSerializer(StrictInputSerializer):
     summary = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -273,7 +274,7 @@ class ServiceDeliverySerializer(serializers.ModelSerializer):
         ]
 
 
-class ServiceDeliveryInputSerializer(serializers.Serializer):
+class ServiceDeliveryInputSerializer(StrictInputSerializer):
     service_type = serializers.SlugRelatedField(
         slug_field="code", queryset=TaxonomyTerm.objects.filter(taxonomy="service-type")
     )
@@ -285,11 +286,11 @@ class ServiceDeliveryInputSerializer(serializers.Serializer):
     )
 
 
-class GoalInputSerializer(serializers.Serializer):
+class GoalInputSerializer(StrictInputSerializer):
     description = serializers.CharField()
 
 
-class ActionInputSerializer(serializers.Serializer):
+class ActionInputSerializer(StrictInputSerializer):
     description = serializers.CharField()
     responsible_organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.filter(is_active=True)
@@ -304,16 +305,16 @@ class ActionInputSerializer(serializers.Serializer):
     )
 
 
-class ActionStatusSerializer(serializers.Serializer):
+class ActionStatusSerializer(StrictInputSerializer):
     status = serializers.ChoiceField(choices=PlanAction.Status.choices)
 
 
-class DecisionSerializer(serializers.Serializer):
+class DecisionSerializer(StrictInputSerializer):
     decision = serializers.ChoiceField(choices=[("approve", "approve"), ("return", "return")])
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ClosureRequestSerializer(serializers.Serializer):
+class ClosureRequestSerializer(StrictInputSerializer):
     reason = serializers.ChoiceField(choices=ClosureReason.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 

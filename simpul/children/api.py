@@ -29,9 +29,10 @@ from simpul.api.concurrency import (
     if_match,
     with_etag,
 )
+from simpul.api.serializers import StrictInputSerializer
 from simpul.cases.models import CaseStatus
 from simpul.children import selectors, services
-from simpul.children.identity import mask_number, warning_text
+from simpul.children.identity import MAX_ESTIMATED_AGE, mask_number, warning_text
 from simpul.children.models import (
     AgeEstimateReason,
     BirthCertificateStatus,
@@ -262,14 +263,14 @@ class ChildSearchSerializer(serializers.Serializer):
         )
 
 
-class AliasInSerializer(serializers.Serializer):
+class AliasInSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=150)
     kind = serializers.ChoiceField(
         choices=ChildAlias.Kind.choices, default=ChildAlias.Kind.NICKNAME
     )
 
 
-class GuardianInSerializer(serializers.Serializer):
+class GuardianInSerializer(StrictInputSerializer):
     relationship = serializers.ChoiceField(choices=Guardian.Relationship.choices)
     full_name = serializers.CharField(max_length=150)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
@@ -279,12 +280,12 @@ class GuardianInSerializer(serializers.Serializer):
     is_alleged_perpetrator = serializers.BooleanField(default=False)
 
 
-class ChildCreateSerializer(serializers.Serializer):
+class ChildCreateSerializer(StrictInputSerializer):
     full_name = serializers.CharField(max_length=150)
     sex = serializers.ChoiceField(choices=Sex.choices)
     birth_date = serializers.DateField(required=False, allow_null=True)
     estimated_age = serializers.IntegerField(
-        required=False, allow_null=True, min_value=0, max_value=25
+        required=False, allow_null=True, min_value=0, max_value=MAX_ESTIMATED_AGE
     )
     age_estimate_reason = serializers.ChoiceField(
         choices=AgeEstimateReason.choices, required=False, allow_blank=True

@@ -295,6 +295,7 @@ class _ChildrenSeeder:
         from simpul.core.demo import DEMO_PARTNER_LKSA, DEMO_USERS, DINSOS_NAME, SKPD_NAMES
 
         self.rng = random.Random(CHILD_SEED)
+        self.niks: set[str] = set()
         self.fake = Faker("id_ID")
         self.fake.seed_instance(CHILD_SEED)
         self.today = timezone.localdate()
@@ -485,10 +486,9 @@ class _ChildrenSeeder:
             # One mistyped digit of the serial number (never "0000", which is not a valid serial).
             typo = original.nik[:-1] + str((int(original.nik[-1]) + 3) % 10)
             overrides["nik"] = typo if not typo.endswith("0000") else original.nik[:-1] + "1"
-        elif (
-            how not in ("estimated", "estimated_moved") and original.nik and self.rng.random() < 0.5
-        ):
-            overrides["nik"] = original.nik
+        # A second registration never carries the first one's NIK: the registry refuses a NIK
+        # already held (the worker is pointed to that record instead). Without a NIK (the family
+        # card was not at hand) the matcher still finds the pair by name, mother and birth date.
         if how.startswith("estimated"):
             overrides = {
                 "birth_date": None,
@@ -611,7 +611,11 @@ class _ChildrenSeeder:
 
     def nik(self, kel: Region, born: dt.date, sex: str) -> str:
         day = born.day + (40 if sex == Sex.FEMALE else 0)
-        return f"{kel.code[:8].replace('.', '')}{day:02d}{born.month:02d}{born.year % 100:02d}{self.rng.randint(1, 999):04d}"
+        while True:
+            nik = f"{kel.code[:8].replace('.', '')}{day:02d}{born.month:02d}{born.year % 100:02d}{self.rng.randint(1, 999):04d}"
+            if nik not in self.niks:  # one NIK, one person
+                self.niks.add(nik)
+                return nik
 
     def school_status(self, spec: _Spec) -> str:
         if spec.age < 6:

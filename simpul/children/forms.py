@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from simpul.cases.models import CaseStatus
-from simpul.children.identity import IDENTITY_FIELDS
+from simpul.children.identity import IDENTITY_FIELDS, MAX_ESTIMATED_AGE
 from simpul.children.models import (
     AgeEstimateReason,
     BirthCertificateStatus,
@@ -59,7 +59,7 @@ class ChildForm(forms.Form):
         help_text=_("Leave empty when unknown and give an estimated age instead."),
     )
     estimated_age = forms.IntegerField(
-        label=_("Estimated age (years)"), required=False, min_value=0, max_value=25
+        label=_("Estimated age (years)"), required=False, min_value=0, max_value=MAX_ESTIMATED_AGE
     )
     age_estimate_reason = forms.ChoiceField(
         label=_("How was the age estimated?"),

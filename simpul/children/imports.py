@@ -42,7 +42,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from simpul.children import matching, selectors
-from simpul.children.identity import clean_identity, record_from_values, warning_text
+from simpul.children.identity import (
+    MAX_CHILD_AGE,
+    MAX_ESTIMATED_AGE,
+    age_on,
+    clean_identity,
+    record_from_values,
+    warning_text,
+)
 from simpul.children.models import (
     AgeEstimateReason,
     Category,
@@ -431,8 +438,7 @@ def _kelurahan_code(text: str) -> str:
     return text.strip()
 
 
-def _age_at(birth_date: dt.date, on: dt.date) -> int:
-    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+_age_at = age_on
 
 
 class RowParser:
@@ -470,6 +476,7 @@ class RowParser:
             self.conditions.setdefault(cond.name.lower(), cond)
         self.pmks_codes = ", ".join(c.code for c in cats if c.scheme == Category.Scheme.PMKS)
         self.seen_names: dict[tuple[str, int | None], int] = {}
+        self.seen_niks: dict[str, int] = {}
 
     def column(self, canonical: str) -> str:
         """The column as headed in the file (the template name when the file has none)."""
@@ -713,20 +720,35 @@ class RowParser:
                     % {"date": birth_date.strftime("%d/%m/%Y")},
                 )
                 return
+            if _age_at(birth_date, self.today) > MAX_CHILD_AGE:
+                self._error(
+                    row,
+                    "tanggal_lahir",
+                    _(
+                        "The date of birth %(date)s makes the child %(age)s years old: a child "
+                        "record is for ages up to %(max)s. Check the year."
+                    )
+                    % {
+                        "date": birth_date.strftime("%d/%m/%Y"),
+                        "age": _age_at(birth_date, self.today),
+                        "max": MAX_CHILD_AGE,
+                    },
+                )
+                return
         age = None
         if not blank(raw_age):
             try:
                 age_match = _AGE.match(cell_text(raw_age)) if isinstance(raw_age, str) else None
                 age = int(age_match.group(1)) if age_match else parse_int(raw_age)
-                if not 0 <= age <= 25:
+                if not 0 <= age <= MAX_ESTIMATED_AGE:
                     raise ValueError(age)
             except ValueError:
                 if birth_date is None:
                     self._error(
                         row,
                         "usia_perkiraan",
-                        _("“%(value)s” is not an age: write whole years from 0 to 25.")
-                        % {"value": cell_text(raw_age)},
+                        _("“%(value)s” is not an age: write whole years from 0 to %(max)s.")
+                        % {"value": cell_text(raw_age), "max": MAX_ESTIMATED_AGE},
                     )
                     return
                 age = None
@@ -807,6 +829,34 @@ class RowParser:
             return
         for w in warnings:
             self._warning(row, "nik", warning_text(w))
+        self._nik_unique(row, _values.get("nik") or "")
+
+    def _nik_unique(self, row: ParsedRow, nik: str) -> None:
+        """A NIK belongs to one child: refused when the registry or an earlier row holds it."""
+        from simpul.children.services import nik_holder
+
+        if not nik:
+            return
+        first = self.seen_niks.setdefault(nik, row.number)
+        if first != row.number:
+            self._error(
+                row,
+                "nik",
+                _("Row %(row)s of this file has the same NIK: a NIK belongs to one child.")
+                % {"row": first},
+            )
+            return
+        holder = nik_holder(nik)
+        if holder is not None:
+            self._error(
+                row,
+                "nik",
+                _(
+                    "This NIK is already recorded for child %(number)s. If it is the same "
+                    "child, leave the row out; if not, check the NIK."
+                )
+                % {"number": holder.registration_number},
+            )
 
     def _within_file(self, row: ParsedRow) -> None:
         if not row.name:

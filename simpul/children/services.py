@@ -42,6 +42,7 @@ from simpul.core import permissions
 from simpul.core.audit import audit_log, diff, snapshot
 from simpul.core.concurrency import version_claim
 from simpul.core.exceptions import ApplicationError
+from simpul.core.locks import advisory_xact_lock
 from simpul.directory.models import GOVERNMENT_SOCIAL_TYPES
 
 if TYPE_CHECKING:
@@ -199,9 +200,14 @@ def _set_conditions(child: Child, conditions: Iterable[Any] | None) -> None:
     if conditions is None:
         return
     items = list(conditions)
-    codes = [c for c in items if isinstance(c, str)]
+    codes = {c for c in items if isinstance(c, str)}
     objs = [c for c in items if isinstance(c, Condition)]
-    child.conditions.set([*objs, *Condition.objects.filter(code__in=codes)])
+    known = list(Condition.objects.filter(code__in=codes))
+    unknown = sorted(codes - {c.code for c in known})
+    if unknown:
+        message = _("Unknown condition code(s): %(codes)s") % {"codes": ", ".join(unknown)}
+        raise ApplicationError(message, extra={"fields": {"conditions": [message]}})
+    child.conditions.set([*objs, *known])
 
 
 def _audit_values(child: Child) -> dict[str, Any]:
@@ -216,12 +222,52 @@ def registration_preview(
 ) -> dict[str, Any]:
     """Validate and look for probable duplicates WITHOUT saving (step "check" of registration)."""
     values, warnings = clean_identity({k: v for k, v in data.items() if k != "conditions"})
+    _refuse_taken_nik(values.get("nik") or "")
     record = _record(values, aliases)
     return {
         "values": values,
         "warnings": warnings,
         "candidates": selectors.child_duplicate_candidates(user=actor, record=record),
     }
+
+
+def _registration_lock(record: matching.PersonRecord) -> None:
+    """Serialise registrations that could find each other (finding 9b): every value this
+    record would be looked up by or stored under, so that of two parallel registrations of the
+    same child the second waits for the first, then finds it among the candidates."""
+    values: set[str] = {v for v in matching.blocking_keys(record).values() if v}
+    for found in matching.candidate_key_values(record).values():
+        values |= found
+    if record.nik:
+        values.add(f"nik:{record.nik}")
+    advisory_xact_lock("children.registration", values)
+
+
+def nik_holder(nik: str, *, exclude_id: Any = None) -> Child | None:
+    """The active child that already holds ``nik`` (a NIK belongs to one person)."""
+    if not nik:
+        return None
+    qs = Child.objects.active().filter(nik=nik)
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    return qs.order_by("created_at").first()
+
+
+def _refuse_taken_nik(nik: str, *, exclude_id: Any = None) -> None:
+    """Finding 9c: a NIK already held by another active child is refused, naming that record
+    by its number (never by name); a supervisor resolves it by merging the two records or by
+    correcting the wrong NIK."""
+    holder = nik_holder(nik, exclude_id=exclude_id)
+    if holder is None:
+        return
+    message = _(
+        "This NIK is already recorded for child %(number)s. If it is the same child, work on "
+        "that record (a supervisor can merge the two records); if not, check the NIK."
+    ) % {"number": holder.registration_number}
+    raise ApplicationError(
+        message,
+        extra={"fields": {"nik": [message]}, "nik_holder": holder.registration_number},
+    )
 
 
 def _record(values: dict[str, Any], aliases: Iterable[Any]) -> matching.PersonRecord:
@@ -248,6 +294,8 @@ def child_register(
     values, warnings = clean_identity({k: v for k, v in data.items() if k != "conditions"})
     alias_items = _alias_items(aliases)
     record = _record(values, aliases)
+    _registration_lock(record)  # then look, with every earlier registration committed
+    _refuse_taken_nik(values.get("nik") or "")
     stats = selectors.DbTokenStats()
     candidates = selectors.score_candidates(
         record, selectors.blocked_children(record, stats=stats), stats=stats
@@ -348,8 +396,12 @@ def child_update_identity(
     conditions = data.get("conditions")
     current = {f: getattr(child, f) for f in IDENTITY_FIELDS}
     values, warnings = clean_identity(
-        {**current, **{k: v for k, v in data.items() if k != "conditions"}}
+        {**current, **{k: v for k, v in data.items() if k != "conditions"}},
+        kept_birth_date=child.birth_date,
     )
+    if values.get("nik") and values["nik"] != child.nik:
+        advisory_xact_lock("children.registration", [f"nik:{values['nik']}"])
+        _refuse_taken_nik(values["nik"], exclude_id=child.pk)
     before = _audit_values(child)
     old_tokens = _frequency_tokens(child)
     kel = values.pop("current_kelurahan")

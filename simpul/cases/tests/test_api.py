@@ -64,6 +64,32 @@ def test_create_and_retrieve(client, worker):
     assert AccessLog.objects.filter(action="view", child_id=str(child.pk)).exists()
 
 
+def test_unknown_fields_are_refused_and_change_nothing(client, case, worker):
+    """A misspelt field (here the Indonesian name of one) is a 400, never silently dropped."""
+    login(client, worker)
+    response = client.post(
+        "/api/v1/cases/",
+        {
+            "child": str(ChildFactory().pk),
+            "intake_channel": "walk_in",
+            "intake_details": "Datang sendiri",
+            "reported_at": timezone.now().isoformat(),
+            "tingkat_risiko": "high",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "tingkat_risiko" in str(response.json())
+    assert Case.objects.count() == 1
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/transitions/",
+        {"to_status": "registered", "alasan": "x"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    case.refresh_from_db()
+    assert case.status == CaseStatus.REPORTED
+
+
 def test_coercive_without_justification_is_400(client, worker):
     login(client, worker)
     response = client.post(
