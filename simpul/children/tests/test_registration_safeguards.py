@@ -99,7 +99,7 @@ def test_an_age_over_21_or_a_future_birth_date_is_refused(worker, register):
 
 
 @pytest.mark.django_db
-def test_age_limits_in_the_api_and_the_import(worker):
+def test_age_limits_in_the_api(worker):
     from rest_framework.test import APIClient
 
     client = APIClient()
