@@ -85,3 +85,23 @@ def register():
             )
 
     return _register
+
+
+@pytest.fixture
+def operator():
+    """A data operator of Suku Dinas Sosial Jakarta Timur (imports)."""
+    return make_user(Role.DATA_OPERATOR, sudin("31.75"))
+
+
+@pytest.fixture
+def upload(django_capture_on_commit_callbacks):
+    """upload(actor, file) → the import job after its (inline) validation."""
+    from simpul.children import imports
+
+    def _upload(actor, file):
+        with django_capture_on_commit_callbacks(execute=True):
+            job = imports.child_import_upload(actor=actor, file=file)
+        job.refresh_from_db()
+        return job
+
+    return _upload

@@ -61,24 +61,6 @@ def xlsx(
 
 
 @pytest.fixture
-def operator():
-    return make_user(Role.DATA_OPERATOR, sudin("31.75"))
-
-
-@pytest.fixture
-def upload(django_capture_on_commit_callbacks):
-    """upload(actor, file) → the job after its (inline) validation."""
-
-    def _upload(actor, file) -> ChildImport:
-        with django_capture_on_commit_callbacks(execute=True):
-            job = imports.child_import_upload(actor=actor, file=file)
-        job.refresh_from_db()
-        return job
-
-    return _upload
-
-
-@pytest.fixture
 def accept(django_capture_on_commit_callbacks):
     def _accept(actor, job, decisions=None) -> ChildImport:
         with django_capture_on_commit_callbacks(execute=True):

@@ -184,22 +184,3 @@ def test_a_merged_record_releases_its_nik(holder, worker, supervisor, register):
         services.child_update_identity(actor=worker, child=twin, data={"nik": NIK})
     twin.refresh_from_db()
     assert twin.nik == NIK
-
-
-@pytest.fixture
-def operator():
-    from simpul.accounts.models import Role
-    from simpul.testing.factories import make_user, sudin
-
-    return make_user(Role.DATA_OPERATOR, sudin("31.75"))
-
-
-@pytest.fixture
-def upload(django_capture_on_commit_callbacks):
-    def _upload(actor, file) -> ChildImport:
-        with django_capture_on_commit_callbacks(execute=True):
-            job = imports.child_import_upload(actor=actor, file=file)
-        job.refresh_from_db()
-        return job
-
-    return _upload
