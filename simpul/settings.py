@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "simpul.access",
     "csp",
     "simpul.api",
+    "simpul.demo",  # seeds the demo through every other app's services; nothing imports it
 ]
 
 MIDDLEWARE = [

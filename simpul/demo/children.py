@@ -2,7 +2,7 @@
 six kota, with cases at every stage of the workflow, near-duplicates to find and restricted cases.
 
 Everything is synthetic (Faker ``id_ID`` with a fixed seed, so the demo is the same everywhere).
-Unlike the network seeder (:mod:`simpul.core.demo`), this one works through the SERVICES, acting
+Unlike the network seeder (:mod:`simpul.demo.network`), this one works through the SERVICES, acting
 as the demo users, so blocking keys, token counts, audit events, access rules and deadlines are
 the real ones:
 
@@ -261,7 +261,7 @@ def demo_children_seeded() -> bool:
 
 def demo_children_reset() -> None:
     """Delete every case and child record, the duplicate scans and the staff users. Demo
-    databases only: called by :func:`simpul.core.demo.demo_reset`."""
+    databases only: called by :func:`simpul.demo.network.demo_reset`."""
     ChildMerge.objects.all().delete()
     Case.objects.all().delete()
     LegalBasis.objects.all().delete()
@@ -292,7 +292,7 @@ def demo_children_seed() -> DemoChildrenSummary:
 
 class _ChildrenSeeder:
     def __init__(self) -> None:
-        from simpul.core.demo import DEMO_PARTNER_LKSA, DEMO_USERS, DINSOS_NAME, SKPD_NAMES
+        from simpul.demo.network import DEMO_PARTNER_LKSA, DEMO_USERS, DINSOS_NAME, SKPD_NAMES
 
         self.rng = random.Random(CHILD_SEED)
         self.niks: set[str] = set()

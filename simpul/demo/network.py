@@ -91,7 +91,7 @@ class DemoSummary:
     created: bool
     counts: dict[str, int] = field(default_factory=dict)
     users: list[tuple[str, str, str]] = field(default_factory=list)  # (role, e-mail, organisation)
-    children: Any = None  # simpul.children.demo.DemoChildrenSummary, when children were seeded
+    children: Any = None  # simpul.demo.children.DemoChildrenSummary, when children were seeded
 
 
 # --- vocabularies ---------------------------------------------------------------------------------
@@ -407,7 +407,7 @@ def _ensure_allowed(force: bool) -> None:
 def demo_reset(*, force: bool = False) -> None:
     """Delete the demo users and every organisation (with its services). Demo databases only."""
     _ensure_allowed(force)
-    from simpul.children.demo import demo_children_reset
+    from simpul.demo.children import demo_children_reset
 
     try:
         demo_children_reset()  # cases and children first: they point at users and organisations
@@ -427,8 +427,8 @@ def demo_reset(*, force: bool = False) -> None:
 @transaction.atomic
 def demo_seed(*, force: bool = False, reset: bool = False, children: bool = True) -> DemoSummary:
     """Create the demo network and demo users, then (``children``) the demo children and their
-    cases (:mod:`simpul.children.demo`). Does nothing for the parts already there."""
-    from simpul.children.demo import demo_children_seed
+    cases (:mod:`simpul.demo.children`). Does nothing for the parts already there."""
+    from simpul.demo.children import demo_children_seed
 
     _ensure_allowed(force)
     if reset:

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from simpul.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_seed
+from simpul.demo.network import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_seed
 from simpul.core.exceptions import ApplicationError
 
 

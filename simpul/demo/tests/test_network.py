@@ -9,7 +9,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from simpul.accounts.models import Membership, Role, User
-from simpul.core.demo import (
+from simpul.demo.network import (
     DEMO_PARTNER_LKSA,
     DEMO_PASSWORD,
     DEMO_USERS,
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 
 def seed(**options) -> str:  # type: ignore[no-untyped-def]
-    # The network only: the demo children (half a minute) are tested in test_demo_children.py.
+    # The network only: the demo children (half a minute) are tested in test_children.py.
     options.setdefault("without_children", True)
     out = StringIO()
     call_command("seed_demo", stdout=out, **options)

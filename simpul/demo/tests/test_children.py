@@ -1,4 +1,4 @@
-"""The demo children and cases (simpul.children.demo), seeded once for this module through the
+"""The demo children and cases (simpul.demo.children), seeded once for this module through the
 services, then checked: counts, every status, restricted cases, near-duplicates, and what the
 demo users see."""
 
@@ -16,7 +16,7 @@ from simpul.cases.access import case_access, cases_visible_to, children_visible_
 from simpul.cases.models import Case, CaseAssignment, CaseDeadline, CaseStatus, Placement
 from simpul.cases.selectors import approval_queue, caseload, overdue_cases
 from simpul.children import selectors as child_selectors
-from simpul.children.demo import (
+from simpul.demo.children import (
     JAKTIM,
     KOTA_COUNTS,
     NEAR_DUPLICATES,
@@ -25,7 +25,7 @@ from simpul.children.demo import (
 )
 from simpul.children.models import Child, ChildCategory, DuplicateCandidate, DuplicateScan
 from simpul.children.services import duplicate_scan_run
-from simpul.core.demo import DEMO_PARTNER_LKSA, DEMO_USERS, SKPD_NAMES, demo_seed
+from simpul.demo.network import DEMO_PARTNER_LKSA, DEMO_USERS, SKPD_NAMES, demo_seed
 from simpul.core.models import AuditEvent
 from simpul.directory.models import CapacityRecord, Organization
 
