@@ -261,6 +261,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "simpul.api.exceptions.exception_handler",
+    # The API speaks JSON only: a form-encoded or multipart body gets 415 (its schema, and the
+    # checks on it, then hold for every request that is accepted).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     # Rate limits per user and per address for anonymous requests (simpul.api.throttling reads
     # the rates at each request). Counters are kept in the default cache.
     "DEFAULT_THROTTLE_CLASSES": [
@@ -279,6 +283,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "simpul.api.schema.postprocess",
+    ],
     # Swagger UI and Redoc assets are served from our own static files, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

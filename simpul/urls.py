@@ -16,3 +16,7 @@ urlpatterns = [
 
 # No media route: every uploaded file (children's documents) is served only through
 # permission-checked, logged views.
+
+# The API answers in JSON even where no route matches (simpul.core.views).
+handler404 = "simpul.core.views.page_not_found"
+handler500 = "simpul.core.views.server_error"

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from simpul.api.permissions import CanListDirectory
+from simpul.api.serializers import StrictQuerySerializer
 from simpul.directory.hsds import selectors as hsds
 from simpul.directory.hsds import serializers as documents
 from simpul.directory.models import TaxonomyTerm
@@ -37,7 +38,7 @@ PAGE = OpenApiResponse(
 NOT_FOUND = OpenApiResponse(description="Not found, or not visible to you.")
 
 
-class HsdsListParams(serializers.Serializer):
+class HsdsListParams(StrictQuerySerializer):
     page = serializers.IntegerField(required=False, min_value=1, default=1)
     per_page = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_PER_PAGE, default=DEFAULT_PER_PAGE

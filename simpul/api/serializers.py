@@ -54,14 +54,25 @@ class PhoneSerializer(serializers.ModelSerializer):
 
 
 class LocationSerializer(serializers.ModelSerializer):
-    kelurahan_code = serializers.CharField(source="kelurahan.code", default=None)
+    kelurahan_code = serializers.CharField(source="kelurahan.code", default=None, allow_null=True)
 
     class Meta:
         model = Location
         fields = ["id", "name", "address", "kelurahan_code", "postal_code", "latitude", "longitude"]
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2})?$", "example": "08:00:00"}
+)
+class LocalTimeField(serializers.TimeField):
+    """A local time of day in Asia/Jakarta, "HH:MM:SS" (OpenAPI's ``format: time`` is an RFC 3339
+    time with a UTC offset, which opening hours do not have)."""
+
+
 class ScheduleSerializer(serializers.ModelSerializer):
+    opens_at = LocalTimeField()
+    closes_at = LocalTimeField()
+
     class Meta:
         model = Schedule
         fields = ["weekday", "opens_at", "closes_at"]
@@ -146,7 +157,7 @@ class AccreditationSerializer(serializers.Serializer):
 class OrganizationSerializer(serializers.ModelSerializer):
     org_type_display = serializers.CharField(source="get_org_type_display")
     accreditation = AccreditationSerializer(source="*")
-    kelurahan_code = serializers.CharField(source="kelurahan.code", default=None)
+    kelurahan_code = serializers.CharField(source="kelurahan.code", default=None, allow_null=True)
     kecamatan_code = serializers.CharField()
     kota_code = serializers.CharField()
     parent = serializers.UUIDField(source="parent_id", allow_null=True)
@@ -220,6 +231,48 @@ class StrictInputSerializer(serializers.Serializer):
                 raise serializers.ValidationError(
                     {name: [_("Unknown field.")] for name in sorted(unknown)}
                 )
+            wrong = {
+                name: [_("Not the type this field takes (see the API schema).")]
+                for name, field in self.fields.items()
+                if name in data
+                and data[name] is not None
+                and not _json_type_fits(field, data[name])
+            }
+            if wrong:
+                raise serializers.ValidationError(wrong)
+        return super().to_internal_value(data)
+
+
+def _json_type_fits(field: serializers.Field, value: Any) -> bool:
+    """JSON input has types: text is a string, a count a number, a yes/no a boolean (DRF alone
+    would read 12 as "12" and "true" as True)."""
+    if isinstance(field, serializers.BooleanField):
+        return isinstance(value, bool)
+    if isinstance(field, serializers.IntegerField):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(field, serializers.ChoiceField | serializers.CharField):
+        return isinstance(value, str)
+    return True
+
+
+class StrictQuerySerializer(serializers.Serializer):
+    """Query parameters: an empty value is refused, not read as "left out", unless the parameter
+    allows a blank (its schema then says so): an id, a number, a date, a yes/no or a code given
+    as "" is none of these."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            empty = [
+                name
+                for name, field in self.fields.items()
+                if name in data
+                and data.get(name) == ""
+                and not getattr(field, "allow_blank", False)
+            ]
+            if empty:
+                raise serializers.ValidationError(
+                    {name: [_("Give a value, or leave the parameter out.")] for name in empty}
+                )
         return super().to_internal_value(data)
 
 
@@ -285,7 +338,7 @@ class CapacityInputSerializer(StrictInputSerializer):
 
 
 # --- filters (query parameters) ---------------------------------------------------------------
-class OrganizationFilterSerializer(serializers.Serializer):
+class OrganizationFilterSerializer(StrictQuerySerializer):
     search = serializers.CharField(required=False, allow_blank=True, max_length=200)
     type = serializers.ChoiceField(choices=OrganizationType.choices, required=False)
     category = serializers.CharField(
@@ -313,7 +366,7 @@ class OrganizationFilterSerializer(serializers.Serializer):
         }
 
 
-class ServiceFilterSerializer(serializers.Serializer):
+class ServiceFilterSerializer(StrictQuerySerializer):
     search = serializers.CharField(required=False, allow_blank=True, max_length=200)
     organization = serializers.UUIDField(required=False)
     service_type = serializers.CharField(required=False, max_length=40)
@@ -329,7 +382,7 @@ class ServiceFilterSerializer(serializers.Serializer):
         return data
 
 
-class RegionFilterSerializer(serializers.Serializer):
+class RegionFilterSerializer(StrictQuerySerializer):
     level = serializers.ChoiceField(choices=Region.Level.choices, required=False)
     parent = serializers.CharField(
         required=False, max_length=13, help_text=_("Kemendagri code of the parent region.")

@@ -28,7 +28,7 @@ from simpul.api.concurrency import (
     if_match,
     with_etag,
 )
-from simpul.api.serializers import StrictInputSerializer
+from simpul.api.serializers import StrictInputSerializer, StrictQuerySerializer
 from simpul.cases import selectors, services
 from simpul.cases.models import (
     Assessment,
@@ -178,7 +178,7 @@ class CaseCreateSerializer(StrictInputSerializer):
     )
 
 
-class CaseFilterSerializer(serializers.Serializer):
+class CaseFilterSerializer(StrictQuerySerializer):
     scope = serializers.ChoiceField(choices=["mine", "team", "all"], required=False)
     status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
     risk = serializers.ChoiceField(choices=RiskLevel.choices, required=False)
@@ -216,7 +216,7 @@ class AssessmentInputSerializer(StrictInputSerializer):
 
 
 class PlanActionSerializer(serializers.ModelSerializer):
-    service_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    service_type = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = PlanAction
@@ -260,7 +260,7 @@ class PlanInputSerializer(StrictInputSerializer):
 
 
 class ServiceDeliverySerializer(serializers.ModelSerializer):
-    service_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    service_type = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = ServiceDelivery
@@ -357,7 +357,10 @@ class CaseListView(GenericAPIView):
     serializer_class = CaseListSerializer
 
     @extend_schema(
-        parameters=[CaseFilterSerializer], summary="List cases", operation_id="cases_list"
+        parameters=[CaseFilterSerializer],
+        responses={200: CaseListSerializer(many=True)},
+        summary="List cases",
+        operation_id="cases_list",
     )
     def get(self, request: Request) -> Response:
         # Same rule as the case list page (issue 3, permission matrix): roles without case work

@@ -29,9 +29,10 @@ from simpul.api.concurrency import (
     if_match,
     with_etag,
 )
-from simpul.api.serializers import StrictInputSerializer
+from simpul.api.serializers import StrictInputSerializer, StrictQuerySerializer
 from simpul.cases.models import CaseStatus
 from simpul.children import selectors, services
+from simpul.children.classification_data import category_filter_codes
 from simpul.children.identity import MAX_ESTIMATED_AGE, mask_number, warning_text
 from simpul.children.models import (
     AgeEstimateReason,
@@ -227,7 +228,7 @@ class CandidateSerializer(serializers.Serializer):
 
 
 # --- input ------------------------------------------------------------------------------------
-class ChildSearchSerializer(serializers.Serializer):
+class ChildSearchSerializer(StrictQuerySerializer):
     q = serializers.CharField(
         required=False, allow_blank=True, help_text="Name (spelling variants are found)."
     )
@@ -236,8 +237,11 @@ class ChildSearchSerializer(serializers.Serializer):
         allow_blank=True,
         help_text="Full NIK, a prefix, or masked (3171••••••••0001).",
     )
-    category = serializers.CharField(
-        required=False, allow_blank=True, help_text="Category code, e.g. AJ or ampk:4."
+    category = serializers.ChoiceField(
+        choices=category_filter_codes(),
+        required=False,
+        allow_blank=True,
+        help_text="Category code, e.g. AJ or ampk:4.",
     )
     kota = serializers.CharField(required=False, allow_blank=True)
     kecamatan = serializers.CharField(required=False, allow_blank=True)
@@ -507,7 +511,7 @@ class ChildViewSet(viewsets.GenericViewSet):
             404: OpenApiResponse(description="Not found or not visible."),
         },
     )
-    @action(detail=True, methods=["get"], pagination_class=None)
+    @action(detail=True, methods=["get"])
     def duplicates(self, request: Request, pk: Any) -> Response:
         child, access = selectors.child_get(user=request.user, pk=pk)
         if not access.full:
@@ -524,4 +528,5 @@ class ChildViewSet(viewsets.GenericViewSet):
             user=request.user, action=AccessLog.Action.VIEW, child=child, reason="duplicate check"
         )
         views = selectors.child_duplicates_of(user=request.user, child=child)
-        return Response(CandidateSerializer([v.__dict__ for v in views], many=True).data)
+        page = self.paginate_queryset([v.__dict__ for v in views])  # a list like every other
+        return self.get_paginated_response(CandidateSerializer(page, many=True).data)

@@ -418,3 +418,12 @@ def sync_classification(category_model: Any, subtype_model: Any, condition_model
             by_key[(scheme, row["code"])].maps_to.set(
                 [by_key[(target, c)] for c in row.get("maps_to", [])]
             )
+
+
+def category_filter_codes() -> list[str]:
+    """Every code a search may filter by: "AJ" (PMKS), "ampk:4", "field:pengamen"; also "pmks:AJ"."""
+    codes = [row["code"] for row in PMKS]
+    codes += [f"pmks:{row['code']}" for row in PMKS]
+    codes += [f"ampk:{row['code']}" for row in AMPK]
+    codes += [f"field:{row['code']}" for row in FIELD_LABELS]
+    return codes

@@ -82,7 +82,7 @@ def test_partner_gets_limited_view(worker, partner, partner_org, register):
 def test_duplicates_endpoint(worker, register):
     a = register(worker, full_name="Muhammad Rizky Pratama", mother_name="Siti Aminah")
     b = register(worker, full_name="M. Rizki Pratama", mother_name="Siti Aminah")
-    rows = api(worker).get(f"{BASE}{a.pk}/duplicates/").json()
+    rows = api(worker).get(f"{BASE}{a.pk}/duplicates/").json()["results"]
     assert rows[0]["child_id"] == str(b.pk) and rows[0]["reasons"]
 
 
