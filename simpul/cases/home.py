@@ -549,9 +549,13 @@ class PartnerActionsCard(home.HomeCard):
 
 @home.register
 class PartnerCasesCard(home.HomeCard):
+    """Cases the partner leads or where a child is placed with it (the plan actions have their
+    own card; a later referrals app adds its own card for referrals)."""
+
     key = "cases.partner_cases"
     title = _("Cases assigned to your organisation")
     order = 30
+    KINDS = (CaseAssignment.Kind.LEAD, CaseAssignment.Kind.PLACEMENT)
 
     def applies_to(self, user: User) -> bool:
         return bool(_partner_orgs(user))
@@ -559,7 +563,10 @@ class PartnerCasesCard(home.HomeCard):
     def build(self, user: User, *, now: dt.datetime) -> CardData:
         orgs = _partner_orgs(user)
         active = CaseAssignment.objects.filter(
-            case=OuterRef("pk"), organization_id__in=orgs, ended_at__isnull=True
+            case=OuterRef("pk"),
+            organization_id__in=orgs,
+            ended_at__isnull=True,
+            kind__in=self.KINDS,
         )
         visible = _open(cases_visible_to(user).filter(Exists(active)))
         cases = Case.objects.filter(pk__in=visible)
@@ -636,7 +643,10 @@ class PartnerCasesCard(home.HomeCard):
             items=items,
             see_all_url=reverse("cases:list"),
             see_all_label=str(_("Cases of your organisation")),
-            empty_text=str(_("No open case is assigned to your organisation.")),
+            note=str(_("Led by your organisation, or a child placed with it.")),
+            empty_text=str(
+                _("Your organisation leads no open case and no child is placed with it.")
+            ),
         )
 
 

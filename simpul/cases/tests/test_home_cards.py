@@ -18,6 +18,7 @@ from simpul.cases.models import (
     CaseDeadline,
     CasePlan,
     CaseTask,
+    Placement,
     PlanAction,
     PlanGoal,
 )
@@ -250,10 +251,36 @@ def test_partner_sees_the_plan_actions_and_cases_assigned_to_their_organisation(
     assert item.due == due and item.urgency.name == "WEEK"
     assert item.label.startswith(case.case_number) and item.url.endswith("/plan/")
     assert "Tempat tinggal sementara" in item.detail
-    cases = build("cases.partner_cases", partner)
-    assert cases.count == 1 and cases.items[0].due == due
+    # A plan action alone is on its own card, not repeated as a case.
+    assert build("cases.partner_cases", partner).count == 0
     # Another organisation's partner sees nothing, and its counts are zero.
     assert build("cases.partner_actions", other_partner).count == 0
+
+
+def test_partner_sees_the_cases_it_leads_and_the_children_placed_with_it(
+    partner, other_partner, partner_org
+):
+    led = CaseFactory(lead_organization=partner_org)
+    CaseAssignment.objects.create(case=led, organization=partner_org, kind="lead")
+    due = timezone.now() + dt.timedelta(days=2)
+    CaseDeadline.objects.create(case=led, milestone="first_contact", due_at=due)
+    placed = CaseFactory()
+    CaseAssignment.objects.create(case=placed, organization=partner_org, kind="placement")
+    review = timezone.localdate() + dt.timedelta(days=20)
+    Placement.objects.create(
+        case=placed,
+        organization=partner_org,
+        start_date=timezone.localdate(),
+        review_due=review,
+        gatekeeping_note="Keluarga belum aman",
+    )
+    data = build("cases.partner_cases", partner)
+    assert data.count == 2
+    assert [(i.label.split(" · ")[0], i.due) for i in data.items] == [
+        (led.case_number, due),
+        (placed.case_number, review),
+    ]
+    assert [i.detail.split(" · ")[0] for i in data.items] == ["Lead", "Placement"]
     assert build("cases.partner_cases", other_partner).count == 0
 
 
@@ -273,9 +300,8 @@ def test_a_partner_never_sees_a_restricted_childs_name(
         due_date=timezone.localdate() + dt.timedelta(days=20),
     )
     approve_plan(plan, worker, supervisor)
-    for key in ("cases.partner_actions", "cases.partner_cases"):
-        label = build(key, partner).items[0].label
-        assert "Intan" not in label and label.endswith("I••• P•••"), key
+    label = build("cases.partner_actions", partner).items[0].label
+    assert "Intan" not in label and label.endswith("I••• P•••")
 
 
 def test_cards_apply_by_role(worker, supervisor, partner):
@@ -372,7 +398,9 @@ def test_partner_cards_run_the_same_queries_for_one_item_and_for_many(key, partn
                 responsible_organization=partner_org,
                 due_date=timezone.localdate() + dt.timedelta(days=i),
             )
-            CaseAssignment.objects.create(case=case, organization=partner_org, kind="plan_action")
+            kind = "plan_action" if key == "cases.partner_actions" else "lead"
+            CaseAssignment.objects.create(case=case, organization=partner_org, kind=kind)
+            _deadline(case, i)
 
     add(1, first=1)
     assert_constant_queries(key, partner, lambda n: add(n, first=2))
