@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from simpul.core import events
 from simpul.core.concurrency import VersionedModel
 from simpul.core.models import BaseModel
 
@@ -220,6 +221,11 @@ class RiskRating(BaseModel):
     def __str__(self) -> str:
         return self.level
 
+    @property
+    def display_reason(self) -> str:
+        """The reason in the reader's language (the system's reasons are stored as codes)."""
+        return events.display_text(self.reason)
+
 
 class CaseAssignment(BaseModel):
     """An organisation working on the case: the lead, a plan action, or (later) a referral.
@@ -291,7 +297,12 @@ class CaseTask(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the reader's language (the system's titles are stored as codes)."""
+        return events.display_text(self.title)
 
 
 class Assessment(VersionedModel, BaseModel):

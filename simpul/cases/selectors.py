@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from simpul.cases.access import (
     case_access,
@@ -32,7 +31,7 @@ from simpul.cases.models import (
     PlanAction,
     SlaPolicy,
 )
-from simpul.core import permissions
+from simpul.core import events, permissions
 from simpul.core.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -278,7 +277,7 @@ def case_due(*, case: Case, now: dt.datetime | None = None) -> dict[str, list[Du
         item = DueItem(d.get_milestone_display(), d.due_at, d.due_at < now)
         (overdue if item.overdue else due).append(item)
     for t in case.tasks.filter(done_at__isnull=True).order_by("due_on"):
-        item = DueItem(t.title, t.due_on, t.due_on < today, kind="task")
+        item = DueItem(t.display_title, t.due_on, t.due_on < today, kind="task")
         (overdue if item.overdue else due).append(item)
     return {"due": due, "overdue": overdue}
 
@@ -368,81 +367,79 @@ def case_history(*, case: Case) -> dict[str, Any]:
 # --- timeline ---------------------------------------------------------------------------------
 @dataclass
 class TimelineEntry:
+    """One row of the case timeline: a sentence in the reader's language with who did it
+    ("Rencana versi 1 diajukan oleh Budi"), never a code, an id or a model name (the sentences
+    are in ``simpul/cases/events.py``)."""
+
     at: dt.datetime
     action: str
     label: str
-    actor: str
+    actor: str  # the officer's name; "" = the system
     organization: str = ""
     details: dict[str, Any] = field(default_factory=dict)
-    target: str = ""
+    note: str = ""  # what a person wrote with it (a reason, a note)
 
 
-ACTION_LABELS: dict[str, Any] = {
-    "cases.case.opened": _("Case opened"),
-    "cases.case.transitioned": _("Status changed"),
-    "cases.case.risk_changed": _("Risk level changed"),
-    "cases.case.transferred": _("Case transferred"),
-    "cases.case.team_updated": _("Team changed"),
-    "cases.assessment.created": _("Assessment written"),
-    "cases.assessment.updated": _("Assessment edited"),
-    "cases.assessment.submitted": _("Assessment submitted"),
-    "cases.assessment.approved": _("Assessment approved"),
-    "cases.assessment.returned": _("Assessment returned"),
-    "cases.plan.created": _("Plan version started"),
-    "cases.plan.updated": _("Plan edited"),
-    "cases.plan.goal_added": _("Plan goal added"),
-    "cases.plan.action_added": _("Plan action added"),
-    "cases.plan.action_status": _("Plan action updated"),
-    "cases.plan.submitted": _("Plan submitted"),
-    "cases.plan.approved": _("Plan approved"),
-    "cases.plan.returned": _("Plan returned"),
-    "cases.service.recorded": _("Service recorded"),
-    "cases.note.added": _("Case note added"),
-    "cases.conference.recorded": _("Case conference recorded"),
-    "cases.placement.started": _("Placement started"),
-    "cases.placement.ended": _("Placement ended"),
-    "cases.assignment.started": _("Organisation assigned"),
-    "cases.task.opened": _("Task opened"),
-    "cases.task.completed": _("Task done"),
-}
+def _actor_name(user: Any, email: str) -> str:
+    if user is not None:
+        return str(user.full_name or user.email)
+    return email
 
 
 def case_timeline(*, case: Case) -> list[TimelineEntry]:
     """Every event of the case in time order: audit events whose target is the case or whose
     data names it (``case_id``), and the status transitions (their own audit events are folded
-    into the transition entries)."""
+    into the transition entries). One query for the events, one for the transitions, one per
+    kind of name the sentences look up (organisations)."""
     case_require_full(case)
     key = str(case.pk)
     ct = ContentType.objects.get_for_model(Case)
-    events = (
+    rows: list[tuple[events.Event, TimelineEntry]] = []
+    audit = (
         AuditEvent.objects.filter(Q(target_type=ct, target_id=key) | Q(data__case_id=key))
         .exclude(action="cases.case.transitioned")
+        .select_related("actor")
         .order_by("created_at")
     )
-    entries = [
-        TimelineEntry(
-            at=e.created_at,
-            action=e.action,
-            label=str(ACTION_LABELS.get(e.action, e.action)),
-            actor=e.actor_email,
-            organization=e.organization_name,
-            details={k: v for k, v in (e.data or {}).items() if k != "case_id"}
-            | ({"changes": e.changes} if e.changes else {}),
-            target=e.target_repr,
-        )
-        for e in events
-    ]
-    for t in case.transitions.select_related("actor"):
-        frm = CaseStatus(t.from_status).label if t.from_status else "—"
-        entries.append(
-            TimelineEntry(
-                at=t.at,
-                action="cases.case.transitioned",
-                label=f"{ACTION_LABELS['cases.case.transitioned']}: {frm} → {CaseStatus(t.to_status).label}",
-                actor=t.actor.email if t.actor else "",
-                details={"reason": t.reason} if t.reason else {},
+    for e in audit:
+        fact = events.Event.of(e)
+        rows.append(
+            (
+                fact,
+                TimelineEntry(
+                    at=e.created_at,
+                    action=e.action,
+                    label="",
+                    actor=_actor_name(e.actor, e.actor_email),
+                    organization=e.organization_name,
+                    details={k: v for k, v in (e.data or {}).items() if k != "case_id"}
+                    | ({"changes": e.changes} if e.changes else {}),
+                ),
             )
         )
+    for t in case.transitions.select_related("actor"):
+        fact = events.Event(
+            code="cases.case.transitioned" if t.from_status else "cases.case.status_set",
+            data={"reason": t.reason} if t.reason else {},
+            changes={"status": {"before": t.from_status, "after": t.to_status}},
+        )
+        rows.append(
+            (
+                fact,
+                TimelineEntry(
+                    at=t.at,
+                    action="cases.case.transitioned",
+                    label="",
+                    actor=_actor_name(t.actor, ""),
+                    details={"reason": t.reason} if t.reason else {},
+                ),
+            )
+        )
+    sentences = events.describe_many([fact for fact, _entry in rows])
+    for (fact, entry), sentence in zip(rows, sentences, strict=True):
+        entry.label = events.by(sentence, entry.actor)
+        entry.note = events.note(fact)
+    entries = [entry for _fact, entry in rows]
     entries.sort(key=lambda e: e.at)
     return entries
 

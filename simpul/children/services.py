@@ -38,7 +38,7 @@ from simpul.children.models import (
     LegalBasis,
     NameToken,
 )
-from simpul.core import permissions
+from simpul.core import events, permissions
 from simpul.core.audit import audit_log, diff, snapshot
 from simpul.core.concurrency import version_claim
 from simpul.core.exceptions import ApplicationError
@@ -889,8 +889,11 @@ def children_transition_tasks(today: dt.date | None = None) -> int:
                 case=case,
                 kind=CaseTask.Kind.TRANSITION_REVIEW,
                 defaults={
-                    "title": _("Transition review: %(child)s turns 18 on %(date)s")
-                    % {"child": case.child.registration_number, "date": birthday.isoformat()},
+                    "title": events.stored(
+                        "cases.task.transition_review",
+                        child=case.child.registration_number,
+                        date=birthday.isoformat(),
+                    ),
                     "due_on": birthday,
                 },
             )

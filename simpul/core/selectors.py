@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from simpul.core import permissions, request_context
+from simpul.core import events, permissions, request_context
 from simpul.core.audit import is_personal_model
 from simpul.core.models import AccessLog, AuditEvent
 
@@ -80,6 +81,16 @@ class AuditRow:
     target: str
     changes: dict[str, dict[str, Any]]
     personal: bool
+    sentence: str = ""  # what happened, in the reader's language (simpul.core.events)
+
+
+def audit_rows(page: list[AuditEvent]) -> list[AuditRow]:
+    """The rows of one page of the trail, each with its sentence (names looked up per page)."""
+    sentences = events.describe_audit_events(page)
+    return [
+        dataclasses.replace(audit_row(e), sentence=sentence)
+        for e, sentence in zip(page, sentences, strict=True)
+    ]
 
 
 def audit_row(event: AuditEvent) -> AuditRow:

@@ -12,7 +12,7 @@ from simpul.core.forms import AuditFilterForm
 from simpul.core.home import home_cards
 from simpul.core.http import AuthenticatedHttpRequest
 from simpul.core.pagination import paginate, querystring_without_page
-from simpul.core.selectors import audit_event_list, audit_history_read, audit_row
+from simpul.core.selectors import audit_event_list, audit_history_read, audit_rows
 
 
 @require_GET
@@ -48,7 +48,7 @@ def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "rows": [audit_row(e) for e in page],
+            "rows": audit_rows(list(page)),
             "qs": querystring_without_page(request),
         },
     )

@@ -18,6 +18,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from simpul.core import events
 from simpul.core.audit import audit_log
 from simpul.core.exceptions import ApplicationError
 from simpul.core.spreadsheets import SheetRow as _Row
@@ -664,7 +665,7 @@ def _save(
                 total=service.capacity_total,
                 occupied=service.capacity_occupied or 0,
                 recorded_by=actor if actor is not None and actor.is_authenticated else None,
-                note=_("Imported"),
+                note=events.stored("directory.capacity.imported"),
             )
         result.services_created += 1
     audit_log(

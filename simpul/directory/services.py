@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from simpul.core import permissions
+from simpul.core import events, permissions
 from simpul.core.audit import audit_log, diff, snapshot
 from simpul.core.concurrency import version_claim
 from simpul.core.exceptions import ApplicationError
@@ -383,7 +383,7 @@ def service_create(*, actor: User | None, organization: Organization, **fields: 
             total=int(total),
             occupied=int(occupied),
             recorded_by=actor if actor is not None and actor.is_authenticated else None,
-            note=_("Initial capacity"),
+            note=events.stored("directory.capacity.initial"),
         )
     audit_log(
         actor=actor,

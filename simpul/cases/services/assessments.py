@@ -24,6 +24,7 @@ from simpul.cases.services._common import (
     require_edit,
     require_not_closed,
 )
+from simpul.core import events
 from simpul.core.concurrency import version_claim
 from simpul.core.exceptions import ApplicationError
 
@@ -167,7 +168,7 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
             actor=actor,
             case=case,
             level=proposed,
-            reason=str(_("Proposed by the initial assessment")),
+            reason=events.stored("cases.risk.initial_assessment"),
         )
     return assessment
 

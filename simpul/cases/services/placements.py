@@ -23,7 +23,7 @@ from simpul.cases.services._common import (
     require_not_closed,
 )
 from simpul.cases.services.plans import assignment_ensure, sharing_check
-from simpul.core import permissions
+from simpul.core import events, permissions
 from simpul.core.exceptions import ApplicationError
 from simpul.directory.models import Service
 from simpul.directory.services import service_capacity_update
@@ -112,7 +112,7 @@ def placement_start(
         case=case,
         kind=CaseTask.Kind.PLACEMENT_REVIEW,
         due_on=review_due,
-        title=str(_("Review the placement at %(org)s") % {"org": organization.name}),
+        title=events.stored("cases.task.placement_review", org=organization.name[:150]),
     )
     full_clean(task)
     task.save()
@@ -167,7 +167,7 @@ def placement_end(
                 service=service,
                 total=service.capacity_total,
                 occupied=service.capacity_occupied - 1,
-                note=f"{_('Placement ended')} {case.case_number}",
+                note=events.stored("cases.capacity.placement_ended", case=case.case_number),
             )
     now = timezone.now()
     if not case.placements.filter(

@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from simpul.cases.events import SHARING_WITHDRAWN
 from simpul.cases.models import (
     Assessment,
     Case,
@@ -40,6 +41,7 @@ from simpul.cases.services._common import (
     require_edit,
     require_not_closed,
 )
+from simpul.core import events
 from simpul.core.audit import acting_organization, diff, snapshot
 from simpul.core.concurrency import version_claim
 from simpul.core.exceptions import ApplicationError
@@ -186,27 +188,19 @@ def sharing_withdrawn(*, child: Child, actor: User | None) -> dict[str, int]:
             if organization.is_government_social or sharing_allowed(case.child, organization):
                 continue
             if assignment.kind in (CaseAssignment.Kind.PLAN_ACTION, CaseAssignment.Kind.REFERRAL):
-                assignment_end(assignment=assignment, actor=actor, reason="sharing_withdrawn")
+                assignment_end(assignment=assignment, actor=actor, reason=SHARING_WITHDRAWN)
                 out["ended"] += 1
             else:
                 task = CaseTask.objects.create(
                     case=case,
                     kind=CaseTask.Kind.OTHER,
                     due_on=today + dt.timedelta(days=3),
-                    title=str(
-                        (
-                            _(
-                                "Consent to share with %(org)s was withdrawn, but it leads the case: record a legal basis "
-                                "or transfer the case."
-                            )
-                            if assignment.kind == CaseAssignment.Kind.LEAD
-                            else _(
-                                "Consent to share with %(org)s was withdrawn, but the child is placed there: record a "
-                                "legal basis or end the placement."
-                            )
-                        )
-                        % {"org": organization.name}
-                    )[:255],
+                    title=events.stored(
+                        "cases.task.lead_consent_withdrawn"
+                        if assignment.kind == CaseAssignment.Kind.LEAD
+                        else "cases.task.placement_consent_withdrawn",
+                        org=organization.name[:150],
+                    ),
                 )
                 case_audit(
                     actor=actor,
@@ -468,7 +462,7 @@ def plan_approve(*, actor: User, plan: CasePlan, note: str = "") -> CasePlan:
             actor=actor,
             case=case,
             to_status=CaseStatus.PLAN_APPROVED,
-            reason=str(_("Plan version %(v)s approved") % {"v": plan.version}),
+            reason=events.stored("cases.transition.plan_approved", v=plan.version),
             route=ROUTE_PLAN_APPROVE,
         )
     sla.review_deadline_schedule(case=case, base=now)

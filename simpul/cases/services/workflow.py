@@ -45,6 +45,7 @@ from simpul.cases.services._common import (
     require_approve,
     require_edit,
 )
+from simpul.core import events
 from simpul.core.audit import acting_organization, diff, snapshot
 from simpul.core.concurrency import version_claim
 from simpul.core.exceptions import ApplicationError
@@ -484,7 +485,7 @@ def case_open(
         case=case, organization=lead, kind=CaseAssignment.Kind.LEAD, started_at=timezone.now()
     )
     RiskRating.objects.create(
-        case=case, level=risk_level, reason=str(_("Risk when the case was opened")), rated_by=actor
+        case=case, level=risk_level, reason=events.stored("cases.risk.case_opened"), rated_by=actor
     )
     sla.deadlines_create_initial(case=case)
     CaseTransition.objects.create(
@@ -619,7 +620,8 @@ def case_close_request(*, actor: User, case: Case, reason: str, note: str = "") 
 
 
 def _label_reason(reason: str) -> str:
-    return str(ClosureReason(reason).label)
+    # Stored as a code, shown in the reader's language (simpul.cases.events).
+    return events.stored("cases.transition.closure", reason=ClosureReason(reason).value)
 
 
 @transaction.atomic

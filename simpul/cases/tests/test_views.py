@@ -344,7 +344,20 @@ def test_timeline_page_in_order(client, case, worker):
     body = client.get(reverse("cases:timeline", args=[case.pk])).content.decode()
     times = re.findall(r'<time datetime="([^"]+)"', body)
     assert len(times) == 4 and times == sorted(times)  # "" → reported, opened, → registered, note
-    assert body.index("→") < body.index("Catatan pertama")
+    from django.utils import translation
+    from django.utils.html import escape
+
+    from simpul.core import events
+
+    with translation.override("id"):  # the page's language
+        registered = events.describe(
+            events.Event(
+                "cases.case.transitioned",
+                changes={"status": {"before": "reported", "after": "registered"}},
+            )
+        )
+        noted = events.describe(events.Event("cases.note.added"))
+    assert body.index(escape(registered)) < body.index(escape(noted))
 
 
 def test_partner_reports_progress_on_its_own_action_only(

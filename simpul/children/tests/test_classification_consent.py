@@ -242,7 +242,8 @@ def test_withdrawn_sharing_consent_ends_partner_access_and_flags_lead_or_placeme
     assert not cases_visible_to(partner).filter(pk=case.pk).exists()
     assert case.assignments.get(organization=host).ended_at is None
     task = case.tasks.get(kind=CaseTask.Kind.OTHER)
-    assert "LKSA Tempat Tinggal" in task.title and task.done_at is None
+    assert "LKSA Tempat Tinggal" in task.display_title and task.done_at is None
+    assert task.title.startswith("cases.task.placement_consent_withdrawn?")  # stored as a code
     # A later sync (any plan or status change) does not bring it back without consent.
     case_services.plan_assignments_sync(case=case)
     assert not case.assignments.filter(organization=partner_org, ended_at__isnull=True).exists()
