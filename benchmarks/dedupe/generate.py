@@ -1,11 +1,18 @@
-"""Synthetic registry of children with known duplicates, twins and siblings.
+"""Synthetic registry of children with known duplicates, twins, siblings and namesakes.
 
-    python benchmarks/dedupe/generate.py --n 100000 [--seed 42] [--out var/bench]
+    python benchmarks/dedupe/generate.py --n 100000 [--seed 42] [--hard 0.10] [--out var/bench]
 
 Writes var/bench/children_<n>.csv (never commit it). Columns: id, true_id (one per real
 child: records with the same true_id are duplicates), kind (original, duplicate, twin,
-sibling), family_id, full_name, aliases ("|"-separated), sex, birth_date, birth_date_estimated,
-birth_year, nik, mother_name, kelurahan_code, variations (what was done to a duplicate).
+sibling, namesake), family_id (children of one mother), full_name, aliases ("|"-separated),
+sex, birth_date, birth_date_estimated, birth_year, nik, mother_name, kelurahan_code,
+variations (what was done to a duplicate).
+
+`--hard` adds, after that share of the families, one family of hard negatives from a random
+stream of its own: twins or triplets (same mother, date of birth and kelurahan, usually a
+shared family name, own given names, a quarter of them rhyming: Rizki/Rizka, Hasan/Husein),
+siblings born 9 to 20 months apart, or two or three unrelated children with the same full
+name (often near in age or place). `--hard 0` writes exactly the earlier data set.
 
 Names come from Faker's id_ID lists, drawn with a Zipf-like skew (real name frequencies are
 far from uniform) and with the Indonesian patterns the matcher must cope with: Muhammad and
@@ -117,11 +124,18 @@ class Names:
         weights = [1 / (r + 1) ** s for r in range(len(ranked))]
         return ranked, weights
 
-    def pick(self, pool: tuple[list[str], list[float]]) -> str:
-        return self.rng.choices(pool[0], pool[1])[0]
+    def pick(self, pool: tuple[list[str], list[float]], rng: random.Random | None = None) -> str:
+        return (rng or self.rng).choices(pool[0], pool[1])[0]
 
-    def child(self, sex: str, *, surname: str | None = None, given: str | None = None) -> str:
-        rng = self.rng
+    def child(
+        self,
+        sex: str,
+        *,
+        surname: str | None = None,
+        given: str | None = None,
+        rng: random.Random | None = None,
+    ) -> str:
+        rng = rng or self.rng
         pool = self.male if sex == "M" else self.female
         shape = rng.random()
         tokens: list[str] = []
@@ -131,22 +145,22 @@ class Names:
             tokens.append(rng.choice(FEMALE_PREFIX))
         elif rng.random() < 0.05:
             tokens.append(rng.choice(ORDER_PREFIX))
-        tokens.append(given or self.pick(pool))
+        tokens.append(given or self.pick(pool, rng))
         if surname:
             tokens.append(surname)
         elif shape > 0.15 or tokens[0] in ("Muhammad", *FEMALE_PREFIX, *ORDER_PREFIX):
-            tokens.append(self.pick(self.last) if rng.random() < 0.6 else self.pick(pool))
+            tokens.append(self.pick(self.last, rng) if rng.random() < 0.6 else self.pick(pool, rng))
             if shape > 0.75:
-                tokens.append(self.pick(self.last))
+                tokens.append(self.pick(self.last, rng))
         return " ".join(dict.fromkeys(tokens))
 
-    def mother(self) -> str:
-        rng = self.rng
-        name = self.pick(self.female)
+    def mother(self, rng: random.Random | None = None) -> str:
+        rng = rng or self.rng
+        name = self.pick(self.female, rng)
         if rng.random() < 0.15:
             name = "Siti " + name
         if rng.random() < 0.5:
-            name += " " + self.pick(self.last)
+            name += " " + self.pick(self.last, rng)
         return name
 
 
@@ -323,13 +337,58 @@ FIELDS = [
 ]
 
 
-def generate(n: int, seed: int = 42, dup_rate: float = 0.10) -> list[dict]:
+# Extra hard negatives (`--hard`): for that share of the families above, one more family of
+# children who are *not* the same child but look alike, drawn from a random stream of its own,
+# so that `--hard 0` gives exactly the records of the earlier benchmark (27 November 2026).
+HARD_MIX = (("twins", 0.5), ("close_siblings", 0.25), ("namesakes", 0.25))
+DEFAULT_HARD = 0.10
+# Twins' names often rhyme; these pairs differ by a letter or two (see also `rhyme`).
+RHYMES = {
+    "Hasan": "Husein",
+    "Fajar": "Fajri",
+    "Dimas": "Damar",
+    "Bayu": "Bima",
+    "Hendra": "Hendri",
+    "Rahmat": "Rahman",
+    "Indah": "Intan",
+    "Salsabila": "Nabila",
+    "Zahra": "Zahira",
+    "Aini": "Aina",
+}
+
+
+def rhyme(given: str, real: set[str]) -> str | None:
+    """A twin's name that rhymes with ``given``: a real name one final vowel away
+    (Rizki/Rizka, Putra/Putri, Rina/Rini, Novi/Nova), or a known pair (Hasan/Husein)."""
+    if given in RHYMES:
+        return RHYMES[given]
+    low = given.lower()
+    if len(low) < 4 or low[-1] not in "aiou" or low[-2] in "aiueo":
+        return None
+    options = [given[:-1] + v for v in "aiou" if v != low[-1] and given[:-1] + v in real]
+    return options[0] if options else None
+
+
+# Faker lists a title among the first names: the matcher drops it, so a twin called
+# "Raden Pertiwi" would have no given name at all.
+NOT_GIVEN = {"Raden"}
+
+
+def _given_tokens(name: str) -> set[str]:
+    return set(name.lower().split())
+
+
+def generate(
+    n: int, seed: int = 42, dup_rate: float = 0.10, hard: float = DEFAULT_HARD
+) -> list[dict]:
     rng = random.Random(seed)
+    xrng = random.Random(seed * 7919 + 1)  # the extra hard negatives only
     Faker.seed(seed)
     names = Names(rng)
     kels = region_codes()
     records: list[dict] = []
     serials: dict[str, int] = {}
+    serials_x: dict[str, int] = {}  # another serial range: the earlier NIKs stay the same
     today = dt.date(2026, 1, 1)
     child_no = 0
     family_no = 0
@@ -341,17 +400,26 @@ def generate(n: int, seed: int = 42, dup_rate: float = 0.10) -> list[dict]:
         return f"r{record_no}"
 
     def new_child(
-        family: int, mother: str | None, kel: str, sex: str, born: dt.date, name: str, kind: str
+        family: int,
+        mother: str | None,
+        kel: str,
+        sex: str,
+        born: dt.date,
+        name: str,
+        kind: str,
+        r: random.Random | None = None,
     ) -> dict:
         nonlocal child_no
         child_no += 1
-        has_nik = rng.random() < 0.6
+        rr = r or rng
+        has_nik = rr.random() < 0.6
         nik = None
         if has_nik:
             prefix_key = f"{kel[:8]}{born.isoformat()}"
-            serials[prefix_key] = serials.get(prefix_key, rng.randint(0, 40)) + 1
-            nik = make_nik(rng, kel, sex, born, serials[prefix_key])
-        known_dob = rng.random() < 0.8
+            table, low = (serials, 0) if r is None else (serials_x, 5000)
+            table[prefix_key] = table.get(prefix_key, rr.randint(low, low + 40)) + 1
+            nik = make_nik(rr, kel, sex, born, table[prefix_key])
+        known_dob = rr.random() < 0.8
         return {
             "id": next_id(),
             "true_id": f"c{child_no}",
@@ -362,7 +430,7 @@ def generate(n: int, seed: int = 42, dup_rate: float = 0.10) -> list[dict]:
             "sex": sex,
             "birth_date": born.isoformat() if known_dob else "",
             "birth_date_estimated": "" if known_dob else "1",
-            "birth_year": str(born.year if known_dob else born.year + rng.choice([-1, 0, 0, 1])),
+            "birth_year": str(born.year if known_dob else born.year + rr.choice([-1, 0, 0, 1])),
             "nik": nik or "",
             "mother_name": mother or "",
             "kelurahan_code": kel,
@@ -370,8 +438,88 @@ def generate(n: int, seed: int = 42, dup_rate: float = 0.10) -> list[dict]:
             "_born": born,
         }
 
-    def random_birth() -> dt.date:
-        return today - dt.timedelta(days=rng.randint(30, 17 * 365 + 300))
+    def random_birth(r: random.Random | None = None) -> dt.date:
+        return today - dt.timedelta(days=(r or rng).randint(30, 17 * 365 + 300))
+
+    def pool(sex: str) -> tuple[list[str], list[float]]:
+        return names.male if sex == "M" else names.female
+
+    real_names = set(names.male[0]) | set(names.female[0])
+
+    def household(r: random.Random, count: int, kind: str, births: list[dt.date]) -> list[dict]:
+        """Children of one mother (twins, triplets or close siblings): same kelurahan, usually
+        a shared family name, each their own given name (sometimes rhyming)."""
+        nonlocal family_no
+        family_no += 1
+        mother = names.mother(r) if r.random() < 0.9 else None
+        kel = r.choice(kels)
+        surname = names.pick(names.last, r) if r.random() < 0.85 else None
+        kids: list[dict] = []
+        givens: list[str] = []
+        for k in range(count):
+            sex = r.choice("MF")
+            for _attempt in range(30):
+                given = names.pick(pool(sex), r)
+                if k and r.random() < 0.25:
+                    given = rhyme(givens[0], real_names) or given
+                if given in NOT_GIVEN:
+                    continue
+                name = names.child(sex, surname=surname, given=given, rng=r)
+                mine = _given_tokens(name)
+                if given.lower() not in {g.lower() for g in givens} and all(
+                    not (mine <= _given_tokens(o["full_name"]))
+                    and not (_given_tokens(o["full_name"]) <= mine)
+                    for o in kids
+                ):
+                    break
+            givens.append(given)
+            child = new_child(
+                family_no, mother, kel, sex, births[k], name, kind if k else "original", r
+            )
+            if k and kind == "twin":  # registered together: the same date (or estimate)
+                for f in ("birth_date", "birth_date_estimated", "birth_year"):
+                    child[f] = kids[0][f]
+            kids.append(child)
+        return kids
+
+    def extra_family(r: random.Random) -> list[dict]:
+        nonlocal family_no
+        what = r.choices([k for k, _w in HARD_MIX], [w for _k, w in HARD_MIX])[0]
+        born = random_birth(r)
+        if what == "twins":
+            count = 3 if r.random() < 0.05 else 2
+            return household(r, count, "twin", [born] * count)
+        if what == "close_siblings":  # born 9 to 20 months apart
+            second = born + dt.timedelta(days=r.randint(280, 600) * r.choice([-1, 1]))
+            return household(r, 2, "sibling", [born, min(second, today)])
+        # namesakes: unrelated children with the same full name, often near in age or place
+        sex = r.choice("MF")
+        name = names.child(sex, rng=r)
+        kids = []
+        first_kel = r.choice(kels)
+        for k in range(3 if r.random() < 0.2 else 2):
+            family_no += 1
+            kel = first_kel
+            if k:
+                near = [c for c in kels if c[:5] == first_kel[:5]]
+                kel = r.choice(near) if r.random() < 0.4 else r.choice(kels)
+            b = born
+            if k:
+                b = (
+                    born + dt.timedelta(days=r.randint(-365, 365))
+                    if r.random() < 0.5
+                    else random_birth(r)
+                )
+                b = min(b, today - dt.timedelta(days=30))
+            mother = names.mother(r) if r.random() < 0.85 else None
+            kids.append(new_child(family_no, mother, kel, sex, b, name, "namesake", r))
+        return kids
+
+    def add(child: dict, r: random.Random) -> None:
+        records.append(child)
+        if r.random() < dup_rate:
+            for _ in range(1 if r.random() < 0.7 else 2):
+                records.append(make_duplicate(r, child, kels, next_id()))
 
     while len(records) < n:
         family_no += 1
@@ -426,10 +574,10 @@ def generate(n: int, seed: int = 42, dup_rate: float = 0.10) -> list[dict]:
                     sex2 = child["sex"] or "F"
                     child["full_name"] = names.child(sex2, surname=surname)
                     mine = set(child["full_name"].split())
-            records.append(child)
-            if rng.random() < dup_rate:
-                for _ in range(1 if rng.random() < 0.7 else 2):
-                    records.append(make_duplicate(rng, child, kels, next_id()))
+            add(child, rng)
+        if hard and xrng.random() < hard:
+            for child in extra_family(xrng):
+                add(child, xrng)
     for rec in records:
         rec.pop("_born", None)
     return records[:n]
@@ -558,9 +706,16 @@ def main(argv: list[str] | None = None) -> Path:
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench")
+    parser.add_argument(
+        "--hard",
+        type=float,
+        default=DEFAULT_HARD,
+        help="share of families followed by an extra family of twins, close siblings or "
+        "namesakes (0: the records of the 27 November 2026 benchmark)",
+    )
     args = parser.parse_args(argv)
     path = args.out / f"children_{args.n}.csv"
-    records = generate(args.n, args.seed)
+    records = generate(args.n, args.seed, hard=args.hard)
     write(records, path)
     kinds: dict[str, int] = {}
     for r in records:

@@ -15,7 +15,9 @@ var/bench/result_simpul_<n>.json with:
   the engine's upper-bound filter, wall time, peak memory (PSS of all processes), and
   blocking recall;
 - quality: pairwise precision / recall / F1 of "likely" and of "likely or possible", from
-  the full scan.
+  the full scan;
+- false_pairs: how many pairs of twins, of siblings and of same-name children (namesakes)
+  the scan rates "likely" and "possible", out of how many such pairs the data holds.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ import statistics
 import sys
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from itertools import combinations
 from pathlib import Path
 
@@ -69,14 +71,96 @@ FIELDS = (
 )
 
 
-def load_csv(path: Path) -> tuple[list[PersonRecord], dict[str, str]]:
+def load_csv(path: Path) -> tuple[list[PersonRecord], dict[str, str], list[dict]]:
+    """The records, their true child, and per record the truth columns the matcher never sees
+    (true child, family, kind of the child)."""
     records: list[PersonRecord] = []
     truth: dict[str, str] = {}
+    rows: list[dict] = []
     with path.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             records.append(row_to_record(row))
             truth[row["id"]] = row["true_id"]
-    return records, truth
+            rows.append(
+                {
+                    k: row[k]
+                    for k in ("true_id", "family_id", "kind", "full_name", "birth_date")
+                    if k in row
+                }
+            )
+    return records, truth, rows
+
+
+HARD_KINDS = ("twins", "siblings", "namesakes")
+
+
+class HardNegatives:
+    """Pairs of records of two *different* children that look alike, by kind:
+
+    - twins: children of one family born together (generator kind "twin"; triplets too);
+    - siblings: other children of one family (kind "sibling", some born months apart);
+    - namesakes: children of different families with the same full name (as first
+      registered; the generator's "namesake" groups and the natural ones).
+
+    ``total[kind]`` counts every such pair of records (the denominator); ``kind_of`` tells
+    which kind a predicted pair is, if any."""
+
+    def __init__(self, rows: list[dict]) -> None:
+        child_kind: dict[str, str] = {}
+        child_name: dict[str, str] = {}
+        for row in rows:
+            if row["kind"] != "duplicate":
+                child_kind[row["true_id"]] = row["kind"]
+                child_name[row["true_id"]] = " ".join(row["full_name"].lower().split())
+        self.true = [r["true_id"] for r in rows]
+        self.family = [r["family_id"] for r in rows]
+        self.child_kind = child_kind
+        self.name_of = [child_name.get(t, "") for t in self.true]
+        self.total = dict.fromkeys(HARD_KINDS, 0)
+        by_family: dict[str, Counter] = defaultdict(Counter)
+        by_name: dict[str, Counter] = defaultdict(Counter)
+        for i, t in enumerate(self.true):
+            by_family[self.family[i]][t] += 1
+            by_name[self.name_of[i]][(self.family[i], t)] += 1
+        for members in by_family.values():
+            for (ta, na), (tb, nb) in combinations(sorted(members.items()), 2):
+                self.total[self._family_kind(ta, tb)] += na * nb
+        for members in by_name.values():
+            k = sum(members.values())
+            same_family = Counter()
+            for (fam, _t), c in members.items():
+                same_family[fam] += c
+            self.total["namesakes"] += k * (k - 1) // 2 - sum(
+                c * (c - 1) // 2 for c in same_family.values()
+            )
+
+    def _family_kind(self, ta: str, tb: str) -> str:
+        kinds = {self.child_kind.get(ta), self.child_kind.get(tb)}
+        return "twins" if "twin" in kinds else "siblings"
+
+    def kind_of(self, i: int, j: int) -> str | None:
+        if self.true[i] == self.true[j]:
+            return None
+        if self.family[i] == self.family[j]:
+            return self._family_kind(self.true[i], self.true[j])
+        if self.name_of[i] and self.name_of[i] == self.name_of[j]:
+            return "namesakes"
+        return "other"
+
+    def report(self, scored: list[tuple[int, int, float, str]]) -> dict:
+        """How many pairs of each kind the scan rates "likely", and "possible"."""
+        out = {k: {"pairs": self.total[k], "likely": 0, "possible": 0} for k in HARD_KINDS}
+        out["other"] = {"pairs": None, "likely": 0, "possible": 0}
+        for i, j, _score, level in scored:
+            if level == "unlikely":
+                continue
+            kind = self.kind_of(i, j)
+            if kind is not None:
+                out[kind][level] += 1
+        for k in HARD_KINDS:
+            n = out[k]["pairs"]
+            out[k]["likely_share"] = round(out[k]["likely"] / n, 5) if n else None
+        return out
 
 
 def row_to_record(row) -> PersonRecord:
@@ -345,7 +429,9 @@ def main(argv=None) -> dict:
         from generate import main as generate_main
 
         generate_main(["--n", str(args.n), "--out", str(args.dir)])
-    records, truth = load_csv(csv_path)
+    records, truth, truth_rows = load_csv(csv_path)
+    hard = HardNegatives(truth_rows)
+    del truth_rows
     index = {r.id: i for i, r in enumerate(records)}
     by_true: dict[str, list[int]] = defaultdict(list)
     for r in records:
@@ -437,18 +523,37 @@ def main(argv=None) -> dict:
         },
         "likely": prf(likely, true_pairs),
         "likely_or_possible": prf(possible, true_pairs),
+        "false_pairs": hard.report(scored),
         "threshold_sweep": sweep,
     }
     print(json.dumps(result, indent=2))
     (args.dir / f"result_simpul_{args.n}.json").write_text(json.dumps(result, indent=2))
+    for kind, c in result["false_pairs"].items():
+        print(
+            f"[simpul n={args.n}] false pairs, {kind}: {c['likely']} likely, "
+            f"{c['possible']} possible (of {c['pairs']} pairs)",
+            file=sys.stderr,
+        )
     if args.errors:
         show_errors(scanner.records, stats, true_pairs - likely, likely - true_pairs, args.errors)
+        false_hard = {
+            kind: {
+                (i, j)
+                for i, j, _s, lvl in scored
+                if lvl != "unlikely" and hard.kind_of(i, j) == kind
+            }
+            for kind in HARD_KINDS
+        }
+        for kind, pairs in false_hard.items():
+            show_errors(scanner.records, stats, set(), pairs, args.errors, label=kind.upper())
     return result
 
 
-def show_errors(records, stats, missed, false, k):
+def show_errors(records, stats, missed, false, k, label="FALSE"):
     rng = random.Random(1)
-    for title, items in (("MISSED", missed), ("FALSE", false)):
+    for title, items in (("MISSED", missed), (label, false)):
+        if not items and title == "MISSED":
+            continue
         print(f"--- {title} ({len(items)})")
         for i, j in rng.sample(sorted(items), min(k, len(items))):
             a, b = records[i], records[j]
