@@ -1,4 +1,4 @@
-"""Benchmark of simpul.children.matching on a real SQLite file with indexed blocking columns.
+"""Benchmark of simpul.matching on a real SQLite file with indexed blocking columns.
 
     python benchmarks/dedupe/run_simpul.py --n 100000 [--queries 1000] [--workers 2]
 
@@ -9,7 +9,7 @@ var/bench/result_simpul_<n>.json with:
 - check: one duplicate check for random records = one SQL query over the indexed key
   columns (OR of IN-lists) + scoring + ranking; p50/p95/max in ms, candidates per check,
   and the share of true duplicates shown (likely/possible) in the top 10;
-- scan: the registry-wide scan of simpul.children.scanning (the engine of the app's
+- scan: the registry-wide scan of simpul.matching.scanning (the engine of the app's
   background job): every pair a check from either record would fetch (a self-join of the
   query values on the key columns), each scored once; candidate pairs, pairs scored after
   the engine's upper-bound filter, wall time, peak memory (PSS of all processes), and
@@ -44,7 +44,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from simpul.children.matching import (  # noqa: E402
+from simpul.matching import (  # noqa: E402
     BLOCKING_COLUMNS,
     InMemoryTokenStats,
     PersonRecord,
@@ -54,7 +54,7 @@ from simpul.children.matching import (  # noqa: E402
     frequency_tokens,
     rank_candidates,
 )
-from simpul.children.scanning import DuplicateScanner, ScanCounters  # noqa: E402
+from simpul.matching.scanning import DuplicateScanner, ScanCounters  # noqa: E402
 
 TODAY = dt.date(2026, 1, 1)
 FIELDS = (
@@ -347,7 +347,7 @@ class MemorySampler(threading.Thread):
 
 
 def full_scan(con: sqlite3.Connection, stats, workers: int) -> dict:
-    """The registry-wide scan with simpul.children.scanning (the engine the app's background
+    """The registry-wide scan with simpul.matching.scanning (the engine the app's background
     job uses): records streamed from the SQLite file in id order with their stored keys,
     every candidate pair from the blocking self-join scored once."""
     global _SCANNER

@@ -73,7 +73,7 @@ STRICT_RULES = [
 ]
 sys.path.insert(0, str(ROOT))
 
-from simpul.children.matching import normalize_name  # noqa: E402
+from simpul.matching import normalize_name  # noqa: E402
 
 _CLEAN = re.compile(r"[^a-z ]")
 

@@ -19,7 +19,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from lokal import wilayah
 
-from simpul.children.matching import PersonRecord
 from simpul.children.models import (
     AgeEstimateReason,
     BirthCertificateStatus,
@@ -29,6 +28,7 @@ from simpul.children.models import (
     Sex,
 )
 from simpul.core.exceptions import ApplicationError
+from simpul.matching import PersonRecord
 from simpul.regions.models import Region
 
 IDENTITY_FIELDS = (

@@ -41,7 +41,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from simpul.children import matching, selectors
+from simpul import matching
+from simpul.children import selectors
 from simpul.children.identity import (
     MAX_CHILD_AGE,
     MAX_ESTIMATED_AGE,

@@ -238,7 +238,7 @@ class Child(VersionedModel, BaseModel):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_records"
     )
     # Duplicate detection: normalised name for tolerant search, and blocking keys (see
-    # simpul.children.matching). Each key column is indexed; a check is an OR of equalities.
+    # simpul.matching). Each key column is indexed; a check is an OR of equalities.
     search_name = models.CharField(max_length=200, blank=True, db_index=True, editable=False)
     bk_name_a = models.CharField(max_length=40, blank=True, db_index=True, editable=False)
     bk_name_b = models.CharField(max_length=40, blank=True, db_index=True, editable=False)

@@ -22,6 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from simpul import matching
 from simpul.accounts.models import Role
 from simpul.cases.access import (
     case_access,
@@ -31,7 +32,6 @@ from simpul.cases.access import (
     partner_organization_ids,
 )
 from simpul.cases.models import Case
-from simpul.children import matching
 from simpul.children.identity import mask_number, record_from_values, warning_text
 from simpul.children.models import (
     Category,

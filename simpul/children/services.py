@@ -20,7 +20,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from simpul.children import matching, selectors
+from simpul import matching
+from simpul.children import selectors
 from simpul.children.identity import IDENTITY_FIELDS, clean_identity, nik_warnings
 from simpul.children.models import (
     Category,
@@ -1304,7 +1305,7 @@ def duplicate_scan_start(*, actor: User) -> DuplicateScan:
 
 
 def duplicate_scan_run(*, scan: DuplicateScan) -> DuplicateScan:
-    """Scan every active child for probable duplicates with :mod:`simpul.children.scanning`:
+    """Scan every active child for probable duplicates with :mod:`simpul.matching.scanning`:
     every pair that a duplicate check from either child would fetch, scored once (the same
     ``compare`` as the check, so the same score and reasons). Children are streamed from the
     database in id order; candidate pairs (likely/possible, at most 50 per child) are stored
@@ -1312,7 +1313,7 @@ def duplicate_scan_run(*, scan: DuplicateScan) -> DuplicateScan:
     from uuid import UUID
 
     from simpul.children.identity import record_from_values
-    from simpul.children.scanning import DuplicateScanner
+    from simpul.matching import DuplicateScanner
 
     if scan.status not in (DuplicateScan.Status.QUEUED, DuplicateScan.Status.RUNNING):
         return scan

@@ -181,7 +181,7 @@ def test_duplicate_candidates_outside_visibility_are_masked(
 
 
 def test_every_matcher_outcome_has_a_sentence():
-    from simpul.children import matching
+    from simpul.matching import scoring as matching
 
     for field_name, weights in (
         ("nik", matching.W_NIK),

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from simpul.children.matching import (
+from simpul.matching import (
     BLOCKING_COLUMNS,
     LIKELY_THRESHOLD,
     POSSIBLE_THRESHOLD,

@@ -48,8 +48,8 @@ from typing import Any, NamedTuple
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
-from simpul.children import matching
-from simpul.children.matching import (
+from simpul.matching import scoring as matching
+from simpul.matching.scoring import (
     BLOCKING_COLUMNS,
     MatchResult,
     PersonRecord,
