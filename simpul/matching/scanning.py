@@ -49,17 +49,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 
 from simpul.matching import scoring as matching
-from simpul.matching.scoring import (
-    BLOCKING_COLUMNS,
-    MatchResult,
-    PersonRecord,
-    TokenStats,
-    blocking_keys,
-    candidate_key_values,
-    compare,
-    phonetic_key,
-    thresholds,
-)
+from simpul.matching.keys import BLOCKING_COLUMNS, _nik_digits, blocking_keys, candidate_key_values
+from simpul.matching.normalise import phonetic_key
+from simpul.matching.records import MatchResult, PersonRecord, TokenStats
+from simpul.matching.scoring import compare, thresholds
 
 __all__ = ["DuplicateScanner", "ScanCounters", "ScanHit"]
 
@@ -318,7 +311,7 @@ class DuplicateScanner:
             rec.year_of_birth,
             bd.toordinal() if bd else None,
             bd,
-            matching._nik_digits(rec.nik),
+            _nik_digits(rec.nik),
             names,
             mother,
         )
