@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -27,6 +26,7 @@ from simpul.accounts.models import (
     User,
     separation_of_duties_error,
 )
+from simpul.accounts.tokens import invitation_token, token_hash
 from simpul.core import permissions
 from simpul.core.audit import audit_log, diff, snapshot
 from simpul.core.exceptions import ApplicationError
@@ -311,22 +311,6 @@ def api_token_revoke(*, user: User, token_id: Any = None) -> bool:
 
 
 # --- invitations -----------------------------------------------------------------------------
-def token_hash(raw_token: str) -> str:
-    return hashlib.sha256(raw_token.encode()).hexdigest()
-
-
-def invitation_token(invitation: Invitation) -> str:
-    """The link token of ``invitation``.
-
-    Derived with HMAC(SECRET_KEY) from the invitation's id and expiry, so the e-mail task (which
-    is given only the id) can rebuild it while the database holds nothing but its SHA-256 hash.
-    Resending moves the expiry, which gives a new token and invalidates the old link.
-    """
-    value = f"{invitation.pk}:{int(invitation.expires_at.timestamp())}:{invitation.expires_at.microsecond}"
-    digest = salted_hmac("simpul.accounts.invitation", value, algorithm="sha256").digest()
-    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
-
-
 def _check_grantable(*, actor: User, organization: Organization, role: str) -> None:
     if role not in permissions.grantable_roles(actor, organization):
         raise ApplicationError(

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django_tasks import task
 
 from simpul.accounts.models import Invitation
-from simpul.accounts.services import invitation_token, token_hash
+from simpul.accounts.tokens import invitation_token, token_hash
 
 logger = logging.getLogger(__name__)
 

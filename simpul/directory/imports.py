@@ -336,7 +336,7 @@ class _Validator:
                     if not isinstance(phones, str)
                     else [p.strip() for p in phones.replace(",", ";").split(";")]
                 )
-                from simpul.directory.services import phone_normalize
+                from simpul.directory.phones import phone_normalize
 
                 for raw in raw_numbers:
                     if not raw:

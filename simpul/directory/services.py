@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-import lokal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +29,7 @@ from simpul.directory.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from simpul.directory.phones import phone_normalize
 
 if TYPE_CHECKING:
     from simpul.accounts.models import User
@@ -104,22 +104,6 @@ def _unknown_fields(data: dict[str, Any], allowed: Iterable[str]) -> None:
 
 
 # --- phones ----------------------------------------------------------------------------------
-def phone_normalize(number: str) -> tuple[str, str, str]:
-    """(e164, national, kind) for an Indonesian phone number; ApplicationError names it if bad."""
-    raw = (number or "").strip()
-    info = lokal.parse_phone(raw) if raw else None
-    if info is None or not info.valid or not info.e164:
-        reason = "; ".join(i.message for i in info.errors) if info and info.errors else ""
-        message = _("“%(number)s” is not a valid Indonesian phone number.") % {"number": raw}
-        if reason:
-            message = f"{message} ({reason})"
-        raise ApplicationError(message, extra={"number": raw})
-    kind = {"mobile": Phone.Kind.MOBILE, "landline": Phone.Kind.LANDLINE}.get(
-        str(info.type or ""), Phone.Kind.OTHER
-    )
-    return info.e164, info.national or raw, kind
-
-
 def _phone_numbers(organization: Organization) -> list[str]:
     return list(organization.phones.order_by("created_at").values_list("number", flat=True))
 
