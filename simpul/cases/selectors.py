@@ -8,9 +8,23 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case as CaseWhen
+from django.db.models import (
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from simpul.cases.access import (
     case_access,
@@ -27,8 +41,10 @@ from simpul.cases.models import (
     CasePlan,
     CaseStatus,
     CaseTask,
+    CaseTransition,
     OutreachMethod,
     PlanAction,
+    RiskLevel,
     SlaPolicy,
 )
 from simpul.core import events, permissions
@@ -162,8 +178,6 @@ def case_list(
         qs = qs.filter(is_overdue=True)  # type: ignore[misc]  # annotated in _annotate_list
     order = SORTS.get(filters.get("sort") or "due", SORTS["due"])
     if order[0] == "next_due":
-        from django.db.models import F
-
         return qs.order_by(F("next_due").asc(nulls_last=True), *order[1:])
     return qs.order_by(*order)
 
@@ -185,44 +199,171 @@ def _supervised(user: User) -> QuerySet[Case]:
     return cases_visible_to(user).filter(q)
 
 
-QUEUE_SECTIONS = ("assessments", "plans", "closures", "coercive")
+QUEUE_SECTIONS = ("assessments", "plans", "closures", "coercive", "sla")
+
+# Urgency of a queue row: high risk first, then the longest waiting, then the nearest deadline.
+RISK_RANK = {RiskLevel.HIGH: 0, RiskLevel.MEDIUM: 1, RiskLevel.LOW: 2, RiskLevel.NONE: 3}
+
+
+def _risk_rank(field: str) -> CaseWhen:
+    return CaseWhen(
+        *(When(**{field: level}, then=Value(rank)) for level, rank in RISK_RANK.items()),
+        default=Value(len(RISK_RANK)),
+        output_field=IntegerField(),
+    )
+
+
+def _queue_annotate(qs: QuerySet[Any], user: User, path: str, waiting: Any) -> QuerySet[Any]:
+    """What a queue row shows and sorts by: ``queue_risk`` (rank), ``waiting_since``,
+    ``next_due`` (the case's earliest open deadline), ``is_overdue``; and what masking needs
+    (``restricted_child``, ``in_team``). ``path`` leads from the row to its case ("" or "case")."""
+    from simpul.children.models import ChildCategory
+
+    prefix = f"{path}__" if path else ""
+    case_ref = OuterRef(f"{path}_id" if path else "pk")
+    deadlines = CaseDeadline.objects.filter(case=case_ref, met_at__isnull=True)
+    return (
+        qs.select_related(f"{prefix}child", f"{prefix}primary_category")
+        .annotate(
+            queue_risk=_risk_rank(f"{prefix}risk_level"),
+            waiting_since=waiting,
+            next_due=Subquery(
+                deadlines.order_by("due_at").values("due_at")[:1], output_field=DateTimeField()
+            ),
+            is_overdue=Exists(deadlines.filter(due_at__lt=timezone.now())),
+            restricted_child=Exists(
+                ChildCategory.objects.filter(
+                    child=OuterRef(f"{prefix}child_id"),
+                    ended_at__isnull=True,
+                    category__is_restricted=True,
+                )
+            ),
+            in_team=Exists(Case.team.through.objects.filter(case_id=case_ref, user_id=user.pk)),
+        )
+        .order_by(
+            "queue_risk",
+            F("waiting_since").asc(nulls_last=True),
+            F("next_due").asc(nulls_last=True),
+            "pk",
+        )
+    )
 
 
 def approval_queue(*, user: User, section: str) -> QuerySet[Any]:
-    """What waits for a supervisor: submitted full assessments, submitted plans, closure
-    requests, and recent coercive outreach (flagged for review)."""
+    """What waits for a supervisor, most urgent first (risk, then how long it has waited, then the
+    case's next deadline): submitted assessments of every kind (initial, full, review), submitted
+    plans, closure requests, recent coercive outreach (flagged for review), and deadline tables
+    another supervisor drafted (four-eyes approval; only for those who may approve them)."""
+    if section == "sla":
+        if not permissions.can_approve_sla(user):
+            return SlaPolicy.objects.none()
+        return (
+            SlaPolicy.objects.filter(approved_at__isnull=True)
+            .exclude(created_by=user)
+            .select_related("created_by")
+            .annotate(waiting_since=F("created_at"))
+            .order_by("created_at")
+        )
     cases = _supervised(user).values("pk")
     if section == "assessments":
-        return (
+        return _queue_annotate(
             Assessment.objects.filter(
-                case__in=cases, kind=Assessment.Kind.FULL, status=Assessment.Status.SUBMITTED
-            )
-            .select_related("case", "case__child", "case__primary_category", "author")
-            .order_by("submitted_at")
+                case__in=cases, status=Assessment.Status.SUBMITTED
+            ).select_related("case", "case__supervisor", "author"),
+            user,
+            "case",
+            F("submitted_at"),
         )
     if section == "plans":
-        return (
-            CasePlan.objects.filter(case__in=cases, status=CasePlan.Status.SUBMITTED)
-            .select_related("case", "case__child", "case__primary_category", "author")
-            .order_by("submitted_at")
+        return _queue_annotate(
+            CasePlan.objects.filter(
+                case__in=cases, status=CasePlan.Status.SUBMITTED
+            ).select_related("case", "case__supervisor", "author"),
+            user,
+            "case",
+            F("submitted_at"),
         )
     if section == "closures":
-        return _annotate_list(
-            Case.objects.filter(pk__in=cases, status=CaseStatus.CLOSURE_PENDING), user
-        ).order_by("updated_at")
+        requested = CaseTransition.objects.filter(
+            case=OuterRef("pk"), to_status=CaseStatus.CLOSURE_PENDING
+        ).order_by("-at")
+        return _queue_annotate(
+            Case.objects.filter(pk__in=cases, status=CaseStatus.CLOSURE_PENDING),
+            user,
+            "",
+            Coalesce(Subquery(requested.values("at")[:1]), F("updated_at")),
+        )
     if section == "coercive":
         since = timezone.now() - dt.timedelta(days=30)
-        return _annotate_list(
+        return _queue_annotate(
             Case.objects.filter(
                 pk__in=cases, outreach_method=OutreachMethod.COERCIVE, reported_at__gte=since
             ),
             user,
-        ).order_by("-reported_at")
+            "",
+            F("reported_at"),
+        )
     raise Http404
 
 
 def approval_queue_counts(*, user: User) -> dict[str, int]:
     return {s: approval_queue(user=user, section=s).count() for s in QUEUE_SECTIONS}
+
+
+@dataclass
+class QueueRow:
+    """One row of the approval queue page."""
+
+    item: Any
+    case: Case | None
+    name: str  # the child's name, masked for a restricted case the user is not assigned to
+    what: str  # "Initial assessment v2", "Case plan v1", …
+    waiting_since: dt.datetime | None
+    next_due: dt.datetime | None
+    is_overdue: bool
+
+
+def approval_queue_rows(*, user: User, section: str, items: Any) -> list[QueueRow]:
+    """Rows for one page of ``approval_queue`` (no query per row: masking reads annotations)."""
+    rows = []
+    for item in items:
+        if section == "sla":
+            rows.append(
+                QueueRow(
+                    item,
+                    None,
+                    "",
+                    f"{_('Deadline table')} v{item.version}",
+                    item.waiting_since,
+                    None,
+                    False,
+                )
+            )
+            continue
+        case = item if isinstance(item, Case) else item.case
+        case.restricted_child = item.restricted_child
+        case.in_team = item.in_team
+        with_display_names([case], user)
+        if isinstance(item, Assessment):
+            what = f"{item.get_kind_display()} v{item.version}"
+        elif isinstance(item, CasePlan):
+            what = f"{_('Case plan')} v{item.version}"
+        elif section == "closures":
+            what = str(case.get_closure_reason_display() or _("Closure request"))
+        else:
+            what = str(_("Coercive outreach"))
+        rows.append(
+            QueueRow(
+                item,
+                case,
+                case.display_name,
+                what,
+                item.waiting_since,
+                item.next_due,
+                bool(item.is_overdue),
+            )
+        )
+    return rows
 
 
 def overdue_cases(*, user: User, now: dt.datetime | None = None) -> QuerySet[Case]:
@@ -442,6 +583,39 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
     entries = [entry for _fact, entry in rows]
     entries.sort(key=lambda e: e.at)
     return entries
+
+
+# --- who approves, the child's record -------------------------------------------------------
+def case_approver(*, case: Case) -> str:
+    """Who approves what the case team submits, in words: the case's named supervisor, else the
+    supervisors whose region covers the case's kota (they all see it in their approval queue)."""
+    if case.supervisor_id is not None:
+        supervisor = case.supervisor
+        return supervisor.full_name or supervisor.email
+    from simpul.regions.models import Region
+
+    kota = Region.objects.filter(code=case.kota_code).values_list("name", flat=True).first()
+    return str(_("the supervisors of %(kota)s") % {"kota": kota or case.kota_code})
+
+
+def case_child_visible(*, user: User, case: Case) -> bool:
+    """The user may open the child's record from the case (the children app decides; a
+    restricted record still asks for a reason there)."""
+    from simpul.children.selectors import child_access
+
+    return child_access(user, case.child).visible
+
+
+def case_consent_help(*, user: User, case: Case | None, child: Child | None = None) -> dict:
+    """Where a refusal for missing consent sends the user: the child's consent section, and the
+    consent form itself when the user may record consent (full access to the child)."""
+    from simpul.children.selectors import child_access
+
+    child = child if child is not None else (case.child if case is not None else None)
+    if child is None:
+        return {}
+    access = child_access(user, child)
+    return {"visible": access.visible, "can_record": access.full, "child_id": child.pk}
 
 
 # --- helpers for forms ------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """All writes of the cases app. Import from here: ``from simpul.cases import services``."""
 
+from simpul.cases.services._common import case_accepts_work
 from simpul.cases.services.access_log import case_restricted_open, case_view_log
 from simpul.cases.services.assessments import (
     assessment_approve,
@@ -18,7 +19,9 @@ from simpul.cases.services.plans import (
     plan_create,
     plan_goal_add,
     plan_return,
+    plan_start_policy,
     plan_submit,
+    plan_submit_refusal,
     plan_update,
     service_delivery_record,
     sharing_withdrawn,
@@ -50,6 +53,7 @@ __all__ = [
     "assessment_return",
     "assessment_save",
     "assessment_submit",
+    "case_accepts_work",
     "case_close_approve",
     "case_close_request",
     "case_close_return",
@@ -74,7 +78,9 @@ __all__ = [
     "plan_create",
     "plan_goal_add",
     "plan_return",
+    "plan_start_policy",
     "plan_submit",
+    "plan_submit_refusal",
     "plan_update",
     "service_delivery_record",
     "sharing_withdrawn",

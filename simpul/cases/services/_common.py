@@ -91,9 +91,18 @@ def require_visible(actor: User | None, case: Case) -> CaseAccess | None:
     return access
 
 
+def case_accepts_work(case: Case) -> bool:
+    """Work on the case (assessments, plans, actions, services) may be recorded: it is not
+    closed. Pages ask this instead of comparing the status in a template."""
+    return case.status != CaseStatus.CLOSED
+
+
+CLOSED_MESSAGE = _("The case is closed. Reopen it before changing its work.")
+
+
 def require_not_closed(case: Case) -> None:
-    if case.status == CaseStatus.CLOSED:
-        raise ApplicationError(_("The case is closed. Reopen it before changing its work."))
+    if not case_accepts_work(case):
+        raise ApplicationError(CLOSED_MESSAGE)
 
 
 def forget_access(case: Case) -> None:

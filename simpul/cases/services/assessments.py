@@ -1,8 +1,10 @@
 """Assessments: structured, versioned forms (see ``assessment_forms``).
 
 A draft or returned assessment is edited in place; editing a submitted or approved one creates
-the next version (the old one is kept). The initial assessment needs no approval: submitting it
-completes it. A full assessment is approved or returned (with a note) by the supervisor.
+the next version (the old one is kept). Every submitted assessment (initial, full, review) waits
+in the supervisor's approval queue and is approved or returned (with a note). Submitting the
+initial assessment already meets its deadlines and lets the case move on to the full assessment
+(the work does not wait for the sign-off); a plan is approved only after the full assessment.
 """
 
 from __future__ import annotations
@@ -176,8 +178,6 @@ def assessment_submit(*, actor: User, assessment: Assessment) -> Assessment:
 def _decide(actor: User, assessment: Assessment, status: str, note: str, action: str) -> Assessment:
     case = assessment.case
     require_approve(actor, case)
-    if assessment.kind != Assessment.Kind.FULL:
-        raise ApplicationError(_("Only the full assessment needs the supervisor's decision."))
     if assessment.status != Assessment.Status.SUBMITTED:
         raise ApplicationError(_("Only a submitted assessment can be approved or returned."))
     before = assessment.status

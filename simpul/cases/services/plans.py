@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -33,7 +34,9 @@ from simpul.cases.models import (
 )
 from simpul.cases.services import sla
 from simpul.cases.services._common import (
+    CLOSED_MESSAGE,
     _access,
+    case_accepts_work,
     case_audit,
     forget_access,
     full_clean,
@@ -53,6 +56,16 @@ if TYPE_CHECKING:
     from simpul.directory.models import Organization
 
 EDITABLE = (CasePlan.Status.DRAFT, CasePlan.Status.RETURNED)
+# A plan is approved (and so may be submitted) only once the case is in the full assessment or
+# a later step of the work; never while it is reported, registered, in the initial assessment,
+# in urgent protection, waiting for its closure, closed or reopened.
+PLAN_STATUSES = (
+    CaseStatus.FULL_ASSESSMENT,
+    CaseStatus.PLAN_APPROVED,
+    CaseStatus.IMPLEMENTATION,
+    CaseStatus.REVIEW,
+    CaseStatus.REINTEGRATION,
+)
 
 
 def sharing_check(*, case: Case, organization: Organization) -> None:
@@ -218,6 +231,106 @@ def sharing_withdrawn(*, child: Child, actor: User | None) -> dict[str, int]:
 
 
 # --- plans ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PlanStart:
+    """Whether a new plan version may be started now; if not, why, and which plan is in the way.
+    The plan tab offers the action only when ``allowed`` and otherwise shows ``reason``."""
+
+    allowed: bool
+    reason: str = ""
+    current: CasePlan | None = None  # the plan being written or waiting for approval
+
+
+def plan_start_policy(*, case: Case) -> PlanStart:
+    """The one rule for starting a plan version (``plan_create`` enforces it, the page asks it):
+    not on a closed case, and not while another version is being written or waits for approval."""
+    if not case_accepts_work(case):
+        return PlanStart(False, str(CLOSED_MESSAGE))
+    current = (
+        case.plans.filter(status__in=[*EDITABLE, CasePlan.Status.SUBMITTED])
+        .select_related("author")
+        .order_by("-version")
+        .first()
+    )
+    if current is None:
+        return PlanStart(True)
+    if current.status == CasePlan.Status.SUBMITTED:
+        reason = _(
+            "Plan version %(v)s waits for the supervisor's approval. A new version can be started "
+            "once it is approved or returned."
+        )
+    elif current.status == CasePlan.Status.RETURNED:
+        reason = _(
+            "Plan version %(v)s was returned for changes: change it below and submit it again."
+        )
+    else:
+        reason = _("Plan version %(v)s is still being written: continue it below.")
+    return PlanStart(False, str(reason % {"v": current.version}), current)
+
+
+def plan_submit_check(*, plan: CasePlan) -> None:
+    """A plan is submitted only when its approval can follow: the case is in the full assessment
+    (or later) and the full assessment has been submitted. Otherwise ApplicationError says which
+    step comes first (``extra``: ``code``, the case ``status`` and the ``next_status``)."""
+    from simpul.cases.services.workflow import first_step_towards
+
+    case = plan.case
+    if case.status in PLAN_STATUSES:
+        if not case.assessments.filter(
+            kind=Assessment.Kind.FULL,
+            status__in=[Assessment.Status.SUBMITTED, Assessment.Status.APPROVED],
+        ).exists():
+            raise ApplicationError(
+                _("Submit the full assessment first: the supervisor approves it before the plan."),
+                extra={"code": "plan_submit_too_early", "status": case.status},
+            )
+        return
+    status = case.get_status_display()
+    if case.status == CaseStatus.CLOSURE_PENDING:
+        raise ApplicationError(
+            _(
+                "A closure request waits for the supervisor's decision: a plan can be submitted "
+                "only if the request is returned."
+            ),
+            extra={"code": "plan_submit_too_early", "status": case.status},
+        )
+    nxt = first_step_towards(case, PLAN_STATUSES)
+    initial_done = case.assessments.filter(
+        kind=Assessment.Kind.INITIAL,
+        status__in=[Assessment.Status.SUBMITTED, Assessment.Status.APPROVED],
+    ).exists()
+    if nxt is None:
+        step = _("none")
+    elif (
+        nxt == CaseStatus.FULL_ASSESSMENT
+        and case.status != CaseStatus.URGENT_PROTECTION
+        and not initial_done
+    ):
+        step = _("submit the initial assessment, then move the case to “%(next)s”") % {
+            "next": CaseStatus(nxt).label
+        }
+    else:
+        step = _("move the case to “%(next)s”") % {"next": CaseStatus(nxt).label}
+    raise ApplicationError(
+        _(
+            "The plan cannot be submitted while the case is “%(status)s”: the supervisor approves a "
+            "plan only from the full assessment on. First step: %(step)s."
+        )
+        % {"status": status, "step": step},
+        extra={"code": "plan_submit_too_early", "status": case.status, "next_status": nxt},
+    )
+
+
+def plan_submit_refusal(*, plan: CasePlan) -> str:
+    """Why ``plan_submit_check`` would refuse this plan now ("" when it would not): the plan tab
+    shows it instead of a button that would be refused."""
+    try:
+        plan_submit_check(plan=plan)
+    except ApplicationError as exc:
+        return str(exc.message)
+    return ""
+
+
 def _editable(plan: CasePlan) -> None:
     if plan.status not in EDITABLE:
         raise ApplicationError(
@@ -230,10 +343,9 @@ def plan_create(*, actor: User, case: Case, summary: str = "") -> CasePlan:
     """A new draft version; goals and actions of the latest approved plan are copied into it."""
     require_edit(actor, case)
     require_not_closed(case)
-    if case.plans.filter(status__in=[*EDITABLE, CasePlan.Status.SUBMITTED]).exists():
-        raise ApplicationError(
-            _("The case already has a plan being written or waiting for approval.")
-        )
+    start = plan_start_policy(case=case)
+    if not start.allowed:
+        raise ApplicationError(start.reason, extra={"code": "plan_in_progress"})
     previous = case.plans.filter(status=CasePlan.Status.APPROVED).order_by("-version").first()
     version = (case.plans.aggregate(m=Max("version"))["m"] or 0) + 1
     plan = CasePlan(
@@ -389,6 +501,7 @@ def plan_submit(*, actor: User, plan: CasePlan) -> CasePlan:
     require_edit(actor, plan.case)
     require_not_closed(plan.case)
     _editable(plan)
+    plan_submit_check(plan=plan)
     if not plan.goals.exists():
         raise ApplicationError(_("Add at least one goal before submitting the plan."))
     if PlanGoal.objects.filter(plan=plan, actions__isnull=True).exists():
@@ -424,13 +537,7 @@ def plan_approve(*, actor: User, plan: CasePlan, note: str = "") -> CasePlan:
         kind=Assessment.Kind.FULL, status=Assessment.Status.APPROVED
     ).exists():
         raise ApplicationError(_("Approve the full assessment before the plan."))
-    if case.status not in (
-        CaseStatus.FULL_ASSESSMENT,
-        CaseStatus.IMPLEMENTATION,
-        CaseStatus.REVIEW,
-        CaseStatus.REINTEGRATION,
-        CaseStatus.PLAN_APPROVED,
-    ):
+    if case.status not in PLAN_STATUSES:
         raise ApplicationError(
             _(
                 "A plan can be approved when the case is in full assessment or later (now: “%(status)s”)."

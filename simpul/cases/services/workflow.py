@@ -14,6 +14,7 @@ report: the worker confirms the registration (identity checked, admission) as th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
@@ -124,6 +125,27 @@ def next_statuses(case: Case) -> list[str]:
         origin = _closure_origin(case)
         allowed = [s for s in allowed if s == S.CLOSED or s == origin]
     return allowed
+
+
+def first_step_towards(case: Case, targets: Collection[str]) -> str | None:
+    """The next status on the shortest legal path from the case's status to one of ``targets``
+    (None when the case is there already or no path leads there). Used to tell a worker which
+    step comes first."""
+    if case.status in targets:
+        return None
+    frontier = [(s, s) for s in next_statuses(case)]  # (status reached, first step taken)
+    seen = {case.status, *(s for s, _first in frontier)}
+    while frontier:
+        following = []
+        for status, first in frontier:
+            if status in targets:
+                return first
+            for nxt in ALLOWED.get(status, ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    following.append((nxt, first))
+        frontier = following
+    return None
 
 
 def _refuse_illegal(case: Case, to_status: str) -> None:

@@ -140,12 +140,12 @@ def _english_messages():
         yield
 
 
-def approve_plan(plan, worker, supervisor):
-    """Bring the case to full assessment (if needed), submit and approve ``plan``: a partner
-    named in a plan action gets access to the case only from here."""
+def to_plan_stage(case, worker, supervisor):
+    """Bring the case to the full assessment with an approved full assessment (if needed): the
+    first point where a plan may be submitted."""
     from simpul.cases.models import Assessment, Case, CaseStatus
 
-    case = Case.objects.get(pk=plan.case_id)
+    case = Case.objects.get(pk=case.pk)
     if case.status in (CaseStatus.REPORTED, CaseStatus.REGISTERED):
         if case.status == CaseStatus.REPORTED:
             services.case_transition(actor=worker, case=case, to_status=CaseStatus.REGISTERED)
@@ -164,6 +164,13 @@ def approve_plan(plan, worker, supervisor):
             assessment=services.assessment_save(actor=worker, case=case, kind="full", data=FULL),
         )
         services.assessment_approve(actor=supervisor, assessment=full)
+    return case
+
+
+def approve_plan(plan, worker, supervisor):
+    """Bring the case to full assessment (if needed), submit and approve ``plan``: a partner
+    named in a plan action gets access to the case only from here."""
+    to_plan_stage(plan.case, worker, supervisor)
     plan.refresh_from_db()
     services.plan_submit(actor=worker, plan=plan)
     plan.refresh_from_db()

@@ -9,7 +9,7 @@ import pytest
 from simpul.cases import services
 from simpul.cases.access import cases_visible_to, children_visible_to
 from simpul.cases.models import Case, CaseAssignment
-from simpul.cases.tests.conftest import approve_plan
+from simpul.cases.tests.conftest import approve_plan, to_plan_stage
 from simpul.testing.auth import login
 
 
@@ -33,12 +33,16 @@ def draft_plan(case, worker, partner_org, sharing_allowed):
     return plan, action
 
 
-def test_draft_plan_grants_no_access(client, case, draft_plan, partner, partner_org, worker):
+def test_draft_plan_grants_no_access(
+    client, case, draft_plan, partner, partner_org, worker, supervisor
+):
     assert _active(case, partner_org) == 0
     assert not cases_visible_to(partner).filter(pk=case.pk).exists()
     assert not children_visible_to(partner).filter(pk=case.child_id).exists()
     login(client, partner)
     assert client.get(f"/api/v1/cases/{case.pk}/").status_code == 404
+    to_plan_stage(case, worker, supervisor)
+    draft_plan[0].refresh_from_db()
     services.plan_submit(actor=worker, plan=draft_plan[0])
     assert _active(case, partner_org) == 0  # submitted: still not agreed
 
