@@ -21,6 +21,7 @@ from simpul.cases.models import (
 from simpul.core.exceptions import ApplicationError
 from simpul.core.forms import model_choice
 from simpul.directory.models import Organization, Service, TaxonomyTerm
+from simpul.directory.widgets import OrganizationPickerField, picker_user_set
 
 
 def apply_application_error(form: forms.BaseForm, exc: ApplicationError) -> None:
@@ -252,20 +253,17 @@ class GoalForm(forms.Form):
 
 class ActionForm(forms.Form):
     description = forms.CharField(label=_("Action"), widget=_text(2))
-    responsible_organization = forms.ModelChoiceField(
-        label=_("Responsible organisation"), queryset=Organization.objects.none()
-    )
+    # Searchable by name, type, kecamatan and category served, with free places (the picker).
+    responsible_organization = OrganizationPickerField(label=_("Responsible organisation"))
     service_type = forms.ModelChoiceField(
         label=_("Service type"), queryset=TaxonomyTerm.objects.none(), required=False
     )
     due_date = forms.DateField(label=_("Due date"), widget=DateInput())
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_choice(
-            self, "responsible_organization"
-        ).queryset = Organization.objects.active().order_by("name")
         model_choice(self, "service_type").queryset = _service_types()
+        picker_user_set(self, user)
 
 
 class ServiceDeliveryForm(forms.Form):

@@ -613,7 +613,9 @@ def plan_action_add(request: AuthenticatedHttpRequest, pk: Any, goal_pk: Any) ->
     case = _case(request, pk, write=True)
     goal = _get_or_404(PlanGoal.objects.filter(plan__case=case), goal_pk)
     form = forms.ActionForm(
-        request.POST or None, initial={"responsible_organization": case.lead_organization_id}
+        request.POST or None,
+        initial={"responsible_organization": case.lead_organization_id},
+        user=request.user,
     )
     if (
         request.method == "POST"

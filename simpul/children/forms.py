@@ -27,8 +27,7 @@ from simpul.children.models import (
     Sex,
 )
 from simpul.core.exceptions import ApplicationError
-from simpul.core.forms import model_choice
-from simpul.directory.models import Organization
+from simpul.directory.widgets import OrganizationMultiplePickerField, picker_user_set
 from simpul.regions.forms import KelurahanField
 from simpul.regions.models import DKI_JAKARTA, Region
 
@@ -254,17 +253,11 @@ class ConditionsForm(forms.Form):
     )
 
 
-def _organizations() -> Any:
-    return Organization.objects.filter(is_active=True).order_by("name")
-
-
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=Consent.Purpose.choices)
-    organizations = forms.ModelMultipleChoiceField(
-        label=_("Shared with (for sharing)"),
-        required=False,
-        queryset=Organization.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+    # Searchable checkboxes with type, kecamatan, categories served and free places (no Ctrl-click).
+    organizations = OrganizationMultiplePickerField(
+        label=_("Shared with (for sharing)"), required=False
     )
     given_by_name = forms.CharField(label=_("Given by"), max_length=150)
     given_by_relationship = forms.ChoiceField(
@@ -288,9 +281,9 @@ class ConsentForm(forms.Form):
         label=_("Evidence (JPG, PNG or PDF, at most 5 MB)"), required=False
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_choice(self, "organizations").queryset = _organizations()  # type: ignore[attr-defined]
+        picker_user_set(self, user)
 
 
 class WithdrawForm(forms.Form):
@@ -302,19 +295,16 @@ class LegalBasisForm(forms.Form):
         label=_("Purpose"), choices=Consent.Purpose.choices, initial=Consent.Purpose.SHARING
     )
     basis = forms.ChoiceField(label=_("Legal basis"), choices=LegalBasis.Basis.choices)
-    organizations = forms.ModelMultipleChoiceField(
-        label=_("Organisations covered"),
-        required=False,
-        queryset=Organization.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+    organizations = OrganizationMultiplePickerField(
+        label=_("Organisations covered"), required=False
     )
     justification = forms.CharField(
         label=_("Justification"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_choice(self, "organizations").queryset = _organizations()  # type: ignore[attr-defined]
+        picker_user_set(self, user)
 
 
 class DocumentForm(forms.Form):

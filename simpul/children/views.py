@@ -388,7 +388,13 @@ def child_unclassify(
 @require_http_methods(["GET", "POST"])
 def consent_add(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     child, _access = _child(request, pk, need="full", log=request.method == "GET")
-    form = ConsentForm(request.POST or None, request.FILES or None)
+    # Coming from a "record the consent first" refusal: that organisation is already chosen.
+    initial = {}
+    if request.GET.get("organization"):
+        initial = {"purpose": Consent.Purpose.SHARING, "organizations": [request.GET["organization"]]}
+    form = ConsentForm(
+        request.POST or None, request.FILES or None, initial=initial, user=request.user
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -434,7 +440,7 @@ def legal_basis_add(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     if not permissions.can_record_legal_basis(request.user):
         raise PermissionDenied
     child, _access = _child(request, pk, need="full", log=request.method == "GET")
-    form = LegalBasisForm(request.POST or None)
+    form = LegalBasisForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.legal_basis_record(actor=request.user, child=child, **form.cleaned_data)

@@ -4,6 +4,8 @@ result: a user who may not view the directory gets nothing (deny by default)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -32,6 +34,7 @@ from simpul.directory.models import (
     ServiceStatus,
     TaxonomyTerm,
 )
+from simpul.directory.partner_status import PartnerStatus, partner_statuses
 
 if TYPE_CHECKING:
     from simpul.accounts.models import Membership, User
@@ -68,14 +71,18 @@ annotate_free_capacity = organization_annotate_free_capacity
 
 
 def organization_free_capacity(org: Organization) -> int | None:
-    """Free places of ``org`` (None when none of its active services is capacity-bound)."""
-    services = org.services.filter(status=ServiceStatus.ACTIVE, capacity_total__isnull=False)
-    total = 0
-    any_bound = False
-    for s in services:
-        any_bound = True
-        total += s.capacity_free or 0
-    return total if any_bound else None
+    """Free places of ``org`` (None when none of its active services is capacity-bound). Uses
+    the active services prefetched by ``organization_list`` when they are there (no query)."""
+    prefetched = getattr(org, "active_services", None)
+    if prefetched is not None:
+        services = [s for s in prefetched if s.capacity_total is not None]
+    else:
+        services = list(
+            org.services.filter(status=ServiceStatus.ACTIVE, capacity_total__isnull=False)
+        )
+    if not services:
+        return None
+    return sum(s.capacity_free or 0 for s in services)
 
 
 def _has_free_capacity_subquery() -> Exists:
@@ -374,3 +381,69 @@ def organization_counts_by_type(*, user: User) -> dict[str, int]:
         .annotate(n=Count("pk"))
     )
     return {r["org_type"]: r["n"] for r in rows}
+
+
+# --- the partner picker (plan actions, consent "shared with") ---------------------------------
+PICKER_PAGE_SIZE = 8
+
+
+def organization_picker_search(
+    *,
+    user: User,
+    q: str = "",
+    org_type: str = "",
+    kecamatan: str = "",
+    category: str = "",
+    free_only: bool = False,
+) -> QuerySet[Organization]:
+    """Active organisations the user may choose as a partner, by name (or description or service
+    name), type, kecamatan and child category served, in name order; ``free_only``: with free
+    places. Services and categories are prefetched for ``organization_picker_rows``."""
+    return organization_list(
+        user=user,
+        filters={
+            "q": q,
+            "org_type": org_type,
+            "kecamatan": kecamatan,
+            "category": category,
+            "has_free_capacity": free_only,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class PickerRow:
+    """What the picker shows of one organisation."""
+
+    organization: Organization
+    type_label: str
+    kecamatan: str
+    categories: list[str]
+    free_capacity: int | None  # None: no capacity-bound service
+    statuses: list[tuple[str, PartnerStatus | None]]  # other apps' columns (agreement, …)
+
+
+def organization_picker_rows(
+    *, user: User, organizations: Sequence[Organization]
+) -> list[PickerRow]:
+    """Rows for one page of ``organization_picker_search`` (no query per row)."""
+    organizations = list(organizations)
+    statuses = partner_statuses(user=user, organizations=organizations)
+    rows = []
+    for org in organizations:
+        categories: dict[str, str] = {}
+        for service in getattr(org, "active_services", []):
+            for term in service.categories_served.all():
+                categories.setdefault(term.code, term.localized_name)
+        kecamatan = org.kelurahan.parent if org.kelurahan is not None else None
+        rows.append(
+            PickerRow(
+                organization=org,
+                type_label=str(org.get_org_type_display()),
+                kecamatan=kecamatan.name if kecamatan is not None else "",
+                categories=list(categories.values()),
+                free_capacity=organization_free_capacity(org),
+                statuses=statuses.get(org.pk, []),
+            )
+        )
+    return rows

@@ -10,6 +10,7 @@ urlpatterns = [
     path("export/", views.directory_export, name="export"),
     path("import/", views.directory_import, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
+    path("picker/", views.organization_picker, name="picker"),
     path("<uuid:pk>/", views.organization_detail, name="detail"),
     path("<uuid:pk>/edit/", views.organization_edit, name="edit"),
     path("<uuid:pk>/services/new/", views.service_create, name="service_create"),

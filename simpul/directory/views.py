@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +32,7 @@ from simpul.directory.forms import (
     apply_application_error,
 )
 from simpul.directory.imports import template_workbook
+from simpul.directory.widgets import is_valid_picker_name, picker_context
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -61,6 +62,28 @@ def organization_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if getattr(request, "htmx", False) and request.headers.get("HX-Target") == "results":
         template += "#results"
     return render(request, template, context)
+
+
+@require_GET
+def organization_picker(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The partner picker's results (htmx): the chosen organisations and one page of the active
+    organisations matching the filters, as radios or checkboxes named like the form field."""
+    if not permissions.can_view_directory(request.user):
+        raise PermissionDenied
+    name = request.GET.get("field", "")
+    widget_id = request.GET.get("id", "")
+    if not (is_valid_picker_name(name) and is_valid_picker_name(widget_id)):
+        return HttpResponseBadRequest(_("Unknown field."))
+    context = picker_context(
+        user=request.user,
+        name=name,
+        widget_id=widget_id,
+        multiple=request.GET.get("multiple") == "1",
+        chosen=request.GET.getlist(name),
+        data=request.GET,
+        page_number=request.GET.get("page"),
+    )
+    return render(request, "directory/_picker_results.html", {"p": context})
 
 
 @require_GET

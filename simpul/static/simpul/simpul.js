@@ -6,4 +6,28 @@ document.addEventListener("DOMContentLoaded", function () {
       select.form.submit();
     });
   });
+
+  // The partner picker (simpul/directory/widgets.py): with JavaScript and htmx, the searchable
+  // list replaces the plain select (which is then disabled, so only the list is posted);
+  // without them the select is all there is.
+  document.querySelectorAll("[data-picker]").forEach(function (picker) {
+    var box = picker.querySelector("[data-picker-box]");
+    var fallback = picker.querySelector("[data-picker-fallback]");
+    if (!box || !fallback || !window.htmx) {
+      return;
+    }
+    fallback.disabled = true;
+    fallback.hidden = true;
+    box.disabled = false;
+    box.hidden = false;
+    // Enter in the search box searches; it must not submit the form around the picker.
+    box.querySelectorAll("input[type=search]").forEach(function (input) {
+      input.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") {
+          event.preventDefault();
+          window.htmx.trigger(input, "search");
+        }
+      });
+    });
+  });
 });
