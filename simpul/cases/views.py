@@ -108,6 +108,12 @@ def _context(
         "tab": tab,
         "tabs": tabs,
         "child_name": selectors.case_display_name(case),
+        "child_url": (
+            reverse("children:detail", args=[case.child_id])
+            if selectors.case_child_visible(user=request.user, case=case)
+            else ""
+        ),
+        "can_work": access.can_edit and services.case_accepts_work(case),
         **extra,
     }
 
@@ -133,9 +139,54 @@ def _form_page(
             "submit": submit,
             "intro": intro,
             "child_name": selectors.case_display_name(case) if case is not None else "",
+            "consent_help": _consent_help(request, form, case, extra.get("child")),
             **extra,
         },
     )
+
+
+def _show_error(form: Any, exc: ApplicationError) -> None:
+    """A service's refusal on the form; a refusal for missing consent is marked so the page can
+    link to where consent is recorded."""
+    forms.apply_application_error(form, exc)
+    if exc.extra.get("code") == "consent_required":
+        form.consent_required = True
+
+
+def _consent_help(
+    request: AuthenticatedHttpRequest, form: Any, case: Any, child: Any
+) -> dict[str, Any]:
+    """Links for a "record the consent first" refusal: the child's consent section and (for those
+    who may record it) the consent form with the refused organisation chosen."""
+    if not getattr(form, "consent_required", False):
+        return {}
+    help_ = selectors.case_consent_help(user=request.user, case=case, child=child)
+    if not help_.get("visible"):
+        return {"shown": True}
+    child_id = help_["child_id"]
+    record_url = ""
+    if help_["can_record"]:
+        record_url = reverse("children:consent_add", args=[child_id])
+        organization = _refused_organization(form)
+        if organization is not None:
+            record_url += f"?organization={organization.pk}"
+    return {
+        "shown": True,
+        "section_url": reverse("children:detail", args=[child_id]) + "#h-consent",
+        "record_url": record_url,
+    }
+
+
+def _refused_organization(form: Any) -> Any:
+    """The organisation the refused form named (responsible, receiving, lead or placement)."""
+    from simpul.directory.models import Service
+
+    for value in getattr(form, "cleaned_data", {}).values():
+        if isinstance(value, Organization):
+            return value
+        if isinstance(value, Service):
+            return value.organization
+    return None
 
 
 def _run(
@@ -153,7 +204,7 @@ def _run(
         if isinstance(exc, ConcurrentUpdate) and versioned is not None:
             conflict_to_form(form, exc, versioned)
         else:
-            forms.apply_application_error(form, exc)
+            _show_error(form, exc)
         return False
     messages.success(request, success)
     return True
@@ -201,6 +252,15 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+QUEUE_LABELS = {
+    "assessments": gettext_lazy("Assessments"),
+    "plans": gettext_lazy("Case plans"),
+    "closures": gettext_lazy("Closure requests"),
+    "coercive": gettext_lazy("Coercive outreach"),
+    "sla": gettext_lazy("Deadline tables"),
+}
+
+
 @require_GET
 def approval_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     section = request.GET.get("section") or "assessments"
@@ -208,28 +268,23 @@ def approval_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
         section = "assessments"
     qs = selectors.approval_queue(user=request.user, section=section)
     page = paginate(request, qs)
-    rows = [
-        {
-            "item": item,
-            "case": item if section in ("closures", "coercive") else item.case,
-            "name": selectors.case_row_name(item, request.user),
-        }
-        for item in page.object_list
-    ]  # type: ignore[arg-type]
+    counts = selectors.approval_queue_counts(user=request.user)
     return render(
         request,
         "cases/queue.html",
         {
             "section": section,
+            "section_label": QUEUE_LABELS[section],
             "page": page,
-            "rows": rows,
+            "rows": selectors.approval_queue_rows(
+                user=request.user, section=section, items=page.object_list
+            ),
             "qs": querystring_without_page(request),
-            "counts": selectors.approval_queue_counts(user=request.user),
+            "now": timezone.now(),
             "sections": [
-                ("assessments", _("Full assessments")),
-                ("plans", _("Case plans")),
-                ("closures", _("Closure requests")),
-                ("coercive", _("Coercive outreach")),
+                (key, QUEUE_LABELS[key], counts[key])
+                for key in selectors.QUEUE_SECTIONS
+                if key != "sla" or permissions.can_approve_sla(request.user)
             ],
         },
     )
@@ -255,7 +310,7 @@ def case_open(request: AuthenticatedHttpRequest, child_pk: Any) -> HttpResponse:
         try:
             case = services.case_open(actor=request.user, child=child, **form.service_data())
         except ApplicationError as exc:
-            forms.apply_application_error(form, exc)
+            _show_error(form, exc)
         else:
             messages.success(
                 request, _("Case %(number)s was opened.") % {"number": case.case_number}
@@ -383,6 +438,7 @@ def assessment_detail(
             assessment=assessment,
             sections=form_cls().display(assessment.data),
             decision_form=forms.DecisionForm(),
+            approver=selectors.case_approver(case=case),
         ),
     )
 
@@ -423,6 +479,8 @@ def assessment_edit(
     if request.method == "POST" and form.is_valid():
         expected = form_version(form) if "edit_version" in form.fields else None
 
+        submit = "submit" in request.POST
+
         def call() -> None:
             saved = services.assessment_save(
                 actor=request.user,
@@ -432,10 +490,19 @@ def assessment_edit(
                 assessment=assessment,
                 expected_version=expected,
             )
-            if "submit" in request.POST:
+            if submit:
                 services.assessment_submit(actor=request.user, assessment=saved)
 
-        if _run(request, form, call, _("The assessment was saved."), versioned=assessment):
+        success = (
+            _(
+                "The assessment was saved and submitted for approval to %(approver)s; it waits "
+                "in their approval queue."
+            )
+            % {"approver": selectors.case_approver(case=case)}
+            if submit
+            else _("The assessment was saved as a draft.")
+        )
+        if _run(request, form, call, success, versioned=assessment):
             return redirect("cases:assessments", pk=case.pk)
     return _form_page(
         request,
@@ -459,7 +526,10 @@ def assessment_submit(
         request,
         case,
         lambda: services.assessment_submit(actor=request.user, assessment=assessment),
-        _("The assessment was submitted."),
+        _(
+            "The assessment was submitted for approval to %(approver)s; it waits in their approval queue."
+        )
+        % {"approver": selectors.case_approver(case=case)},
         "cases:assessments",
     )
 
@@ -533,6 +603,8 @@ def case_plan(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
             ),
         )
     page = paginate(request, selectors.case_plans(user=request.user, case=case), per_page=5)
+    plan_start = services.plan_start_policy(case=case)
+    current = plan_start.current
     return render(
         request,
         "cases/tab_plan.html",
@@ -545,6 +617,13 @@ def case_plan(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
             goal_form=forms.GoalForm(),
             decision_form=forms.DecisionForm(),
             action_statuses=PlanAction.Status.choices,
+            plan_start=plan_start,
+            submit_refusal=(
+                services.plan_submit_refusal(plan=current)
+                if current is not None and current.status != CasePlan.Status.SUBMITTED
+                else ""
+            ),
+            approver=selectors.case_approver(case=case),
         ),
     )
 
@@ -665,7 +744,8 @@ def plan_submit(request: AuthenticatedHttpRequest, pk: Any, plan_pk: Any) -> Htt
         request,
         case,
         lambda: services.plan_submit(actor=request.user, plan=plan),
-        _("The plan was submitted for approval."),
+        _("The plan was submitted for approval to %(approver)s; it waits in their approval queue.")
+        % {"approver": selectors.case_approver(case=case)},
         "cases:plan",
     )  # type: ignore[arg-type]
 
