@@ -63,6 +63,7 @@ from simpul.children.models import (
 from simpul.core import permissions
 from simpul.core.audit import audit_log
 from simpul.core.exceptions import ApplicationError
+from simpul.core.jobs import enqueue_on_commit
 from simpul.core.spreadsheets import (
     SheetRow,
     blank,
@@ -957,12 +958,7 @@ def child_import_upload(*, actor: User, file: UploadedFile) -> ChildImport:
         data={"file": name, "size": len(data)},
     )
 
-    def enqueue() -> None:
-        from simpul.children.tasks import validate_child_import
-
-        validate_child_import.enqueue(str(job.pk))
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit("simpul.children.tasks.validate_child_import", str(job.pk))
     return job
 
 
@@ -1165,12 +1161,7 @@ def child_import_accept(
         },
     )
 
-    def enqueue() -> None:
-        from simpul.children.tasks import run_child_import
-
-        run_child_import.enqueue(str(job.pk))
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit("simpul.children.tasks.run_child_import", str(job.pk))
     return job
 
 

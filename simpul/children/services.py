@@ -43,6 +43,7 @@ from simpul.core import events, permissions
 from simpul.core.audit import audit_log, diff, snapshot
 from simpul.core.concurrency import version_claim
 from simpul.core.exceptions import ApplicationError
+from simpul.core.jobs import enqueue_on_commit
 from simpul.core.locks import advisory_xact_lock
 from simpul.directory.models import GOVERNMENT_SOCIAL_TYPES
 
@@ -1295,12 +1296,7 @@ def duplicate_scan_start(*, actor: User) -> DuplicateScan:
     scan = DuplicateScan.objects.create(started_by=actor)
     audit_log(actor=actor, action="children.duplicate_scan.started", target=scan)
 
-    def enqueue() -> None:
-        from simpul.children.tasks import run_duplicate_scan
-
-        run_duplicate_scan.enqueue(str(scan.pk))
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit("simpul.children.tasks.run_duplicate_scan", str(scan.pk))
     return scan
 
 
