@@ -256,7 +256,10 @@ REST_FRAMEWORK = {
         "simpul.api.authentication.ExpiringTokenAuthentication",
         "simpul.api.authentication.VerifiedSessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "simpul.api.permissions.KnownQueryParameters",
+    ],
     "DEFAULT_PAGINATION_CLASS": "simpul.api.pagination.StandardPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

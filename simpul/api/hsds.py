@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from simpul.api.permissions import CanListDirectory
+from simpul.api.permissions import CanListDirectory, KnownQueryParameters
 from simpul.api.serializers import StrictQuerySerializer
 from simpul.directory.hsds import selectors as hsds
 from simpul.directory.hsds import serializers as documents
@@ -123,7 +123,7 @@ class HsdsProfileView(APIView):
 
 
 class HsdsOrganizationListView(APIView):
-    permission_classes = [IsAuthenticated, CanListDirectory]
+    permission_classes = [IsAuthenticated, KnownQueryParameters, CanListDirectory]
 
     @_hsds_schema("getPaginatedListOfOrganizations", "HSDS: organizations", is_list=True)
     def get(self, request: Request) -> Response:
@@ -138,7 +138,7 @@ class HsdsOrganizationView(APIView):
 
 
 class HsdsServiceListView(APIView):
-    permission_classes = [IsAuthenticated, CanListDirectory]
+    permission_classes = [IsAuthenticated, KnownQueryParameters, CanListDirectory]
 
     @_hsds_schema("getPaginatedListOfServices", "HSDS: services", is_list=True)
     def get(self, request: Request) -> Response:
@@ -153,7 +153,7 @@ class HsdsServiceView(APIView):
 
 
 class HsdsServiceAtLocationListView(APIView):
-    permission_classes = [IsAuthenticated, CanListDirectory]
+    permission_classes = [IsAuthenticated, KnownQueryParameters, CanListDirectory]
 
     @_hsds_schema(
         "getPaginatedListOfServiceAtLocation", "HSDS: services at locations", is_list=True

@@ -25,7 +25,7 @@ from simpul.api.concurrency import (
     if_match,
     with_etag,
 )
-from simpul.api.permissions import CanListDirectory
+from simpul.api.permissions import CanListDirectory, KnownQueryParameters
 from simpul.core.concurrency import ConcurrentUpdate
 from simpul.directory import selectors as directory
 from simpul.directory import services as directory_services
@@ -58,7 +58,7 @@ def _input(
 class OrganizationViewSet(viewsets.GenericViewSet):
     """Organisations of the directory (partners, panti, LKSA, Suku Dinas, …)."""
 
-    permission_classes = [IsAuthenticated, CanListDirectory]
+    permission_classes = [IsAuthenticated, KnownQueryParameters, CanListDirectory]
 
     queryset = Organization.objects.none()  # for the schema; reads go through the selectors
     serializer_class = s.OrganizationSerializer
@@ -107,7 +107,7 @@ class OrganizationViewSet(viewsets.GenericViewSet):
 class ServiceViewSet(viewsets.GenericViewSet):
     """Services that organisations give, with their capacity (places)."""
 
-    permission_classes = [IsAuthenticated, CanListDirectory]
+    permission_classes = [IsAuthenticated, KnownQueryParameters, CanListDirectory]
 
     queryset = Service.objects.none()
     serializer_class = s.ServiceSerializer

@@ -617,9 +617,10 @@ def consent_withdraw(*, actor: User, consent: Consent, reason: str) -> Consent:
 
 
 def _sharing_withdrawn(child: Child, actor: User | None) -> None:
-    from simpul.cases.services.plans import sharing_withdrawn
+    """Tell the apps that grant access to the child (cases: plan actions, referrals, leads)."""
+    from simpul.children.signals import sharing_withdrawn
 
-    sharing_withdrawn(child=child, actor=actor)
+    sharing_withdrawn.send(sender=Child, child=child, actor=actor)
 
 
 @transaction.atomic
