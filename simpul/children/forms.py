@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from simpul.cases.models import CaseStatus
@@ -181,6 +183,115 @@ class RegisterForm(ChildForm):
                 "is_primary_contact": True,
             }
         ]
+
+    # --- the form in steps (children/register.html) ----------------------------------------
+    def step_of(self, name: str | None) -> int:
+        """The step that shows field ``name`` (a form-wide error: the first step)."""
+        for step in REGISTER_STEPS:
+            if name in step.fields:
+                return step.number
+        return 1
+
+    def step_has_errors(self, number: int) -> bool:
+        step = REGISTER_STEPS[number - 1]
+        return any(name in self.errors for name in step.fields)
+
+    def first_error_step(self) -> int | None:
+        """The first step to show again after a failed check (None: no error)."""
+        if not self.errors:
+            return None
+        return min(self.step_of(None if name == "__all__" else name) for name in self.errors)
+
+    def summary(self) -> list[tuple[RegisterStep, list[tuple[str, str]]]]:
+        """What will be saved, step by step, as the confirmation shows it (filled fields only).
+        Call after ``is_valid()``."""
+        out = []
+        for step in REGISTER_STEPS:
+            rows = []
+            for name in step.fields:
+                value = self.cleaned_data.get(name)
+                if value in (None, "", [], False) or (hasattr(value, "exists") and not value):
+                    continue
+                rows.append((str(self.fields[name].label), self._shown(name, value)))
+            if step.fields:
+                out.append((step, rows))
+        return out
+
+    def _shown(self, name: str, value: Any) -> str:
+        field = self.fields[name]
+        if value is True:
+            return str(_("Yes"))
+        if hasattr(value, "isoformat"):
+            return formats.date_format(value, "DATE_FORMAT")
+        choices = dict(getattr(field, "choices", None) or []) if name != "conditions" else {}
+        if isinstance(value, list | tuple):
+            return ", ".join(str(choices.get(v, v)) for v in value)
+        if name == "conditions":
+            return ", ".join(str(c) for c in value)
+        return str(choices.get(value, value))
+
+
+@dataclass(frozen=True)
+class RegisterStep:
+    number: int
+    key: str
+    title: Any
+    fields: tuple[str, ...] = ()
+
+
+# Registration in steps: a short page each (identity → family → location & school → disability
+# & conditions → the duplicate check → confirm). Every field belongs to exactly one step; the
+# others travel as hidden inputs, so each step works without JavaScript.
+REGISTER_STEPS = (
+    RegisterStep(
+        1,
+        "identity",
+        _("Identity"),
+        (
+            "full_name",
+            "aliases",
+            "sex",
+            "birth_date",
+            "estimated_age",
+            "age_estimate_reason",
+            "age_estimate_note",
+            "nik",
+            "birth_certificate_status",
+            "birth_certificate_number",
+            "religion",
+        ),
+    ),
+    RegisterStep(
+        2,
+        "family",
+        _("Family"),
+        ("mother_name", "no_kk", "guardian_name", "guardian_relationship", "guardian_phone"),
+    ),
+    RegisterStep(
+        3,
+        "location",
+        _("Location and school"),
+        (
+            "current_kelurahan",
+            "current_address",
+            "current_spot",
+            "origin_region_code",
+            "school_status",
+            "school_name",
+        ),
+    ),
+    RegisterStep(
+        4,
+        "conditions",
+        _("Disability and conditions"),
+        ("has_disability", "disability_types", "functional_needs", "conditions"),
+    ),
+    RegisterStep(5, "check", _("Check for duplicates")),
+    RegisterStep(6, "confirm", _("Confirm")),
+)
+CHECK_STEP = 5
+CONFIRM_STEP = 6
+LAST_FIELDS_STEP = 4
 
 
 class ReasonForm(forms.Form):

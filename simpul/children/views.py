@@ -21,6 +21,10 @@ from simpul.access.restricted import restricted_grant_active, restricted_open
 from simpul.cases.access import mask_name
 from simpul.children import selectors, services
 from simpul.children.forms import (
+    CHECK_STEP,
+    CONFIRM_STEP,
+    LAST_FIELDS_STEP,
+    REGISTER_STEPS,
     AliasForm,
     ChildForm,
     ClassifyForm,
@@ -127,44 +131,92 @@ def child_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _posted_step(request: AuthenticatedHttpRequest, name: str, default: int) -> int:
+    try:
+        number = int(request.POST.get(name, default))
+    except (TypeError, ValueError):
+        number = default
+    return min(max(number, 1), len(REGISTER_STEPS))
+
+
 @require_http_methods(["GET", "POST"])
 def child_register(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Step 1: the form. POST "check": validate and show probable duplicates (nothing saved).
-    POST "confirm": "this is a different child" — register (the choice is audited)."""
+    """Registration in steps, one short page each; every field not on the page travels as a
+    hidden input, so it works without JavaScript (children/register.html).
+
+    POST ``action``: "next" (check this step's fields, go on), ``goto=<n>`` (back to a step,
+    nothing checked), "check" (validate everything and show probable duplicates — nothing is
+    saved; the default), "review" (the confirmation page), "confirm" ("this is a different
+    child" for every ``candidate`` — register; the choice is audited, and the service refuses a
+    confirm that does not declare every candidate it finds)."""
     if not permissions.can_register_child(request.user):
         raise PermissionDenied
     form = RegisterForm(request.POST or None)
     ctx: dict[str, Any] = {"form": form}
-    if request.method == "POST" and form.is_valid():
+    step = 1
+    if request.method == "POST":
+        current = _posted_step(request, "step", 1)
         action = request.POST.get("action", "check")
-        try:
-            if action == "confirm":
-                child = services.child_register(
-                    actor=request.user,
-                    data=form.service_data(),
-                    aliases=form.alias_list(),  # type: ignore[arg-type]
-                    guardians=form.guardian_list(),
-                    confirm_not_duplicate_of=request.POST.getlist("candidate"),
-                )
-                messages.success(
-                    request,
-                    _("The child was registered as %(number)s.")
-                    % {"number": child.registration_number},
-                )
-                return redirect("children:detail", pk=child.pk)
-            preview = services.registration_preview(
-                actor=request.user, data=form.service_data(), aliases=form.alias_list()
-            )  # type: ignore[arg-type]
-            ctx.update(
-                checked=True,
-                candidates=preview["candidates"],
-                warnings=[warning_text(w) for w in preview["warnings"]],
-            )
-        except services.DuplicateSuspected as exc:
-            ctx.update(checked=True, candidates=exc.extra["candidates"])
-        except ApplicationError as exc:
-            apply_application_error(form, exc)
+        if "goto" in request.POST:
+            step, action = min(_posted_step(request, "goto", current), LAST_FIELDS_STEP), ""
+        elif action == "next":
+            step = current if form.step_has_errors(current) else current + 1
+            action = "check" if step >= CHECK_STEP else ""
+        if action in ("check", "review", "confirm"):
+            outcome = _register_submit(request, form, action, ctx)
+            if isinstance(outcome, HttpResponse):
+                return outcome
+            step = outcome
+    ctx.update(
+        steps=REGISTER_STEPS,
+        step=REGISTER_STEPS[step - 1],
+        step_fields=[form[name] for name in REGISTER_STEPS[step - 1].fields],
+        other_fields=[form[name] for s in REGISTER_STEPS if s.number != step for name in s.fields],
+        check_step=CHECK_STEP,
+        last_fields_step=LAST_FIELDS_STEP,
+    )
+    if step == CONFIRM_STEP:
+        ctx["summary"] = form.summary()
     return render(request, "children/register.html", ctx)
+
+
+def _register_submit(
+    request: AuthenticatedHttpRequest, form: RegisterForm, action: str, ctx: dict[str, Any]
+) -> int | HttpResponse:
+    """The duplicate check, the confirmation and the registration: the step to show next (the
+    first step with an error when the data does not pass), or the redirect once registered."""
+    if not form.is_valid():
+        return form.first_error_step() or 1
+    try:
+        if action == "confirm":
+            child = services.child_register(
+                actor=request.user,
+                data=form.service_data(),
+                aliases=form.alias_list(),  # type: ignore[arg-type]
+                guardians=form.guardian_list(),
+                confirm_not_duplicate_of=request.POST.getlist("candidate"),
+            )
+            messages.success(
+                request,
+                _("The child was registered as %(number)s.")
+                % {"number": child.registration_number},
+            )
+            return redirect("children:detail", pk=child.pk)
+        preview = services.registration_preview(
+            actor=request.user, data=form.service_data(), aliases=form.alias_list()
+        )  # type: ignore[arg-type]
+        ctx.update(
+            checked=True,
+            candidates=preview["candidates"],
+            warnings=[warning_text(w) for w in preview["warnings"]],
+        )
+        return CONFIRM_STEP if action == "review" else CHECK_STEP
+    except services.DuplicateSuspected as exc:
+        ctx.update(checked=True, candidates=exc.extra["candidates"])
+        return CHECK_STEP
+    except ApplicationError as exc:
+        apply_application_error(form, exc)
+        return form.first_error_step() or CHECK_STEP
 
 
 # --- profile ----------------------------------------------------------------------------------
