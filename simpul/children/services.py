@@ -39,7 +39,7 @@ from simpul.children.models import (
     LegalBasis,
     NameToken,
 )
-from simpul.core import events, permissions
+from simpul.core import permissions
 from simpul.core.audit import audit_log, diff, snapshot
 from simpul.core.concurrency import version_claim
 from simpul.core.exceptions import ApplicationError
@@ -77,7 +77,6 @@ DOCUMENT_TYPES = {
     "image/png": b"\x89PNG",
     "image/jpeg": b"\xff\xd8\xff",
 }
-TRANSITION_WINDOW_DAYS = 90
 SCAN_BATCH = 500
 
 
@@ -859,59 +858,6 @@ def child_unclassify(*, actor: User, classification: ChildCategory) -> ChildCate
             data={"category": f"{classification.category.scheme}:{classification.category.code}"},
         )
     return classification
-
-
-def children_transition_tasks(today: dt.date | None = None) -> int:
-    """Open a transition-review task on each open case of a child whose 18th birthday is within
-    90 days (or already passed while the case is open). Idempotent. Returns how many were made."""
-    from simpul.cases.models import Case, CaseStatus, CaseTask
-
-    today = today or timezone.localdate()
-    horizon = today + dt.timedelta(days=TRANSITION_WINDOW_DAYS)
-    try:
-        latest_birth = horizon.replace(year=horizon.year - 18)
-    except ValueError:  # 29 February
-        latest_birth = dt.date(horizon.year - 18, 2, 28)
-    cases = (
-        Case.objects.exclude(status=CaseStatus.CLOSED)
-        .filter(child__merged_into__isnull=True)
-        .filter(
-            Q(child__birth_date__lte=latest_birth)
-            | Q(child__birth_date__isnull=True, child__estimated_age__gte=15)
-        )
-        .exclude(tasks__kind=CaseTask.Kind.TRANSITION_REVIEW)
-        .select_related("child")
-    )
-    made = 0
-    for case in cases.iterator():
-        birthday = case.child.eighteenth_birthday()
-        if birthday is None or birthday > horizon:
-            continue
-        with transaction.atomic():
-            _task, created = CaseTask.objects.get_or_create(
-                case=case,
-                kind=CaseTask.Kind.TRANSITION_REVIEW,
-                defaults={
-                    "title": events.stored(
-                        "cases.task.transition_review",
-                        child=case.child.registration_number,
-                        date=birthday.isoformat(),
-                    ),
-                    "due_on": birthday,
-                },
-            )
-            if created:
-                made += 1
-                audit_log(
-                    actor=None,
-                    action="cases.case.transition_review_opened",
-                    target=case,
-                    data={
-                        "due_on": birthday.isoformat(),
-                        "age_estimated": case.child.age_is_estimated,
-                    },
-                )
-    return made
 
 
 # --- merge ------------------------------------------------------------------------------------

@@ -23,12 +23,6 @@ def run_duplicate_scan(scan_id: str) -> int:
 
 
 @task()
-def open_transition_reviews() -> int:
-    """Daily: a transition-review task on open cases of children turning 18 within 90 days."""
-    return services.children_transition_tasks()
-
-
-@task()
 def validate_child_import(import_id: str) -> int:
     """Check every row of an uploaded spreadsheet of children (progress on the import page)."""
     from simpul.children import imports

@@ -22,8 +22,8 @@ from simpul.cases.models import (
     PlanAction,
     PlanGoal,
 )
+from simpul.cases.services.transitions import transition_reviews_open as children_transition_tasks
 from simpul.cases.tests.conftest import FULL, INITIAL, approve_plan, open_case
-from simpul.children.services import children_transition_tasks
 from simpul.core.home import registry
 from simpul.testing.factories import CaseFactory, ChildFactory, make_user
 from simpul.testing.home import assert_constant_queries, build, card_keys, fresh

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from simpul.cases.models import CaseStatus, CaseTask
+from simpul.cases.services.transitions import transition_reviews_open
 from simpul.children import selectors, services
 from simpul.children.models import (
     Category,
@@ -274,12 +275,12 @@ def test_transition_review_on_the_18th_birthday_window():
     case_due, case_late = CaseFactory(child=due), CaseFactory(child=late)
     CaseFactory(child=closed, status=CaseStatus.CLOSED)
     case_est = CaseFactory(child=estimated)
-    assert services.children_transition_tasks(today) == 2
+    assert transition_reviews_open(today) == 2
     tasks = CaseTask.objects.filter(kind=CaseTask.Kind.TRANSITION_REVIEW)
     assert set(tasks.values_list("case_id", flat=True)) == {case_due.pk, case_est.pk}
     assert tasks.get(case=case_due).due_on == today + dt.timedelta(days=90)
     assert case_late.pk not in set(tasks.values_list("case_id", flat=True))
-    assert services.children_transition_tasks(today) == 0  # idempotent
+    assert transition_reviews_open(today) == 0  # idempotent
     call_command("transition_reviews", "--today", (today + dt.timedelta(days=1)).isoformat())
     assert CaseTask.objects.filter(case=case_late).count() == 1
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from simpul.children.services import children_transition_tasks
+from simpul.cases.services.transitions import transition_reviews_open
 
 
 class Command(BaseCommand):
@@ -19,5 +19,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        made = children_transition_tasks(options["today"])
+        made = transition_reviews_open(options["today"])
         self.stdout.write(f"{made} transition review task(s) opened.")

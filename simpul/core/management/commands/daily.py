@@ -1,4 +1,6 @@
-"""Simpul's daily housekeeping: run once a day from cron or a systemd timer (`make run` runs it at start)."""
+"""Simpul's daily housekeeping: run once a day from cron or a systemd timer (`make run` runs it at start).
+
+The jobs are those the apps register in their ``daily.py`` (simpul.core.daily)."""
 
 from __future__ import annotations
 
@@ -6,12 +8,15 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from simpul.core.daily import daily_jobs
 
 
 class Command(BaseCommand):
     help = (
-        "Daily jobs: open transition reviews for children turning 18, fail background jobs whose worker "
-        "stopped, and delete import files nobody decided on."
+        "Daily jobs of every app: e.g. open transition reviews for children turning 18, fail "
+        "background jobs whose worker stopped, delete import files nobody decided on."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -20,13 +25,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from simpul.children.imports import child_imports_expire
-        from simpul.children.services import children_transition_tasks, duplicate_scans_expire
-
-        reviews = children_transition_tasks(options["today"])
-        imports = child_imports_expire()
-        scans = duplicate_scans_expire()
-        self.stdout.write(
-            f"transition reviews opened: {reviews}; imports failed/cancelled: {imports['failed']}/{imports['cancelled']}; "
-            f"scans failed: {scans}"
-        )
+        today = options["today"] or timezone.localdate()
+        results = [f"{job.label}: {job.run(today)}" for job in daily_jobs()]
+        self.stdout.write("; ".join(results))
