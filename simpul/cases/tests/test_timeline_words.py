@@ -11,8 +11,8 @@ import re
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils import translation
+from django.utils.html import escape
 
 from simpul.cases import selectors, services
 from simpul.cases.models import Case, CaseTask, CaseTransition, RiskRating
