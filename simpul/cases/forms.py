@@ -382,6 +382,16 @@ class CaseFilterForm(forms.Form):
             "open_only": not data.get("status"),
         }
 
+    def active_count(self, default_scope: str) -> int:
+        """How many filters differ from the defaults (shown on the folded filter panel)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        defaults = {"scope": default_scope, "sort": "due"}
+        return sum(
+            1
+            for name in ("scope", "status", "risk", "q", "overdue", "sort")
+            if data.get(name) and data.get(name) != defaults.get(name)
+        )
+
 
 class SlaHoursForm(forms.Form):
     notes = forms.CharField(

@@ -248,6 +248,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "qs": querystring_without_page(request),
             "now": timezone.now(),
             "can_supervise": permissions.can_supervise_cases(user),  # type: ignore[arg-type]
+            "active_filters": form.active_count(default_scope),
         },
     )
 

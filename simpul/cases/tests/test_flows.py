@@ -6,6 +6,7 @@ messages say what happened and where to go next (consent, the child's record).""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.conf import settings
@@ -338,3 +339,20 @@ def test_a_restricted_childs_link_keeps_the_name_masked(client, worker, supervis
     body = client.get(reverse("cases:detail", args=[restricted.pk])).content.decode()
     assert f'href="{reverse("children:detail", args=[child.pk])}"' in body
     assert child.full_name not in body
+
+
+# --- 8. the case list on a phone --------------------------------------------------------------
+def test_the_case_list_labels_each_fact_and_folds_the_filters(client, worker, supervisor, child):
+    restricted = open_case(worker, child, supervisor=None, is_sensitive=True, risk_level="high")
+    login_verified(_english(client), supervisor)
+    body = client.get(reverse("cases:list")).content.decode()
+    # Each cell carries its column's name, so under 640 px a row becomes a labelled card.
+    for label in ("Case", "Child", "Status", "Risk", "Next due"):
+        assert f'data-label="{label}"' in body, label
+    assert 'class="case-table responsive"' in body
+    assert restricted.case_number in body and child.full_name not in body  # masked
+    # The filters are folded (simpul.js opens them on a wide screen), with the active count.
+    assert re.search(r'<details class="[^"]*filter-fold[^"]*" data-open-wide>', body)
+    filtered = client.get(reverse("cases:list") + "?risk=high&overdue=on").content.decode()
+    assert "2 active" in filtered
+    assert "<details" in filtered and "data-open-wide>" in filtered

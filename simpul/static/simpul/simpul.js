@@ -7,6 +7,14 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 
+  // Folded panels (the case filters) open by themselves on a wide screen; on a phone they stay
+  // folded so the list comes first.
+  if (window.matchMedia("(min-width: 900px)").matches) {
+    document.querySelectorAll("details[data-open-wide]").forEach(function (details) {
+      details.open = true;
+    });
+  }
+
   // The partner picker (simpul/directory/widgets.py): with JavaScript and htmx, the searchable
   // list replaces the plain select (which is then disabled, so only the list is posted);
   // without them the select is all there is.
