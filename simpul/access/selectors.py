@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from simpul.cases.access import children_visible_to
+from simpul.access.children import children_visible_to
 from simpul.children.models import Child
 from simpul.core import permissions
 from simpul.core.models import AccessLog

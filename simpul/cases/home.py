@@ -36,13 +36,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from simpul.access.cases import cases_visible_to
+from simpul.access.scope import is_government_case_worker, mask_name, partner_organization_ids
 from simpul.cases import selectors
-from simpul.cases.access import (
-    cases_visible_to,
-    is_government_case_worker,
-    mask_name,
-    partner_organization_ids,
-)
 from simpul.cases.models import (
     Assessment,
     Case,

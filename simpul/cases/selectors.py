@@ -26,14 +26,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from simpul.cases.access import (
-    case_access,
-    cases_visible_to,
-    children_visible_to,
-    mask_name,
-    partner_organization_ids,
-    region_scope_q,
-)
+from simpul.access.cases import case_access, cases_visible_to
+from simpul.access.children import children_visible_to
+from simpul.access.scope import mask_name, partner_organization_ids, region_scope_q
 from simpul.cases.models import (
     Assessment,
     Case,
@@ -601,7 +596,7 @@ def case_approver(*, case: Case) -> str:
 def case_child_visible(*, user: User, case: Case) -> bool:
     """The user may open the child's record from the case (the children app decides; a
     restricted record still asks for a reason there)."""
-    from simpul.children.selectors import child_access
+    from simpul.access.children import child_access
 
     return child_access(user, case.child).visible
 
@@ -609,7 +604,7 @@ def case_child_visible(*, user: User, case: Case) -> bool:
 def case_consent_help(*, user: User, case: Case | None, child: Child | None = None) -> dict:
     """Where a refusal for missing consent sends the user: the child's consent section, and the
     consent form itself when the user may record consent (full access to the child)."""
-    from simpul.children.selectors import child_access
+    from simpul.access.children import child_access
 
     child = child if child is not None else (case.child if case is not None else None)
     if child is None:
@@ -622,7 +617,7 @@ def case_consent_help(*, user: User, case: Case | None, child: Child | None = No
 def child_name_for(user: User, child: Child) -> str:
     """The child's name as this user may see it before giving any reason: masked for a restricted
     record the user is not assigned to (as in every list)."""
-    from simpul.children.selectors import child_access
+    from simpul.access.children import child_access
 
     if child_access(user, child).show_name:
         return child.full_name

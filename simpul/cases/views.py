@@ -23,9 +23,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from simpul.access.restricted import restricted_grant_active
+from simpul.access.scope import is_government_case_worker
 from simpul.accounts.models import Role
 from simpul.cases import assessment_forms, forms, selectors, services
-from simpul.cases.access import is_government_case_worker
 from simpul.cases.models import (
     Assessment,
     CasePlan,

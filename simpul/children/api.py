@@ -20,6 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from simpul.access.children import ChildAccess, display_name
 from simpul.access.restricted import restricted_grant_active, restricted_open
 from simpul.api.concurrency import (
     ETAG,
@@ -98,7 +99,7 @@ class ChildListSerializer(serializers.ModelSerializer):
         ]
 
     def get_name(self, obj: Child) -> str:
-        return selectors.display_name(obj)
+        return display_name(obj)
 
     def get_restricted(self, obj: Child) -> bool:
         return bool(getattr(obj, "restricted_flag", False))
@@ -164,9 +165,7 @@ class ChildDetailSerializer(ChildPartnerSerializer):
     school_name = serializers.CharField()
 
 
-def _serialize(
-    child: Child, access: selectors.ChildAccess, profile: dict[str, Any]
-) -> dict[str, Any]:
+def _serialize(child: Child, access: ChildAccess, profile: dict[str, Any]) -> dict[str, Any]:
     base = {
         "id": child.pk,
         "registration_number": child.registration_number,

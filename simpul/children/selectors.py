@@ -1,5 +1,5 @@
 """Reads of the children's registry. Every selector takes the acting user and starts from
-:func:`simpul.cases.access.children_visible_to` (deny by default).
+:func:`simpul.access.children.children_visible_to` (deny by default).
 
 - ``child_get`` is the one permission-checked getter: Http404 when the user may not know the
   child exists; it returns the child and a :class:`ChildAccess` saying how much they may see.
@@ -13,30 +13,30 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from simpul import matching
-from simpul.accounts.models import Role
-from simpul.cases.access import (
-    case_access,
-    cases_visible_to,
+from simpul.access.cases import cases_visible_to
+from simpul.access.children import (
+    ChildAccess,
+    child_access,
     children_visible_to,
-    mask_name,
-    partner_organization_ids,
+    display_name,
+    with_masking,
 )
+from simpul.access.scope import mask_name
 from simpul.cases.models import Case
 from simpul.children.identity import mask_number, record_from_values, warning_text
 from simpul.children.models import (
     Category,
     Child,
-    ChildCategory,
     ChildDocument,
     Consent,
     DuplicateCandidate,
@@ -46,7 +46,6 @@ from simpul.children.models import (
 )
 from simpul.core import permissions
 from simpul.core.models import AccessLog
-from simpul.directory.models import GOVERNMENT_SOCIAL_TYPES
 from simpul.regions.models import Region
 
 if TYPE_CHECKING:
@@ -56,108 +55,6 @@ if TYPE_CHECKING:
 CANDIDATE_BLOCK_CAP = 2000  # at most this many blocked records are scored in one check
 _TOTAL_TTL = 60.0  # seconds the registry size is reused between checks
 _CACHED_SIZE_FROM = 50_000  # smaller registries are counted on every check
-
-
-# --- access -----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class ChildAccess:
-    """What one user may see and do with one child's record."""
-
-    visible: bool = False
-    full: bool = False  # identity numbers (masked, revealable), documents, consents
-    is_partner: bool = False  # sees the child only through an organisation's case assignment
-    is_assigned: bool = False  # case worker / team / supervisor of a case, or the registrar
-    restricted: bool = False
-    can_edit: bool = False
-    partner_org_ids: frozenset = field(default_factory=frozenset)
-
-    @property
-    def needs_reason(self) -> bool:
-        """A restricted record opened by someone not assigned: a reason first, logged."""
-        return self.visible and self.restricted and not self.is_assigned
-
-    @property
-    def show_name(self) -> bool:
-        return self.visible and (not self.restricted or self.is_assigned)
-
-
-def _restricted_q() -> Q:
-    return Q(
-        Exists(
-            Case.objects.filter(
-                Q(is_sensitive=True) | Q(primary_category__is_restricted=True), child=OuterRef("pk")
-            )
-        )
-    ) | Q(
-        Exists(
-            ChildCategory.objects.filter(
-                child=OuterRef("pk"), ended_at__isnull=True, category__is_restricted=True
-            )
-        )
-    )
-
-
-def _assigned_q(user: User) -> Q:
-    mine = Case.objects.filter(child=OuterRef("pk")).filter(
-        Q(case_worker=user) | Q(supervisor=user) | Q(team=user)
-    )
-    return Q(Exists(mine)) | Q(registered_by=user)
-
-
-def with_masking(qs: QuerySet[Child], user: User) -> QuerySet[Child]:
-    """Annotate ``restricted_flag`` and ``assigned_flag``; templates mask when restricted and
-    not assigned (see :func:`display_name`)."""
-    return qs.annotate(
-        restricted_flag=ExpressionWrapper(_restricted_q(), output_field=BooleanField()),
-        assigned_flag=ExpressionWrapper(_assigned_q(user), output_field=BooleanField()),
-    )
-
-
-def display_name(child: Child) -> str:
-    if getattr(child, "restricted_flag", False) and not getattr(child, "assigned_flag", False):
-        return mask_name(child.full_name)
-    return child.full_name
-
-
-def child_is_restricted(child: Child) -> bool:
-    return Child.objects.filter(pk=child.pk).filter(_restricted_q()).exists()
-
-
-def _government_scope_covers(user: User, child: Child) -> bool:
-    if child.registered_by_id == user.pk and not child.cases.exists():
-        return True
-    for m in user.active_memberships():
-        if m.role not in (Role.SUPERVISOR, Role.DATA_OPERATOR, Role.CASE_WORKER):
-            continue
-        if m.organization.org_type not in GOVERNMENT_SOCIAL_TYPES:
-            continue
-        region = m.effective_region_scope()
-        if region is None or not child.current_kota_code:
-            continue
-        code = region.code
-        if (
-            len(code) <= 2 and child.current_kota_code.startswith(code + ".")
-        ) or child.current_kota_code == code[:5]:
-            return True
-    return False
-
-
-def child_access(user: User, child: Child) -> ChildAccess:
-    if not children_visible_to(user).filter(pk=child.pk).exists():
-        return ChildAccess()
-    accesses = [case_access(user, c) for c in cases_visible_to(user).filter(child=child)]
-    in_scope = _government_scope_covers(user, child)
-    full = in_scope or any(a.full for a in accesses)
-    assigned = child.registered_by_id == user.pk or any(a.is_assigned for a in accesses)
-    return ChildAccess(
-        visible=True,
-        full=full,
-        is_partner=not full,
-        is_assigned=assigned,
-        restricted=child_is_restricted(child),
-        can_edit=full and (in_scope or any(a.can_edit for a in accesses)),
-        partner_org_ids=frozenset(partner_organization_ids(user)) if not full else frozenset(),
-    )
 
 
 def child_get(*, user: User, pk: Any) -> tuple[Child, ChildAccess]:

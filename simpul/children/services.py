@@ -2,7 +2,7 @@
 event (NIK and No. KK are masked in the trail).
 
 Permission rules: :mod:`simpul.core.permissions` (roles) and
-:func:`simpul.children.selectors.child_access` (per child). Services re-check when an ``actor``
+:func:`simpul.children.child_access` (per child). Services re-check when an ``actor``
 is given so that no caller can skip a rule by mistake.
 """
 
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from simpul import matching
+from simpul.access.children import child_access, children_visible_to
 from simpul.children import selectors
 from simpul.children.identity import IDENTITY_FIELDS, clean_identity, nik_warnings
 from simpul.children.models import (
@@ -106,7 +107,7 @@ def _full_clean(instance: models.Model, exclude: Iterable[str] = ()) -> None:
 def _require_edit(actor: User | None, child: Child) -> None:
     if actor is None:
         return
-    access = selectors.child_access(actor, child)
+    access = child_access(actor, child)
     if not access.visible:
         from django.http import Http404
 
@@ -317,7 +318,7 @@ def child_register(
     # id); they stay for the supervisors' duplicate scan and review.
     declarable = {
         str(pk)
-        for pk in selectors.children_visible_to(actor)
+        for pk in children_visible_to(actor)
         .filter(pk__in=candidate_ids)
         .values_list("pk", flat=True)
     }
@@ -521,7 +522,7 @@ def guardian_remove(*, actor: User, guardian: Guardian) -> None:
 def _require_full(actor: User | None, child: Child) -> None:
     if actor is None:
         return
-    access = selectors.child_access(actor, child)
+    access = child_access(actor, child)
     if not access.visible:
         from django.http import Http404
 

@@ -17,8 +17,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from simpul.access.children import ChildAccess, child_access, display_name
 from simpul.access.restricted import restricted_grant_active, restricted_open
-from simpul.cases.access import mask_name
+from simpul.access.scope import mask_name
 from simpul.children import selectors, services
 from simpul.children.forms import (
     CHECK_STEP,
@@ -68,7 +69,7 @@ def _opened(request: AuthenticatedHttpRequest, child: Child) -> bool:
 
 def _child(
     request: AuthenticatedHttpRequest, pk: Any, *, need: str = "view", log: bool = True
-) -> tuple[Child, selectors.ChildAccess]:
+) -> tuple[Child, ChildAccess]:
     """The child (404 if not visible), after the restricted-record reason, with an access-log row."""
     child, access = selectors.child_get(user=request.user, pk=pk)
     if need in ("full", "edit") and not access.full:
@@ -116,7 +117,7 @@ def child_search(request: AuthenticatedHttpRequest) -> HttpResponse:
             user=request.user, action=AccessLog.Action.SEARCH, target_repr=filters.loggable()
         )  # type: ignore[arg-type]
     for c in page:
-        c.shown_name = selectors.display_name(c)
+        c.shown_name = display_name(c)
     return render(
         request,
         "children/search.html",
@@ -443,7 +444,10 @@ def consent_add(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     # Coming from a "record the consent first" refusal: that organisation is already chosen.
     initial = {}
     if request.GET.get("organization"):
-        initial = {"purpose": Consent.Purpose.SHARING, "organizations": [request.GET["organization"]]}
+        initial = {
+            "purpose": Consent.Purpose.SHARING,
+            "organizations": [request.GET["organization"]],
+        }
     form = ConsentForm(
         request.POST or None, request.FILES or None, initial=initial, user=request.user
     )
@@ -532,7 +536,7 @@ def document_add(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
 @require_GET
 def document_download(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponseBase:
     doc = selectors.document_get(user=request.user, pk=pk)
-    access = selectors.child_access(request.user, doc.child)
+    access = child_access(request.user, doc.child)
     if access.needs_reason and not _opened(request, doc.child):
         return redirect("children:detail", pk=doc.child_id)
     selectors.access_log(

@@ -135,7 +135,7 @@ def grantable_roles(user: User, organization: Organization) -> list[str]:
     ]
 
 
-# --- cases (per-case rules are in simpul.cases.access: cases_visible_to, case_access) ----------
+# --- cases (per-case rules are in simpul.access.cases: cases_visible_to, case_access) ----------
 def _government_roles(user: User) -> set[str]:
     if not _active(user):
         return set()
@@ -180,7 +180,7 @@ def can_approve_sla(user: User) -> bool:
     return can_supervise_cases(user)
 
 
-# --- children (per-child visibility is in simpul.cases.access.children_visible_to) -----------
+# --- children (per-child visibility is in simpul.access.children.children_visible_to) -----------
 CHILD_REGISTRAR_ROLES = frozenset({Role.CASE_WORKER, Role.SUPERVISOR, Role.DATA_OPERATOR})
 CHILD_VIEWER_ROLES = frozenset(
     {

@@ -34,6 +34,7 @@ __all__ = [
     "LIKELY_THRESHOLD",
     "POSSIBLE_THRESHOLD",
     "REFERENCE_SIZE",
+    "WEIGHTS",
     "compare",
     "rank_candidates",
     "size_adjustment",
@@ -95,6 +96,46 @@ W_SEX = {"agree": 1.0, "disagree": -8.0}
 W_MOTHER = {"agree": 6.0, "spelling_variant": 5.0, "partial": 2.0, "disagree": -5.0}
 W_PLACE = {"same_kelurahan": 3.0, "same_kecamatan": 1.5, "same_kota": 0.5, "different": -1.0}
 
+# The twin guard: the given names compared *given that the mother and the exact date of birth
+# agree*. Such a pair is one child or twins (triplets, ...): nothing else shares a mother and a
+# birthday. The fields are then not independent, so the level has its own m and u, measured
+# among such pairs only:
+#   m = P(given names clearly different | one child, same mother and date) ≈ 0.02: a name
+#       recorded in another form nobody linked (an unrecorded nickname, a new name);
+#   u = P(given names clearly different | twins) ≈ 0.9: parents give each twin a name of
+#       their own (the rest share or nearly share one: Rina/Rini count as clearly different).
+# "Clearly different": each name keeps a token that nothing in the other name matches, other
+# than an initial, a prefix often left out (Muhammad, Nur, Siti, Abdul) or a nickname-shaped
+# repeated syllable (Kiki, Yaya: an unrecorded nickname, not a given name), and two such tokens
+# are far apart in spelling (not within two edits or Jaro-Winkler 0.85 of each other) or are
+# two names one vowel apart: under this condition a final a/i or o/i (Putra/Putri,
+# Rizka/Rizki) makes two names, not a typo, as parents name twins. Close spellings
+# (Jayadi/Jyady, Dongoran/Dongorahn) are not clearly different: the guard stays out, since
+# frequent spelling habits make such variants as common in a registry as real names. Nor is
+# a final vowel the registry shows to be a typo (held by one or two records beside one held
+# by fifty times more: Salsabili beside Salsabila).
+# The level adds log2(m/u) to the score, and the name is weighed as that conflict.
+_M_TWINS = 0.02
+_U_TWINS = 0.9
+W_TWINS = {"possibly_twins": round(math.log2(_M_TWINS / _U_TWINS), 2)}
+_CLOSE_JW = 0.85
+# A token held by at most this many records beside one held by this many times more is a typo.
+_TYPO_COUNT = 2
+_TYPO_RATIO = 50
+_DROPPABLE = frozenset({"muhammad", "nur", "siti", "abdul"})
+_HOUSEHOLD_MOTHER = ("agree", "spelling_variant")
+
+# Every field the engine compares and its outcome codes (with their weights); the name's
+# outcomes are composed (see `_compare_token_lists`). The children app has a sentence for each.
+WEIGHTS: dict[str, dict[str, float]] = {
+    "nik": W_NIK,
+    "birth_date": W_BIRTH,
+    "sex": W_SEX,
+    "mother_name": W_MOTHER,
+    "kelurahan": W_PLACE,
+    "twins": W_TWINS,
+}
+
 
 def _token_u(token_key: str, stats: TokenStats | None) -> float:
     """Share of registry records holding the token, smoothed with the built-in prior."""
@@ -153,6 +194,8 @@ class _NameComparison:
     outcome: str
     detail: str
     conflict: bool
+    # tokens nothing in the other name matched (canonical), for a conflict
+    unmatched: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
 
 @dataclass(frozen=True)
@@ -175,7 +218,42 @@ def _weights(p: _Prepared, stats: TokenStats | None) -> tuple[list[float], list[
     return us, ws
 
 
-def _compare_token_lists(pa: _Prepared, pb: _Prepared, stats: TokenStats | None) -> _NameComparison:
+def _different_names(a: str, b: str, ka: str, kb: str, stats: TokenStats | None) -> bool:
+    """Under the twin guard: two tokens one letter apart that are two names, not a typo — a
+    final a/i or o/i (Putra/Putri, Rizka/Rizki, Rina/Rini), as parents name twins; unless the
+    registry says one is a typo of the other (Salsabili, once, beside thousands of Salsabila)."""
+    if not (len(a) == len(b) and a[:-1] == b[:-1] and {a[-1], b[-1]} in ({"a", "i"}, {"o", "i"})):
+        return False
+    if stats is None:
+        return True
+    fa, fb = stats.frequency(ka), stats.frequency(kb)
+    rare, common = min(fa, fb), max(fa, fb)
+    return not (rare <= _TYPO_COUNT and common >= _TYPO_RATIO * max(rare, 1))
+
+
+def _nickname_shaped(token: str) -> bool:
+    """A repeated syllable (Kiki, Yaya, Mama, Lili): how a child is called, not a given name."""
+    return len(token) == 4 and token[:2] == token[2:]
+
+
+def _clearly_different(a: str, b: str, stats: TokenStats | None) -> bool:
+    """Two given names left unmatched are clearly different: two names one vowel apart (see
+    `_different_names`), or far apart in spelling (Rizki/Fajar, Hasan/Husein). Two close
+    spellings (Jayadi/Jyady, Dongoran/Dongorahn) are not: a typo or a spelling habit."""
+    ka, kb = phonetic_key(a), phonetic_key(b)
+    if ka == kb:
+        return False
+    if _different_names(a, b, ka, kb, stats):
+        return True
+    close = JaroWinkler.similarity(ka, kb) >= _CLOSE_JW or (
+        min(len(a), len(b)) >= 4 and Levenshtein.distance(a, b, score_cutoff=2) <= 2
+    )
+    return not close
+
+
+def _compare_token_lists(
+    pa: _Prepared, pb: _Prepared, stats: TokenStats | None, *, household: bool = False
+) -> _NameComparison:
     a, b, ra, rb, ka, kb = pa.canon, pb.canon, pa.raw, pb.raw, pa.keys, pb.keys
     ua, wa = _weights(pa, stats)
     if a == b:  # fast path: the same tokens in the same order
@@ -185,9 +263,13 @@ def _compare_token_lists(pa: _Prepared, pb: _Prepared, stats: TokenStats | None)
     for i in range(len(a)):
         for j in range(len(b)):
             kind = _token_match(a[i], b[j], ka[i], kb[j], ra[i], rb[j])
-            if kind == _FUZZY and min(ua[i], ub[j]) >= _ESTABLISHED_U:
+            if kind == _FUZZY and (
+                min(ua[i], ub[j]) >= _ESTABLISHED_U
+                or (household and _different_names(a[i], b[j], ka[i], kb[j], stats))
+            ):
                 # Two established names one letter apart (Putra/Putri, Rina/Rini) are
-                # different names, not a typo: typos make rare tokens.
+                # different names, not a typo: typos make rare tokens. Under the twin
+                # guard, so are two names one final vowel apart (see W_TWINS).
                 continue
             if kind is not None:
                 options.append((kind, -min(wa[i], wb[j]), i, j))
@@ -232,7 +314,8 @@ def _compare_token_lists(pa: _Prepared, pb: _Prepared, stats: TokenStats | None)
         outcome = "conflict" if matched else "disagree"
         agree = min(sum(m[3] for m in matched), _MAX_NAME_WEIGHT)
         weight = min(_CONFLICT_SHARED * agree - (_CONFLICT_BASE + strength), _CONFLICT_MAX_WEIGHT)
-        return _NameComparison(weight, outcome, names, True)
+        unmatched = (tuple(a[i] for i in un_a), tuple(b[j] for j in un_b))
+        return _NameComparison(weight, outcome, names, True, unmatched)
     agree = min(sum(m[3] for m in matched), _MAX_NAME_WEIGHT)
     extra = len(un_a) + len(un_b)
     weight = agree - min(_EXTRA_TOKEN_MAX, _EXTRA_TOKEN_PENALTY * extra)
@@ -262,7 +345,10 @@ def _rarity(weights: Sequence[float]) -> str:
     return "rare name" if best >= 10 else ("common name" if best < 6 else "")
 
 
-def _compare_names(a: PersonRecord, b: PersonRecord, stats: TokenStats | None) -> Reason | None:
+def _compare_names(
+    a: PersonRecord, b: PersonRecord, stats: TokenStats | None, *, household: bool = False
+) -> tuple[Reason, _NameComparison] | None:
+    """The best comparison of any of a's names (full name, aliases) with any of b's."""
     names_a = [n for n in (a.full_name, *a.aliases) if n]
     names_b = [n for n in (b.full_name, *b.aliases) if n]
     best: tuple[float, int, _NameComparison, str, str] | None = None
@@ -274,7 +360,7 @@ def _compare_names(a: PersonRecord, b: PersonRecord, stats: TokenStats | None) -
             tb = _prepare(nb)
             if not tb.canon:
                 continue
-            res = _compare_token_lists(ta, tb, stats)
+            res = _compare_token_lists(ta, tb, stats, household=household)
             rank = ia + ib  # prefer full names on ties
             if best is None or (res.weight, -rank) > (best[0], -best[1]):
                 best = (res.weight, rank, res, na if ia else "", nb if ib else "")
@@ -288,7 +374,37 @@ def _compare_names(a: PersonRecord, b: PersonRecord, stats: TokenStats | None) -
     if alias_a or alias_b:
         outcome = "alias_" + outcome
         detail = f"via alias {alias_a or alias_b!r}" + (f"; {detail}" if detail else "")
-    return Reason("name", outcome, round(res.weight, 2), detail)
+    return Reason("name", outcome, round(res.weight, 2), detail), res
+
+
+def _twin_guard(
+    a: PersonRecord,
+    b: PersonRecord,
+    stats: TokenStats | None,
+    name: Reason | None,
+    mother: Reason | None,
+    birth: Reason | None,
+) -> tuple[Reason, Reason] | None:
+    """(the name compared under the guard, the "possibly twins" level) when the mother and the
+    exact date of birth agree and the given names clearly differ; None otherwise."""
+    if name is None or mother is None or birth is None:
+        return None
+    if birth.outcome != "exact" or mother.outcome not in _HOUSEHOLD_MOTHER:
+        return None
+    found = _compare_names(a, b, stats, household=True)
+    if found is None:
+        return None
+    strict, res = found
+    left, right = (
+        [t for t in side if t not in _DROPPABLE and len(t) > 1 and not _nickname_shaped(t)]
+        for side in res.unmatched
+    )
+    if not res.conflict or not any(_clearly_different(x, y, stats) for x in left for y in right):
+        return None
+    if strict.weight > name.weight:  # never above the comparison without the guard
+        strict = name
+    twins = Reason("twins", "possibly_twins", W_TWINS["possibly_twins"], res.detail)
+    return strict, twins
 
 
 def _nik_fits(nik: str, other: PersonRecord) -> Reason | None:
@@ -321,13 +437,16 @@ def _compare_nik(a: PersonRecord, b: PersonRecord) -> Reason | None:
     if na == nb:
         return Reason("nik", "exact", W_NIK["exact"])
     dist = DamerauLevenshtein.distance(na, nb, score_cutoff=3)
-    if dist == 1 and len(na) == len(nb) == 16:
+    if dist <= 2 and len(na) == len(nb) == 16:
         diff = [i for i in range(16) if na[i] != nb[i]]
-        if diff == [6] and abs(int(na[6:8]) - int(nb[6:8])) == 40:
-            # The day field carries sex (+40 for girls): a twin of the other sex.
-            return Reason("nik", "sex_digit_differs", W_NIK["sex_digit_differs"])
-        if all(i >= 12 for i in diff):
-            # Same region and date, another serial: a typo, or a twin registered next.
+        if diff and diff[0] == 6 and abs(int(na[6:8]) - int(nb[6:8])) == 40:
+            if all(i == 6 or i >= 12 for i in diff):
+                # The day field carries sex (+40 for girls): a twin of the other sex
+                # (registered next when the serial differs too).
+                return Reason("nik", "sex_digit_differs", W_NIK["sex_digit_differs"])
+        elif diff and all(i >= 12 for i in diff):
+            # Same region and date, another serial: a typo, or a twin registered next
+            # (0009 and 0010 differ in two digits).
             return Reason("nik", "serial_differs", W_NIK["serial_differs"])
     if dist == 1:
         return Reason("nik", "one_typo", W_NIK["one_typo"])
@@ -430,15 +549,24 @@ def _level(score: float, stats: TokenStats | None) -> str:
 
 def compare(a: PersonRecord, b: PersonRecord, stats: TokenStats | None) -> MatchResult:
     """Score how likely `a` and `b` are records of the same child, with the reasons."""
+    found = _compare_names(a, b, stats)
+    name = found[0] if found is not None else None
+    birth = _compare_birth(a, b)
+    mother = _compare_mother(a.mother_name, b.mother_name, stats)
+    twins = None
+    guard = _twin_guard(a, b, stats, name, mother, birth)
+    if guard is not None:
+        name, twins = guard
     reasons = [
         r
         for r in (
-            _compare_names(a, b, stats),
+            name,
             _compare_nik(a, b),
-            _compare_birth(a, b),
+            birth,
             _compare_sex(a.sex, b.sex),
-            _compare_mother(a.mother_name, b.mother_name, stats),
+            mother,
             _compare_place(a.kelurahan_code, b.kelurahan_code),
+            twins,
         )
         if r is not None
     ]

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from simpul.cases.access import CaseAccess, case_access
+from simpul.access.cases import CaseAccess, case_access
 from simpul.cases.models import Case, CaseStatus
 from simpul.core.audit import audit_log
 from simpul.core.exceptions import ApplicationError

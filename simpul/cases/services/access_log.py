@@ -49,7 +49,7 @@ def case_restricted_open(
     """Someone not assigned opens a restricted case: the reason is required and logged."""
     access = getattr(case, "access", None)
     if access is None:
-        from simpul.cases.access import case_access
+        from simpul.access.cases import case_access
 
         access = case_access(user, case)
     if not access.visible:

@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from simpul.access.children import children_visible_to
 from simpul.accounts.models import Role
 from simpul.cases import services
-from simpul.cases.access import children_visible_to
 from simpul.cases.models import Case, CaseAssignment
 from simpul.cases.tests.conftest import open_case
 from simpul.core.exceptions import ApplicationError

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
+from simpul.access.cases import cases_visible_to
+from simpul.access.children import children_visible_to
 from simpul.cases import services
-from simpul.cases.access import cases_visible_to, children_visible_to
 from simpul.cases.models import Case, CaseAssignment
 from simpul.cases.tests.conftest import approve_plan, to_plan_stage
 from simpul.testing.auth import login

@@ -267,7 +267,7 @@ def test_partner_access_follows_its_plan_actions_and_the_case(
     case, worker, supervisor, partner, partner_org, sharing_allowed
 ):
     """A partner sees the case only while it is responsible for a live action on an open case."""
-    from simpul.cases.access import cases_visible_to
+    from simpul.access.cases import cases_visible_to
 
     def active():
         return case.assignments.filter(

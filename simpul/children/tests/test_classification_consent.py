@@ -198,8 +198,8 @@ def test_sharing_needs_consent_or_legal_basis(worker, supervisor, register, part
 def test_withdrawn_sharing_consent_ends_partner_access_and_flags_lead_or_placement(
     worker, supervisor, register, partner_org, partner
 ):
+    from simpul.access.cases import cases_visible_to
     from simpul.cases import services as case_services
-    from simpul.cases.access import cases_visible_to
     from simpul.cases.models import CaseAssignment
     from simpul.testing.factories import OrganizationFactory
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import Workbook
 
+from simpul.access.children import children_visible_to
 from simpul.accounts.models import Role
 from simpul.children import imports, selectors, services
 from simpul.children.models import Child, ChildCategory, ChildImport, NameToken
@@ -263,7 +264,7 @@ def test_restricted_candidates_stay_masked_for_the_importer(register, upload):
         current_kelurahan="31.71.01.1001",
     )
     importer = make_user(Role.DATA_OPERATOR, sudin("31.75"))
-    assert not selectors.children_visible_to(importer).filter(pk=hidden.pk).exists()
+    assert not children_visible_to(importer).filter(pk=hidden.pk).exists()
     job = upload(importer, xlsx([row(nama_lengkap="Joko Susilo", nama_ibu="Sumarni")]))
     cand = by_row(job)[2]["candidates"][0]
     assert cand["visible"] is False and cand["child_id"] is None

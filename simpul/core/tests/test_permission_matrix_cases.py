@@ -1,7 +1,7 @@
 """Every role × every children and cases page and API endpoint → allowed, 403 or 404, plus the
 rules of restricted cases (names masked for people not assigned, a reason to open, logged).
 
-The expectations are written out by hand (not derived from simpul.cases.access or the permission
+The expectations are written out by hand (not derived from simpul.access or the permission
 functions), so a rule that grants too much or too little fails here. The world: a child in Jakarta
 Timur with a case of the Suku Dinas (the case worker assigned; the LKSA "own" assigned for a plan
 action), a restricted (AKTK) case assigned the same way, and a case whose plan waits for the
@@ -18,9 +18,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from simpul.access.scope import mask_name
 from simpul.accounts.models import Role
 from simpul.cases import services as case_services
-from simpul.cases.access import mask_name
 from simpul.cases.models import Case, CaseAssignment, CasePlan, CaseStatus
 from simpul.children import services as child_services
 from simpul.children.models import Category

@@ -11,11 +11,15 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from simpul.access.cases import case_access, cases_visible_to
+from simpul.access.children import children_visible_to
 from simpul.accounts.models import Role, User
-from simpul.cases.access import case_access, cases_visible_to, children_visible_to
 from simpul.cases.models import Case, CaseAssignment, CaseDeadline, CaseStatus, Placement
 from simpul.cases.selectors import approval_queue, caseload, overdue_cases
 from simpul.children import selectors as child_selectors
+from simpul.children.models import Child, ChildCategory, DuplicateCandidate, DuplicateScan
+from simpul.children.services import duplicate_scan_run
+from simpul.core.models import AuditEvent
 from simpul.demo.children import (
     JAKTIM,
     KOTA_COUNTS,
@@ -23,10 +27,7 @@ from simpul.demo.children import (
     STAFF_EMAIL_DOMAIN,
     demo_children_seed,
 )
-from simpul.children.models import Child, ChildCategory, DuplicateCandidate, DuplicateScan
-from simpul.children.services import duplicate_scan_run
 from simpul.demo.network import DEMO_PARTNER_LKSA, DEMO_USERS, SKPD_NAMES, demo_seed
-from simpul.core.models import AuditEvent
 from simpul.directory.models import CapacityRecord, Organization
 
 SEED_SECONDS: dict[str, float] = {}
