@@ -335,7 +335,7 @@ def approval_queue_rows(*, user: User, section: str, items: Any) -> list[QueueRo
                 )
             )
             continue
-        case = item if isinstance(item, Case) else item.case
+        case: Any = item if isinstance(item, Case) else item.case
         case.restricted_child = item.restricted_child
         case.in_team = item.in_team
         with_display_names([case], user)
@@ -584,8 +584,8 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
 def case_approver(*, case: Case) -> str:
     """Who approves what the case team submits, in words: the case's named supervisor, else the
     supervisors whose region covers the case's kota (they all see it in their approval queue)."""
-    if case.supervisor_id is not None:
-        supervisor = case.supervisor
+    supervisor = case.supervisor if case.supervisor_id is not None else None
+    if supervisor is not None:
         return supervisor.full_name or supervisor.email
     from simpul.regions.models import Region
 

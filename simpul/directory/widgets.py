@@ -119,8 +119,10 @@ def picker_context(
         pk__in=[o.pk for o in chosen_orgs]
     )
     page: Page = Paginator(matches, selectors.PICKER_PAGE_SIZE).get_page(page_number)
-    base = reverse("directory:picker") + "?" + urlencode(
-        {"field": name, "id": widget_id, "multiple": "1" if multiple else "0"}
+    base = (
+        reverse("directory:picker")
+        + "?"
+        + urlencode({"field": name, "id": widget_id, "multiple": "1" if multiple else "0"})
     )
     return {
         "name": name,
@@ -129,7 +131,7 @@ def picker_context(
         "filters": filters_form,
         "url": base,
         "chosen": selectors.organization_picker_rows(user=user, organizations=chosen_orgs),
-        "rows": selectors.organization_picker_rows(user=user, organizations=page.object_list),
+        "rows": selectors.organization_picker_rows(user=user, organizations=list(page.object_list)),
         "page": page,
         "prev_url": f"{base}&page={page.previous_page_number()}" if page.has_previous() else "",
         "next_url": f"{base}&page={page.next_page_number()}" if page.has_next() else "",
@@ -154,7 +156,7 @@ class OrganizationPickerWidget(forms.Widget):
     def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return False if self.multiple else name not in data
 
-    def format_value(self, value: Any) -> list[str]:
+    def format_value(self, value: Any) -> list[str]:  # type: ignore[override]  # a list of ids
         if value is None or value == "":
             return []
         values = value if isinstance(value, list | tuple) else [value]

@@ -299,6 +299,7 @@ def plan_submit_check(*, plan: CasePlan) -> None:
         kind=Assessment.Kind.INITIAL,
         status__in=[Assessment.Status.SUBMITTED, Assessment.Status.APPROVED],
     ).exists()
+    step: Any
     if nxt is None:
         step = _("none")
     elif (
