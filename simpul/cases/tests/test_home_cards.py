@@ -22,7 +22,7 @@ from simpul.cases.models import (
     PlanAction,
     PlanGoal,
 )
-from simpul.cases.services.transitions import transition_reviews_open as children_transition_tasks
+from simpul.cases.services.transitions import transition_reviews_open
 from simpul.cases.tests.conftest import FULL, INITIAL, approve_plan, open_case
 from simpul.core.home import registry
 from simpul.testing.factories import CaseFactory, ChildFactory, make_user
@@ -194,7 +194,7 @@ def test_transition_reviews_show_the_children_turning_18(
     child = ChildFactory(birth_date=birthday.replace(year=birthday.year - 18))
     case = open_case(worker, child, supervisor=supervisor)
     open_case(worker, ChildFactory(birth_date=today.replace(year=today.year - 10)))
-    assert children_transition_tasks(today) == 1
+    assert transition_reviews_open(today) == 1
     data = build("cases.transition_reviews", worker)
     assert data.count == 1
     assert data.items[0].label.startswith(case.case_number) and data.items[0].due == birthday
