@@ -492,12 +492,19 @@ class MergeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, children: tuple[Child, Child], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, children: tuple[Child, Child], twins: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.children = children
         self.fields["survivor"].choices = [  # type: ignore[attr-defined]
             (str(c.pk), f"{c.registration_number} · {c.full_name}") for c in children
         ]
+        if twins:  # the matcher reads the pair as possibly twins: the service asks for this
+            self.fields["confirm_twins"] = forms.BooleanField(
+                label=_("I have checked that these records are one child, not twins"),
+                required=False,
+            )
 
     def survivor_and_merged(self) -> tuple[Child, Child]:
         a, b = self.children

@@ -253,7 +253,13 @@ _SENTENCES = {
     ("kelurahan", "same_kecamatan"): _("Lives in the same kecamatan"),
     ("kelurahan", "same_kota"): _("Lives in the same city"),
     ("kelurahan", "different"): _("Lives in another area"),
+    ("twins", "possibly_twins"): _(
+        "Possibly twins — same mother and date of birth, different given names"
+    ),
 }
+# The matcher's twin guard (simpul.matching.scoring.W_TWINS): a merge of such a pair needs
+# an explicit confirmation (services.child_merge).
+TWIN_REASON = ("twins", "possibly_twins")
 
 
 def reason_sentence(field_name: str, outcome: str, detail: str = "") -> str:
@@ -291,7 +297,9 @@ def reason_sentences(reasons: Iterable[Any]) -> list[dict[str, Any]]:
             if isinstance(r, dict)
             else (r.field, r.outcome, r.weight, r.detail)
         )
-        out.append({"text": reason_sentence(f, o, d), "agrees": w > 0})
+        out.append(
+            {"text": reason_sentence(f, o, d), "agrees": w > 0, "twins": (f, o) == TWIN_REASON}
+        )
     return out
 
 
@@ -371,6 +379,34 @@ def child_duplicate_candidates(
     stats = DbTokenStats()
     children = blocked_children(record, exclude_id=exclude_id, stats=stats)
     return candidate_views(user, score_candidates(record, children, limit=limit, stats=stats))
+
+
+def possibly_twins(reasons: Iterable[Any]) -> bool:
+    """Whether stored or computed reasons carry the matcher's "possibly twins" level."""
+    for r in reasons:
+        field_outcome = (
+            (r.get("field"), r.get("outcome")) if isinstance(r, dict) else (r.field, r.outcome)
+        )
+        if field_outcome == TWIN_REASON:
+            return True
+    return False
+
+
+def pair_possibly_twins(a: Child, b: Child) -> bool:
+    """The matcher reads these two records as possibly twins (the same mother and date of
+    birth, clearly different given names): compared now, or as the last scan stored the pair."""
+    stats = DbTokenStats()
+    ra, rb = person_record(a), person_record(b)
+    tokens = set(matching.frequency_tokens(ra)) | set(matching.frequency_tokens(rb))
+    for alias in (*ra.aliases, *rb.aliases):
+        tokens |= {matching.phonetic_key(t) for t in matching.name_tokens(alias)}
+    stats.preload(tokens)
+    if possibly_twins(matching.compare(ra, rb, stats).reasons):
+        return True
+    stored = DuplicateCandidate.objects.filter(
+        Q(child_a=a, child_b=b) | Q(child_a=b, child_b=a)
+    ).values_list("reasons", flat=True)
+    return any(possibly_twins(reasons or []) for reasons in stored)
 
 
 def child_duplicates_of(*, user: User, child: Child, limit: int = 10) -> list[CandidateView]:

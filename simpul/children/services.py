@@ -928,9 +928,15 @@ def _jsonable(v: Any) -> Any:
 
 
 @transaction.atomic
-def child_merge(*, actor: User, survivor: Child, merged: Child, reason: str) -> ChildMerge:
+def child_merge(
+    *, actor: User, survivor: Child, merged: Child, reason: str, confirm_twins: bool = False
+) -> ChildMerge:
     """Merge ``merged`` into ``survivor``. Every row pointing at ``merged`` is re-pointed and
-    recorded in ``ChildMerge.moved``; nothing is deleted; ``child_merge_undo`` reverses it."""
+    recorded in ``ChildMerge.moved``; nothing is deleted; ``child_merge_undo`` reverses it.
+
+    Two records the matcher reads as possibly twins (the same mother and date of birth,
+    clearly different given names) are merged only with ``confirm_twins=True``: the
+    supervisor has checked that they are one child. Without it nothing changes."""
     _check(actor, permissions.can_merge_children(actor))
     survivor = Child.objects.select_for_update().get(pk=survivor.pk)
     merged = Child.objects.select_for_update().get(pk=merged.pk)
@@ -943,6 +949,19 @@ def child_merge(*, actor: User, survivor: Child, merged: Child, reason: str) -> 
     if not reason.strip():
         raise ApplicationError(
             _("Give the reason of the merge."), extra={"fields": {"reason": [_("Required.")]}}
+        )
+    twins = selectors.pair_possibly_twins(survivor, merged)
+    if twins and not confirm_twins:
+        raise ApplicationError(
+            _(
+                "These records have the same mother and date of birth but different given "
+                "names: they may be twins. Merge them only after checking that they are one "
+                "child, and confirm it."
+            ),
+            extra={
+                "code": "possibly_twins",
+                "fields": {"confirm_twins": [_("Confirm that these records are one child.")]},
+            },
         )
 
     merged_snapshot = {
@@ -1102,6 +1121,8 @@ def child_merge(*, actor: User, survivor: Child, merged: Child, reason: str) -> 
             "moved": {k: len(v) for k, v in moved.items()},
             "reason": merge.reason,
             "filled_fields": sorted(changes["fields"]),
+            "possibly_twins": twins,
+            "twins_confirmed": twins and confirm_twins,
         },
     )
     return merge

@@ -577,7 +577,8 @@ def child_merge(request: AuthenticatedHttpRequest) -> HttpResponse:
         b, _ab = _child(request, params.get("b"), need="full", log=request.method == "GET")
     except _NeedsReason as exc:
         return redirect("children:detail", pk=exc.child.pk)
-    form = MergeForm(request.POST or None, children=(a, b))
+    twins = selectors.pair_possibly_twins(a, b)
+    form = MergeForm(request.POST or None, children=(a, b), twins=twins)
     if request.method == "POST" and form.is_valid():
         survivor, merged = form.survivor_and_merged()
         try:
@@ -586,6 +587,7 @@ def child_merge(request: AuthenticatedHttpRequest) -> HttpResponse:
                 survivor=survivor,
                 merged=merged,
                 reason=form.cleaned_data["reason"],
+                confirm_twins=bool(form.cleaned_data.get("confirm_twins")),
             )  # type: ignore[arg-type]
         except ApplicationError as exc:
             apply_application_error(form, exc)
@@ -596,7 +598,11 @@ def child_merge(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
             return redirect("children:detail", pk=survivor.pk)
     rows = _compare_rows(a, b)
-    return render(request, "children/merge.html", {"form": form, "a": a, "b": b, "rows": rows})
+    return render(
+        request,
+        "children/merge.html",
+        {"form": form, "a": a, "b": b, "rows": rows, "twins": twins},
+    )
 
 
 def _compare_rows(a: Child, b: Child) -> list[dict[str, Any]]:

@@ -181,15 +181,10 @@ def test_duplicate_candidates_outside_visibility_are_masked(
 
 
 def test_every_matcher_outcome_has_a_sentence():
-    from simpul.matching import scoring as matching
+    from simpul.matching.scoring import WEIGHTS
 
-    for field_name, weights in (
-        ("nik", matching.W_NIK),
-        ("birth_date", matching.W_BIRTH),
-        ("sex", matching.W_SEX),
-        ("mother_name", matching.W_MOTHER),
-        ("kelurahan", matching.W_PLACE),
-    ):
+    assert {"nik", "birth_date", "sex", "mother_name", "kelurahan", "twins"} <= set(WEIGHTS)
+    for field_name, weights in WEIGHTS.items():
         for outcome in weights:
             text = selectors.reason_sentence(field_name, outcome)
             assert ":" not in text and outcome not in text, (field_name, outcome, text)
