@@ -253,7 +253,9 @@ def blocking_where(query: PersonRecord, stats) -> tuple[str, list[str]]:
         if values:
             clauses.append(f"{col} IN ({', '.join('?' * len(values))})")
             params.extend(sorted(values))
-    return " OR ".join(clauses), params
+    # A record with nothing to look up (a name that is only a title, no NIK, no mother) finds
+    # nothing.
+    return " OR ".join(clauses) or "0", params
 
 
 def check(con: sqlite3.Connection, query: PersonRecord, stats) -> tuple[list, int]:
