@@ -101,7 +101,7 @@ def test_the_app_scan_finds_known_duplicates_scores_each_pair_once_like_the_chec
 
 
 def test_the_app_scan_reports_progress_batch_by_batch(small_registry, supervisor, monkeypatch):
-    monkeypatch.setattr(services, "SCAN_BATCH", 3)
+    monkeypatch.setattr("simpul.children.services.duplicates.SCAN_BATCH", 3)
     seen: list[tuple[int, int]] = []
     real_save = DuplicateScan.save
 
