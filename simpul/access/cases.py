@@ -28,10 +28,15 @@ from simpul.access.scope import (
     region_scope_q,
 )
 from simpul.accounts.models import Role
-from simpul.cases.models import Case, CaseAssignment
+from simpul.cases.models import Case, CaseAssignment, CaseStatus
 
 if TYPE_CHECKING:
     from simpul.accounts.models import User
+
+
+# The statuses a case can have, for filters outside the cases app (the children search): they
+# read them here, through the access package, and import nothing of cases.
+CASE_STATUS_CHOICES = CaseStatus.choices
 
 
 def _active_assignment_exists(org_ids: set) -> Exists:

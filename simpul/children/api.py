@@ -20,6 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from simpul.access.cases import CASE_STATUS_CHOICES
 from simpul.access.children import ChildAccess, display_name
 from simpul.access.restricted import restricted_grant_active, restricted_open
 from simpul.api.concurrency import (
@@ -31,7 +32,6 @@ from simpul.api.concurrency import (
     with_etag,
 )
 from simpul.api.serializers import StrictInputSerializer, StrictQuerySerializer
-from simpul.cases.models import CaseStatus
 from simpul.children import selectors, services
 from simpul.children.classification_data import category_filter_codes
 from simpul.children.identity import MAX_ESTIMATED_AGE, mask_number, warning_text
@@ -245,7 +245,7 @@ class ChildSearchSerializer(StrictQuerySerializer):
     kota = serializers.CharField(required=False, allow_blank=True)
     kecamatan = serializers.CharField(required=False, allow_blank=True)
     case_status = serializers.ChoiceField(
-        required=False, allow_blank=True, choices=CaseStatus.choices
+        required=False, allow_blank=True, choices=CASE_STATUS_CHOICES
     )
 
     def to_filters(self) -> selectors.SearchFilters:

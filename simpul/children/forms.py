@@ -9,7 +9,7 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from simpul.cases.models import CaseStatus
+from simpul.access.cases import CASE_STATUS_CHOICES
 from simpul.children.identity import IDENTITY_FIELDS, MAX_ESTIMATED_AGE
 from simpul.children.models import (
     AgeEstimateReason,
@@ -447,7 +447,7 @@ class SearchForm(forms.Form):
     kota = forms.ChoiceField(label=_("Kota"), required=False)
     kecamatan = forms.ChoiceField(label=_("Kecamatan"), required=False)
     case_status = forms.ChoiceField(
-        label=_("Case status"), required=False, choices=[("", _("All")), *CaseStatus.choices]
+        label=_("Case status"), required=False, choices=[("", _("All")), *CASE_STATUS_CHOICES]
     )
 
     def __init__(self, *args: Any, nik_allowed: bool = True, **kwargs: Any) -> None:

@@ -32,7 +32,6 @@ from simpul.access.children import (
     with_masking,
 )
 from simpul.access.scope import mask_name
-from simpul.cases.models import Case
 from simpul.children.identity import mask_number, record_from_values, warning_text
 from simpul.children.models import (
     Category,
@@ -50,6 +49,7 @@ from simpul.regions.models import Region
 
 if TYPE_CHECKING:
     from simpul.accounts.models import User
+    from simpul.cases.models import Case
     from simpul.directory.models import Organization
 
 CANDIDATE_BLOCK_CAP = 2000  # at most this many blocked records are scored in one check
