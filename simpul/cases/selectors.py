@@ -636,7 +636,7 @@ def child_for_case_open(*, user: User, pk: Any) -> Child:
 def open_cases_of_child(*, user: User, child: Child) -> list[dict[str, Any]]:
     """The child's open cases (shown when opening another one): number, and a link only when
     the user may see that case."""
-    from simpul.cases.services.plans import ENDED_CASE
+    from simpul.cases.services.assignments import ENDED_CASE
 
     visible = set(cases_visible_to(user).filter(child=child).values_list("pk", flat=True))
     return [

@@ -35,7 +35,7 @@ from simpul.cases.models import (
     PlanAction,
     PlanGoal,
 )
-from simpul.cases.services.plans import PARTNER_ACTION_STATUSES
+from simpul.cases.services.assignments import PARTNER_ACTION_STATUSES
 from simpul.cases.services.workflow import route_of
 from simpul.core import permissions
 from simpul.core.concurrency import (

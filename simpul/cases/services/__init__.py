@@ -8,6 +8,7 @@ from simpul.cases.services.assessments import (
     assessment_save,
     assessment_submit,
 )
+from simpul.cases.services.assignments import plan_assignments_sync, sharing_withdrawn
 from simpul.cases.services.placements import placement_end, placement_start
 from simpul.cases.services.plans import (
     case_conference_record,
@@ -15,7 +16,6 @@ from simpul.cases.services.plans import (
     plan_action_add,
     plan_action_set_status,
     plan_approve,
-    plan_assignments_sync,
     plan_create,
     plan_goal_add,
     plan_return,
@@ -24,7 +24,6 @@ from simpul.cases.services.plans import (
     plan_submit_refusal,
     plan_update,
     service_delivery_record,
-    sharing_withdrawn,
 )
 from simpul.cases.services.sla import (
     sla_policy_active,

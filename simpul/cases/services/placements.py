@@ -22,7 +22,7 @@ from simpul.cases.services._common import (
     require_edit,
     require_not_closed,
 )
-from simpul.cases.services.plans import assignment_ensure, sharing_check
+from simpul.cases.services.assignments import assignment_ensure, sharing_check
 from simpul.core import events, permissions
 from simpul.core.exceptions import ApplicationError
 from simpul.directory.models import Service

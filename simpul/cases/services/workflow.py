@@ -242,7 +242,7 @@ def _transition(
         data={"reason": reason} if reason else None,
     )
     if to_status in (S.CLOSED, S.AFTERCARE, S.REOPENED):
-        from simpul.cases.services.plans import plan_assignments_sync
+        from simpul.cases.services.assignments import plan_assignments_sync
 
         plan_assignments_sync(case=case, actor=actor)
     return transition
@@ -355,7 +355,7 @@ def case_open_lead_check(*, actor: User, child: Child, lead: Organization) -> No
     if not government_supervisor:
         raise PermissionDenied(_("You can only open a case led by an organisation you work for."))
     if not lead.is_government_social:
-        from simpul.cases.services.plans import sharing_check_child
+        from simpul.cases.services.assignments import sharing_check_child
 
         sharing_check_child(child=child, organization=lead)
 
@@ -363,7 +363,7 @@ def case_open_lead_check(*, actor: User, child: Child, lead: Organization) -> No
 def case_open_duplicate_check(*, child: Child, confirm_duplicate_case: bool) -> list[Case]:
     """A child with an open case (not closed, not in aftercare) gets a second one only when the
     caller confirms it; returns the open cases (for the audit of the confirmation)."""
-    from simpul.cases.services.plans import ENDED_CASE
+    from simpul.cases.services.assignments import ENDED_CASE
 
     existing = list(
         Case.objects.filter(child=child).exclude(status__in=ENDED_CASE).order_by("created_at")
@@ -730,7 +730,7 @@ def case_transfer(
             extra={"fields": {"to_worker": [_("Not a case worker of that organisation.")]}},
         )
     if not to_organization.is_government_social:
-        from simpul.cases.services.plans import sharing_check
+        from simpul.cases.services.assignments import sharing_check
 
         sharing_check(case=case, organization=to_organization)
     before = snapshot(case, ["lead_organization", "kota_code", "case_worker", "supervisor", "team"])
@@ -777,7 +777,7 @@ def case_transfer(
         ),
         data={"reason": reason, "transfer_id": str(transfer.pk)},
     )
-    from simpul.cases.services.plans import plan_assignments_sync
+    from simpul.cases.services.assignments import plan_assignments_sync
 
     plan_assignments_sync(
         case=case, actor=actor

@@ -75,7 +75,7 @@ def sharing_allowed(monkeypatch):
     """Consent rules are the children app's; here every sharing is allowed unless a test says no."""
     calls = []
     monkeypatch.setattr(
-        "simpul.cases.services.plans._require_sharing_allowed",
+        "simpul.cases.services.assignments._require_sharing_allowed",
         lambda child, org: calls.append((child, org)),
     )
     return calls

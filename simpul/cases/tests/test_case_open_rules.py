@@ -124,7 +124,7 @@ def test_supervisor_partner_lead_needs_consent(case, supervisor, ppapp, monkeypa
         refused.append(org)
         raise ApplicationError("Tidak ada persetujuan", extra={"code": "consent_required"})
 
-    monkeypatch.setattr("simpul.cases.services.plans._require_sharing_allowed", refuse)
+    monkeypatch.setattr("simpul.cases.services.assignments._require_sharing_allowed", refuse)
     before = _counts()
     with pytest.raises(ApplicationError):
         open_case(supervisor, case.child, lead_organization=ppapp, confirm_duplicate_case=True)

@@ -16,9 +16,7 @@ from simpul.directory.models import CapacityRecord
 from simpul.testing.factories import ServiceFactory
 
 cases_0005 = importlib.import_module("simpul.cases.migrations.0005_system_texts_as_codes")
-directory_0004 = importlib.import_module(
-    "simpul.directory.migrations.0004_capacity_notes_as_codes"
-)
+directory_0004 = importlib.import_module("simpul.directory.migrations.0004_capacity_notes_as_codes")
 
 
 def _id(msgid: str, **params: object) -> str:

@@ -338,7 +338,7 @@ def test_plan_action_refused_without_consent(case, worker, partner_org, monkeypa
     def refuse(child, org):
         raise ApplicationError("Tidak ada persetujuan")
 
-    monkeypatch.setattr("simpul.cases.services.plans._require_sharing_allowed", refuse)
+    monkeypatch.setattr("simpul.cases.services.assignments._require_sharing_allowed", refuse)
     plan = services.plan_create(actor=worker, case=case)
     goal = services.plan_goal_add(actor=worker, plan=plan, description="Tujuan")
     with pytest.raises(ApplicationError):
