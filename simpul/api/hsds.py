@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from simpul.api.permissions import CanListDirectory, KnownQueryParameters
-from simpul.api.serializers import StrictQuerySerializer
+from simpul.core.rest.serializers import StrictQuerySerializer
 from simpul.directory.hsds import selectors as hsds
 from simpul.directory.hsds import serializers as documents
 from simpul.directory.models import TaxonomyTerm

@@ -3,7 +3,6 @@ services). UUIDs only; nothing private (no staff lists, no who-recorded-what).""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from simpul.accounts.models import Membership, User
+from simpul.core.rest.serializers import StrictInputSerializer, StrictQuerySerializer
 from simpul.directory.models import (
     AccreditationGrade,
     CapacityRecord,
@@ -219,63 +219,6 @@ class OrganizationDetailSerializer(OrganizationSerializer):
 
 
 # --- input ------------------------------------------------------------------------------------
-class StrictInputSerializer(serializers.Serializer):
-    """Rejects fields it does not know instead of silently ignoring them (a misspelt field
-    would otherwise be dropped and the client told that all went well). Nested input
-    serializers that derive from it are checked too."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, Mapping):
-            unknown = set(data) - set(self.fields)
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: [_("Unknown field.")] for name in sorted(unknown)}
-                )
-            wrong = {
-                name: [_("Not the type this field takes (see the API schema).")]
-                for name, field in self.fields.items()
-                if name in data
-                and data[name] is not None
-                and not _json_type_fits(field, data[name])
-            }
-            if wrong:
-                raise serializers.ValidationError(wrong)
-        return super().to_internal_value(data)
-
-
-def _json_type_fits(field: serializers.Field, value: Any) -> bool:
-    """JSON input has types: text is a string, a count a number, a yes/no a boolean (DRF alone
-    would read 12 as "12" and "true" as True)."""
-    if isinstance(field, serializers.BooleanField):
-        return isinstance(value, bool)
-    if isinstance(field, serializers.IntegerField):
-        return isinstance(value, int) and not isinstance(value, bool)
-    if isinstance(field, serializers.ChoiceField | serializers.CharField):
-        return isinstance(value, str)
-    return True
-
-
-class StrictQuerySerializer(serializers.Serializer):
-    """Query parameters: an empty value is refused, not read as "left out", unless the parameter
-    allows a blank (its schema then says so): an id, a number, a date, a yes/no or a code given
-    as "" is none of these."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, Mapping):
-            empty = [
-                name
-                for name, field in self.fields.items()
-                if name in data
-                and data.get(name) == ""
-                and not getattr(field, "allow_blank", False)
-            ]
-            if empty:
-                raise serializers.ValidationError(
-                    {name: [_("Give a value, or leave the parameter out.")] for name in empty}
-                )
-        return super().to_internal_value(data)
-
-
 class OrganizationUpdateSerializer(StrictInputSerializer):
     """Fields an organisation admin may PATCH (type and status: Dinas Sosial admins only)."""
 

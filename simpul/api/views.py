@@ -17,7 +17,9 @@ from rest_framework.response import Response
 from rest_framework.serializers import Serializer
 
 from simpul.api import serializers as s
-from simpul.api.concurrency import (
+from simpul.api.permissions import CanListDirectory, KnownQueryParameters
+from simpul.core.concurrency import ConcurrentUpdate
+from simpul.core.rest.concurrency import (
     ETAG,
     IF_MATCH,
     PRECONDITION_RESPONSES,
@@ -25,8 +27,6 @@ from simpul.api.concurrency import (
     if_match,
     with_etag,
 )
-from simpul.api.permissions import CanListDirectory, KnownQueryParameters
-from simpul.core.concurrency import ConcurrentUpdate
 from simpul.directory import selectors as directory
 from simpul.directory import services as directory_services
 from simpul.directory.models import CapacityRecord, Organization, Service

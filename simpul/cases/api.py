@@ -22,13 +22,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from simpul.access.restricted import restricted_grant_active
-from simpul.api.concurrency import (
-    PRECONDITION_RESPONSES,
-    conflict_response,
-    if_match,
-    with_etag,
-)
-from simpul.api.serializers import StrictInputSerializer, StrictQuerySerializer
 from simpul.cases import selectors, services
 from simpul.cases.models import (
     Assessment,
@@ -45,6 +38,13 @@ from simpul.cases.models import (
 )
 from simpul.core import permissions
 from simpul.core.concurrency import ConcurrentUpdate
+from simpul.core.rest.concurrency import (
+    PRECONDITION_RESPONSES,
+    conflict_response,
+    if_match,
+    with_etag,
+)
+from simpul.core.rest.serializers import StrictInputSerializer, StrictQuerySerializer
 from simpul.directory.models import Organization, TaxonomyTerm
 
 # For the schema's enum names (settings.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).

@@ -23,15 +23,6 @@ from rest_framework.response import Response
 from simpul.access.cases import CASE_STATUS_CHOICES
 from simpul.access.children import ChildAccess, display_name
 from simpul.access.restricted import restricted_grant_active, restricted_open
-from simpul.api.concurrency import (
-    ETAG,
-    IF_MATCH,
-    PRECONDITION_RESPONSES,
-    conflict_response,
-    if_match,
-    with_etag,
-)
-from simpul.api.serializers import StrictInputSerializer, StrictQuerySerializer
 from simpul.children import selectors, services
 from simpul.children.classification_data import category_filter_codes
 from simpul.children.identity import MAX_ESTIMATED_AGE, mask_number, warning_text
@@ -51,6 +42,15 @@ from simpul.core import permissions
 from simpul.core.concurrency import ConcurrentUpdate
 from simpul.core.exceptions import ApplicationError
 from simpul.core.models import AccessLog
+from simpul.core.rest.concurrency import (
+    ETAG,
+    IF_MATCH,
+    PRECONDITION_RESPONSES,
+    conflict_response,
+    if_match,
+    with_etag,
+)
+from simpul.core.rest.serializers import StrictInputSerializer, StrictQuerySerializer
 
 
 # --- output -----------------------------------------------------------------------------------
