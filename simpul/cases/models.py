@@ -344,6 +344,25 @@ class Assessment(VersionedModel, BaseModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.version}"
 
+    # What a page may offer for this version (templates ask these, never compare the status).
+    @property
+    def is_editable(self) -> bool:
+        """A draft, or returned for changes: edited in place."""
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == self.Status.RETURNED
+
+    @property
+    def awaits_decision(self) -> bool:
+        """Submitted and waiting for a supervisor's approval or return."""
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
 
 class CasePlan(VersionedModel, BaseModel):
     class Status(models.TextChoices):
@@ -375,6 +394,25 @@ class CasePlan(VersionedModel, BaseModel):
 
     def __str__(self) -> str:
         return f"Plan v{self.version}"
+
+    # What a page may offer for this version (templates ask these, never compare the status).
+    @property
+    def is_editable(self) -> bool:
+        """A draft, or returned for changes: edited in place."""
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == self.Status.RETURNED
+
+    @property
+    def awaits_decision(self) -> bool:
+        """Submitted and waiting for a supervisor's approval or return."""
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
 
 
 class PlanGoal(BaseModel):

@@ -114,6 +114,7 @@ def _context(
             else ""
         ),
         "can_work": access.can_edit and services.case_accepts_work(case),
+        "accepts_work": services.case_accepts_work(case),
         **extra,
     }
 
