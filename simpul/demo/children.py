@@ -1,70 +1,49 @@
-"""Demo children and cases: a few hundred synthetic children across the PMKS categories and the
-six kota, with cases at every stage of the workflow, near-duplicates to find and restricted cases.
+"""Demo children: a few hundred synthetic children across the PMKS categories and the six kota,
+registered and classified through the SERVICES as the case workers who met them, at the moment
+they met them (the case story in :mod:`simpul.demo.cases` decides when).
 
-Everything is synthetic (Faker ``id_ID`` with a fixed seed, so the demo is the same everywhere).
-Unlike the network seeder (:mod:`simpul.demo.network`), this one works through the SERVICES, acting
-as the demo users, so blocking keys, token counts, audit events, access rules and deadlines are
-the real ones:
+Everything is synthetic (Faker ``id_ID`` with a fixed seed, so the demo is the same everywhere
+for the same day):
 
-- Jakarta Timur (the demo case worker's Suku Dinas) has most cases; most are the demo case
-  worker's, some belong to a colleague (not assigned to the demo case worker). Every other kota
-  has its own cases, handled by a case worker of its Suku Dinas; the demo supervisor (province
-  scope) approves everything.
-- Cases are at every ``CaseStatus``; early ones reported long ago are overdue.
-- Plan actions go to the demo LKSA (org_admin/org_staff see those children) and to Dinas PPAPP
-  (the SKPD liaison); a few children are placed in the demo LKSA or a panti (capacity updated).
-- ~10 pairs of records of one child under spelling variants, for the duplicate check and scan.
-- Restricted cases (AKTK, ABH, marked sensitive), some assigned to the demo case worker.
-
-The other Suku Dinas case workers are staff users (``@staff.demo.simpul.test``) without a
-usable password: they only exist to carry their cases. ``demo_children_reset`` removes it all.
+- Jakarta Timur (the demo case worker's Suku Dinas) has most children; every other kota has its
+  own, handled by the case workers of its Suku Dinas (about 30 cases each).
+- A child's age stays the same from registration to the demo's day (the birthday of that age
+  falls before the registration), so every category's age rule holds on both days.
+- ~10 pairs of records of one child under spelling variants, the second registered weeks or
+  months after the first by a worker who did not recognise the child, for the duplicate check,
+  the scan and the supervisors' review.
+- A spreadsheet of children uploaded by the data operator the day before waits for a decision.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import random
+import io
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.hashers import make_password
-from django.db import transaction
-from django.utils import timezone
-from faker import Faker
-
-from simpul.accounts.models import Membership, Role, User
-from simpul.cases import services as case_services
-from simpul.cases.models import (
-    Case,
-    CaseStatus,
-    ClosureReason,
-    IntakeChannel,
-    OutreachMethod,
-    RiskLevel,
-)
+from simpul.accounts.models import User
+from simpul.cases.models import Case, CaseStatus
 from simpul.children import services as child_services
 from simpul.children.models import (
     AgeEstimateReason,
-    Category,
-    CategorySubtype,
     Child,
+    ChildImport,
     ChildMerge,
-    Consent,
     DuplicateScan,
     Guardian,
     LegalBasis,
+    NameToken,
     Sex,
 )
-from simpul.core.exceptions import ApplicationError
-from simpul.directory.models import Organization, OrganizationType, Service, TaxonomyTerm
+from simpul.demo.world import STAFF_EMAIL_DOMAIN, DemoWorld
 from simpul.regions.models import Region
 
-CHILD_SEED = 20140917  # fixed: the same children on every machine
-STAFF_EMAIL_DOMAIN = "staff.demo.simpul.test"
-JAKTIM = "31.75"
-# Children per kota (Jakarta Timur: the demo case worker's caseload and a colleague's).
+if TYPE_CHECKING:
+    from simpul.demo.cases import CaseStory
+
+# Children per kota (Jakarta Timur: the demo case worker's caseload and four colleagues').
 KOTA_COUNTS = {"31.75": 150, "31.71": 32, "31.72": 30, "31.73": 30, "31.74": 30, "31.01": 18}
-DEMO_WORKER_SHARE = 0.8  # of the Jakarta Timur cases
 
 S = CaseStatus
 # Target status of each case: every status, more cases in the busy middle of the workflow.
@@ -83,7 +62,8 @@ STATUS_WEIGHTS: dict[str, int] = {
     S.AFTERCARE: 5,
     S.REOPENED: 4,
 }
-EARLY = {S.REPORTED, S.REGISTERED, S.INITIAL_ASSESSMENT, S.URGENT_PROTECTION, S.FULL_ASSESSMENT}
+# A child in immediate danger: violence, exploitation, an abandoned baby.
+URGENT_CATEGORIES = ("AKTK", "AMPK", "ABT")
 
 # category → (weight, youngest, oldest); ages in completed years and inside the category's rule.
 CATEGORY_AGES: dict[str, tuple[int, int, int]] = {
@@ -129,76 +109,16 @@ STREET_SPOTS = [
     "Taman Kota Waduk Pluit",
     "Pasar Minggu",
 ]
-ORIGINS = ["32.75", "32.16", "32.01", "36.71", "36.03", "33.74", "33.09", "32.73", "35.78", "18.71"]
-INTAKE: dict[str, list[str]] = {
-    "AJ": [
-        IntakeChannel.OUTREACH,
-        IntakeChannel.OUTREACH,
-        IntakeChannel.SATPOL_PP,
-        IntakeChannel.COMMUNITY,
-    ],
-    "AT": [
-        IntakeChannel.COMMUNITY,
-        IntakeChannel.WALK_IN,
-        IntakeChannel.PARTNER,
-        IntakeChannel.RAPID_RESPONSE,
-    ],
-    "ABT": [IntakeChannel.RAPID_RESPONSE, IntakeChannel.COMMUNITY, IntakeChannel.PARTNER],
-    "ADK": [IntakeChannel.WALK_IN, IntakeChannel.COMMUNITY, IntakeChannel.PARTNER],
-    "AKTK": [IntakeChannel.RAPID_RESPONSE, IntakeChannel.PARTNER, IntakeChannel.COMMUNITY],
-    "ABH": [IntakeChannel.PARTNER, IntakeChannel.RAPID_RESPONSE],
-    "AMPK": [IntakeChannel.OUTREACH, IntakeChannel.RAPID_RESPONSE, IntakeChannel.PARTNER],
-}
-RISK: dict[str, list[str]] = {
-    "AKTK": [RiskLevel.HIGH, RiskLevel.HIGH, RiskLevel.MEDIUM],
-    "ABH": [RiskLevel.HIGH, RiskLevel.MEDIUM],
-    "ABT": [RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.MEDIUM],
-    "AMPK": [RiskLevel.HIGH, RiskLevel.MEDIUM],
-}
-DEFAULT_RISK = [
-    RiskLevel.MEDIUM,
-    RiskLevel.MEDIUM,
-    RiskLevel.LOW,
-    RiskLevel.LOW,
-    RiskLevel.NONE,
-    RiskLevel.HIGH,
+# Fast lanes where outreach at night finds children between the cars.
+TRAFFIC_LANES = [
+    "jalur cepat Jl. D.I. Panjaitan, Cawang",
+    "jalur cepat Jl. Jenderal Sudirman, Semanggi",
+    "jalur cepat Jl. Letjen S. Parman, Slipi",
+    "jalur cepat Jl. M.T. Haryono, Pancoran",
+    "jalur cepat Jl. Gatot Subroto, Kuningan",
+    "simpang jalur cepat Jl. Raya Bogor, Pasar Rebo",
 ]
-
-INITIAL = {
-    "safety_concerns": "Anak berada di lingkungan yang tidak aman dan kebutuhan dasarnya belum terpenuhi.",
-    "immediate_danger": "no",
-    "immediate_needs": "Makanan, pakaian bersih, tempat istirahat.",
-    "family_contact": "known_not_contacted",
-    "family_contact_notes": "Alamat keluarga diketahui dari anak.",
-    "health": "Tampak sehat; perlu pemeriksaan di puskesmas.",
-    "recommendation": "full_assessment",
-    "recommendation_notes": "",
-    "risk_level_proposed": "",
-}
-FULL = {
-    "safety_rating": "some",
-    "safety": "Anak aman selama pendampingan; risiko kembali ke jalan masih ada.",
-    "health_rating": "good",
-    "health": "Imunisasi belum lengkap.",
-    "education_rating": "serious",
-    "education": "Putus sekolah sejak kelas 4 SD.",
-    "family_rating": "some",
-    "family": "Ibu bekerja serabutan; ayah tidak diketahui keberadaannya.",
-    "psychosocial_rating": "some",
-    "psychosocial": "Anak pendiam, mau bercerita setelah beberapa kali bertemu.",
-    "identity_rating": "serious",
-    "identity_documents": "Belum memiliki akta kelahiran dan KIA.",
-    "strengths": "Anak bersemangat belajar; nenek bersedia membantu pengasuhan.",
-    "needs": "Akta kelahiran, kembali sekolah, dukungan ekonomi keluarga.",
-    "child_views": '"Saya mau sekolah lagi dan tinggal sama nenek."',
-}
-REVIEW = {
-    "progress": "Anak sudah kembali sekolah; akta kelahiran sedang diurus di Dukcapil.",
-    "safety_now": "Aman; tidak lagi terlihat di titik rawan.",
-    "child_views": "Senang bisa sekolah.",
-    "plan_change_needed": False,
-    "next_steps": "Pantau kehadiran sekolah setiap bulan.",
-}
+ORIGINS = ["32.75", "32.16", "32.01", "36.71", "36.03", "33.74", "33.09", "32.73", "35.78", "18.71"]
 
 # Pairs of records of one child under two spellings: (first, second, variation). The second
 # record takes the first one's facts, changed by the variation.
@@ -220,6 +140,10 @@ NEAR_DUPLICATE_SEX = {
     "Dewi Lestari Putri": "F",
     "Anggun Pratiwi": "F",
 }
+# The first record of a near-duplicate pair: a child known for months (the case is well under
+# way), so the second registration comes clearly later.
+ORIGINAL_TARGETS = [S.PLAN_APPROVED, S.IMPLEMENTATION, S.REVIEW, S.REINTEGRATION]
+VARIANT_TARGETS = [S.REPORTED, S.REGISTERED, S.INITIAL_ASSESSMENT, S.FULL_ASSESSMENT]
 
 
 @dataclass
@@ -229,12 +153,14 @@ class DemoChildrenSummary:
     cases: int = 0
     by_status: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    steps: int = 0
 
 
 @dataclass
-class _Spec:
-    """What one demo child and their case will be."""
+class DemoChild:
+    """What one demo child will be (planned before anything is written)."""
 
+    key: str  # stable name of the child in the plan (seeds its story's random draws)
     kota: str
     category: str
     age: int
@@ -244,14 +170,21 @@ class _Spec:
     supervisor_assigned: bool = True
     sensitive: bool = False
     name: str = ""
-    mother: str = ""
     estimated: bool = False
     with_nik: bool = False
-    reported_days_ago: float = 0.0
+    conditions: list[str] = field(default_factory=list)
+    subtype: str = ""
+    field_label: str = ""
+    also_at: bool = False  # a street child also classified as neglected (AT)
+    abandoned: bool = False  # a baby found without a carer: the mother is not known
     variation: str = ""
-    overrides: dict[str, Any] = field(default_factory=dict)
+    original: DemoChild | None = None
+    variant_of_index: int = -1  # position of the pair in NEAR_DUPLICATES
+    data: dict[str, Any] = field(default_factory=dict)  # for child_register
+    aliases: list[str] = field(default_factory=list)
+    guardians: list[dict[str, Any]] = field(default_factory=list)
+    story: CaseStory | None = None
     child: Child | None = None
-    partner_orgs: list[Organization] | None = None
 
 
 def demo_children_seeded() -> bool:
@@ -260,741 +193,407 @@ def demo_children_seeded() -> bool:
 
 
 def demo_children_reset() -> None:
-    """Delete every case and child record, the duplicate scans and the staff users. Demo
-    databases only: called by :func:`simpul.demo.network.demo_reset`."""
+    """Delete every case and child record, the duplicate scans, the imports, the name-token
+    counts and the staff users. Demo databases only: called by
+    :func:`simpul.demo.seed.demo_reset`."""
     ChildMerge.objects.all().delete()
     Case.objects.all().delete()
     LegalBasis.objects.all().delete()
     Child.objects.all().delete()
     DuplicateScan.objects.all().delete()
+    for job in ChildImport.objects.exclude(file=""):
+        job.file.delete(save=False)
+    ChildImport.objects.all().delete()
+    # The name-token counts weigh names in the duplicate check: with every child gone, so are
+    # they (otherwise a reseeded demo would score its near-duplicates differently).
+    NameToken.objects.all().delete()
     User.objects.filter(email__endswith="@" + STAFF_EMAIL_DOMAIN).delete()
 
 
-@transaction.atomic
-def demo_children_seed() -> DemoChildrenSummary:
-    """Create the demo children and cases (needs the demo network). Does nothing when present."""
-    if demo_children_seeded():
-        return DemoChildrenSummary(created=False)
-    started = timezone.now()
-    seeder = _ChildrenSeeder()
-    seeder.run()
-    by_status: dict[str, int] = {}
-    for status in Case.objects.values_list("status", flat=True):
-        by_status[status] = by_status.get(status, 0) + 1
-    return DemoChildrenSummary(
-        created=True,
-        children=Child.objects.count(),
-        cases=Case.objects.count(),
-        by_status=by_status,
-        seconds=(timezone.now() - started).total_seconds(),
-    )
-
-
-class _ChildrenSeeder:
-    def __init__(self) -> None:
-        from simpul.demo.network import DEMO_PARTNER_LKSA, DEMO_USERS, DINSOS_NAME, SKPD_NAMES
-
-        self.rng = random.Random(CHILD_SEED)
-        self.niks: set[str] = set()
-        self.fake = Faker("id_ID")
-        self.fake.seed_instance(CHILD_SEED)
-        self.today = timezone.localdate()
-        self.now = timezone.now()
-        self.worker = User.objects.get(email=DEMO_USERS[Role.CASE_WORKER])
-        self.supervisor = User.objects.get(email=DEMO_USERS[Role.SUPERVISOR])
-        self.org_staff = User.objects.get(email=DEMO_USERS[Role.ORG_STAFF])
-        self.dinsos = Organization.objects.get(name=DINSOS_NAME)
-        self.lksa = Organization.objects.get(name=DEMO_PARTNER_LKSA)
-        self.ppapp = Organization.objects.get(name=SKPD_NAMES["ppapp"])
-        self.disdik = Organization.objects.get(name=SKPD_NAMES["disdik"])
-        self.dukcapil = Organization.objects.get(name=SKPD_NAMES["dukcapil"])
-        self.sudins = {
-            o.jurisdiction.code: o
-            for o in Organization.objects.filter(org_type=OrganizationType.SUDINSOS).select_related(
-                "jurisdiction"
+# --- planning ------------------------------------------------------------------------------------
+def plan_children(world: DemoWorld, counts: dict[str, int]) -> list[DemoChild]:
+    """Every demo child: kota, category, age, case worker and how far its case has come. The
+    first ``len(NEAR_DUPLICATES)`` are the first records of the near-duplicate pairs."""
+    rng = world.rng
+    statuses = list(STATUS_WEIGHTS)
+    weights = list(STATUS_WEIGHTS.values())
+    cats = list(CATEGORY_AGES)
+    cat_weights = [CATEGORY_AGES[c][0] for c in cats]
+    plans: list[DemoChild] = []
+    for kota, count in counts.items():
+        workers = world.workers[kota]
+        for i in range(count):
+            # Every status at least once in every big kota, then by weight.
+            target = (
+                statuses[i]
+                if i < len(statuses) and count >= len(statuses)
+                else rng.choices(statuses, weights)[0]
             )
-            if o.jurisdiction is not None
-        }
-        self.panti_timur = list(
-            Organization.objects.filter(org_type=OrganizationType.PANTI, kota_code=JAKTIM).order_by(
-                "name"
-            )
-        )
-        self.categories = {c.code: c for c in Category.objects.filter(scheme=Category.Scheme.PMKS)}
-        self.labels = {c.code: c for c in Category.objects.filter(scheme=Category.Scheme.FIELD)}
-        self.subtypes = {
-            (s.category.code, s.code): s for s in CategorySubtype.objects.select_related("category")
-        }
-        self.terms = {
-            t.code: t
-            for t in TaxonomyTerm.objects.filter(taxonomy=TaxonomyTerm.Taxonomy.SERVICE_TYPE)
-        }
-        kel = Region.objects.filter(code__startswith="31.", level=Region.Level.VILLAGE).order_by(
-            "code"
-        )
-        self.kelurahan: dict[str, list[Region]] = {}
-        for region in kel:
-            self.kelurahan.setdefault(region.code[:5], []).append(region)
-        self.staff = self._staff_workers()
-        self.children: list[Child] = []
-
-    # --- people ----------------------------------------------------------------------------------
-    def _staff_workers(self) -> dict[str, list[User]]:
-        """One case worker per Suku Dinas (two in Jakarta Timur: the demo user and a colleague)."""
-        password = make_password(None)  # unusable: staff users never sign in
-        out: dict[str, list[User]] = {JAKTIM: [self.worker]}
-        for code, sudin in sorted(self.sudins.items()):
-            user = User.objects.create(
-                email=f"pekerja.sosial.{code.replace('.', '')}@{STAFF_EMAIL_DOMAIN}",
-                full_name=f"{self.fake.first_name()} {self.fake.last_name()}",
-                password=password,
-            )
-            Membership.objects.create(
-                user=user,
-                organization=sudin,
-                role=Role.CASE_WORKER,
-                region_scope=sudin.jurisdiction,
-                title="Pekerja sosial",
-            )
-            out.setdefault(code, []).append(user)
-        return out
-
-    def _name(self, sex: str) -> str:
-        first = self.fake.first_name_male() if sex == Sex.MALE else self.fake.first_name_female()
-        roll = self.rng.random()
-        if roll < 0.1:
-            return first  # one-word names are common
-        if roll < 0.3:
-            middle = (
-                self.fake.first_name_male() if sex == Sex.MALE else self.fake.first_name_female()
-            )
-            return f"{first} {middle} {self.fake.last_name()}"
-        return f"{first} {self.fake.last_name()}"
-
-    # --- the plan of the demo ----------------------------------------------------------------------
-    def _specs(self) -> list[_Spec]:
-        statuses = list(STATUS_WEIGHTS)
-        weights = list(STATUS_WEIGHTS.values())
-        cats = list(CATEGORY_AGES)
-        cat_weights = [CATEGORY_AGES[c][0] for c in cats]
-        specs: list[_Spec] = []
-        for kota, count in KOTA_COUNTS.items():
-            for i in range(count):
-                # Every status at least once in every big kota, then by weight.
-                target = (
-                    statuses[i]
-                    if i < len(statuses) and count >= len(statuses)
-                    else self.rng.choices(statuses, weights)[0]
+            category = rng.choices(cats, cat_weights)[0]
+            if target == S.URGENT_PROTECTION and category not in URGENT_CATEGORIES:
+                category = rng.choice(URGENT_CATEGORIES)
+            _w, lo, hi = CATEGORY_AGES[category]
+            if category == "ABH" and rng.random() < 0.6:
+                lo = 12  # in conflict with the law: 12 and over
+            restricted = category in ("AKTK", "ABH")
+            sensitive = not restricted and rng.random() < 0.04
+            plans.append(
+                DemoChild(
+                    key=f"{kota}-{i}",
+                    kota=kota,
+                    category=category,
+                    age=rng.randint(lo, hi),
+                    sex=rng.choice([Sex.MALE, Sex.FEMALE]),
+                    target=target,
+                    worker=workers[i % len(workers)],
+                    # Some restricted cases have no named supervisor: the demo supervisor then
+                    # sees the name masked and gives a reason to open them.
+                    supervisor_assigned=not ((restricted or sensitive) and rng.random() < 0.5),
+                    sensitive=sensitive,
+                    estimated=rng.random() < 0.25,
+                    with_nik=rng.random() < 0.4,
                 )
-                category = self.rng.choices(cats, cat_weights)[0]
-                _w, lo, hi = CATEGORY_AGES[category]
-                if category == "ABH" and self.rng.random() < 0.6:
-                    lo = 12  # in conflict with the law: 12 and over
-                if kota == JAKTIM:
-                    worker = (
-                        self.worker
-                        if self.rng.random() < DEMO_WORKER_SHARE
-                        else self.staff[JAKTIM][1]
-                    )
-                else:
-                    worker = self.staff[kota][0]
-                restricted = category in ("AKTK", "ABH")
-                sensitive = not restricted and self.rng.random() < 0.04
-                specs.append(
-                    _Spec(
-                        kota=kota,
-                        category=category,
-                        age=self.rng.randint(lo, hi),
-                        sex=self.rng.choice([Sex.MALE, Sex.FEMALE]),
-                        target=target,
-                        worker=worker,
-                        # Some restricted cases have no named supervisor: the demo supervisor then
-                        # sees the name masked and gives a reason to open them.
-                        supervisor_assigned=not (
-                            (restricted or sensitive) and self.rng.random() < 0.5
-                        ),
-                        sensitive=sensitive,
-                        estimated=self.rng.random() < 0.25,
-                        with_nik=self.rng.random() < 0.4,
-                        reported_days_ago=self._reported_days_ago(target),
-                    )
-                )
-        self.rng.shuffle(specs)
-        return specs
-
-    def _reported_days_ago(self, target: str) -> float:
-        if target in EARLY:
-            # Half recent (deadlines still ahead), half reported long ago (overdue).
-            return (
-                self.rng.uniform(0.05, 1.5)
-                if self.rng.random() < 0.45
-                else self.rng.uniform(12, 120)
             )
-        return self.rng.uniform(60, 400)
+    rng.shuffle(plans)
+    for demo in plans:
+        _classification(world, demo)
+    # The first record of each near-duplicate pair is an ordinary demo child known for months.
+    for demo, (name, _second, _how) in zip(plans, NEAR_DUPLICATES, strict=False):
+        demo.name = name
+        demo.sex = NEAR_DUPLICATE_SEX.get(name, Sex.MALE)
+        if demo.category in ("ABT", "AKTK", "ABH"):
+            demo.category = "AT"
+            _classification(world, demo)
+        demo.age = max(demo.age, 8)
+        demo.estimated = False
+        demo.with_nik = demo.with_nik or name == "Dewi Lestari Putri"
+        demo.target = rng.choice(ORIGINAL_TARGETS)
+    return plans
 
-    # --- running ---------------------------------------------------------------------------------
-    def run(self) -> None:
-        specs = self._specs()
-        # The first record of each near-duplicate pair is an ordinary demo child; the second
-        # record comes later, registered by another worker (or office) who did not recognise it.
-        firsts = specs[: len(NEAR_DUPLICATES)]
-        for spec, (name, _variant, _how) in zip(firsts, NEAR_DUPLICATES, strict=True):
-            spec.name = name
-            spec.sex = NEAR_DUPLICATE_SEX.get(name, Sex.MALE)
-            spec.category = "AT" if spec.category in ("ABT", "AKTK", "ABH") else spec.category
-            spec.age = max(spec.age, 8)
-            spec.estimated = False
-            spec.with_nik = spec.with_nik or name == "Dewi Lestari Putri"
-        for spec in specs:
-            self.child_with_case(spec)
-        for first_spec, (_first, second, how) in zip(firsts, NEAR_DUPLICATES, strict=True):
-            self.child_with_case(self._variant_spec(first_spec, second, how))
-        # Turning 18: children whose 18th birthday is near get their transition-review task.
-        child_services.children_transition_tasks(self.today)
 
-    def _variant_spec(self, base: _Spec, name: str, how: str) -> _Spec:
-        original = base.child
-        assert original is not None
+def _classification(world: DemoWorld, demo: DemoChild) -> None:
+    rng = world.rng
+    options = CATEGORY_CONDITIONS[demo.category]
+    demo.conditions = rng.sample(options, k=min(2, len(options)))
+    demo.subtype = ""
+    if demo.category == "ABH":
+        demo.subtype = (
+            "konflik" if demo.age >= 12 and rng.random() < 0.7 else rng.choice(["korban", "saksi"])
+        )
+    elif demo.category == "AJ":
+        demo.subtype = rng.choice(["on_street", "on_street", "of_street", "family_of_street"])
+    demo.field_label = rng.choice(FIELD_LABELS) if demo.category == "AJ" else ""
+    if demo.field_label and rng.random() < 0.5:
+        demo.field_label = ""
+    demo.also_at = demo.category == "AJ" and rng.random() < 0.25
+    demo.abandoned = demo.category == "ABT" and demo.age < 1 and rng.random() < 0.5
+
+
+def plan_variants(world: DemoWorld, originals: list[DemoChild]) -> list[DemoChild]:
+    """The second record of each near-duplicate pair: same child, another spelling, registered
+    later by a worker (or office) who did not recognise it."""
+    rng = world.rng
+    out = []
+    for index, (base, (_first, name, how)) in enumerate(
+        zip(originals, NEAR_DUPLICATES, strict=False)
+    ):
         kota = base.kota
         if how in ("moved", "estimated_moved"):
-            kota = self.rng.choice([k for k in KOTA_COUNTS if k not in (base.kota, "31.01")])
-        if kota != JAKTIM:
-            worker = self.staff[kota][0]
-        else:  # the other Jakarta Timur worker did not recognise the child
-            worker = self.staff[JAKTIM][1] if base.worker == self.worker else self.worker
-        spec = _Spec(
+            kota = rng.choice([k for k in world.workers if k not in (base.kota, "31.01")])
+        others = [w for w in world.workers[kota] if w.pk != base.worker.pk]
+        demo = DemoChild(
+            key=f"variant-{index}",
             kota=kota,
             category=base.category,
             age=base.age,
-            sex=original.sex,
-            target=self.rng.choice(
-                [S.REPORTED, S.REGISTERED, S.INITIAL_ASSESSMENT, S.FULL_ASSESSMENT]
-            ),
-            worker=worker,
+            sex=base.sex,
+            target=rng.choice(VARIANT_TARGETS),
+            worker=rng.choice(others) if others else base.worker,
             name=name,
-            mother=original.mother_name,
             estimated=how.startswith("estimated"),
-            reported_days_ago=self.rng.uniform(1, 30),
             variation=how,
+            original=base,
+            variant_of_index=index,
+            conditions=list(base.conditions),
+            subtype=base.subtype,
         )
-        overrides: dict[str, Any] = {"birth_date": original.birth_date}
-        if how == "mother_spelling":
-            overrides["mother_name"] = (
-                original.mother_name.replace("a", "ah", 1) if original.mother_name else ""
-            )
-        if how == "nik_typo" and original.nik:
-            # One mistyped digit of the serial number (never "0000", which is not a valid serial).
-            typo = original.nik[:-1] + str((int(original.nik[-1]) + 3) % 10)
-            overrides["nik"] = typo if not typo.endswith("0000") else original.nik[:-1] + "1"
-        # A second registration never carries the first one's NIK: the registry refuses a NIK
-        # already held (the worker is pointed to that record instead). Without a NIK (the family
-        # card was not at hand) the matcher still finds the pair by name, mother and birth date.
-        if how.startswith("estimated"):
-            overrides = {
-                "birth_date": None,
-                "estimated_age": original.age,
-                "age_estimate_reason": AgeEstimateReason.SELF_REPORT,
-                "age_estimate_note": "Anak tidak tahu tanggal lahirnya.",
-            }
-        spec.overrides = overrides
-        return spec
+        out.append(demo)
+    return out
 
-    def child_with_case(self, spec: _Spec) -> Child:
-        child = self.register(spec)
-        spec.child = child
-        self.classify(spec, child)
-        case = case_services.case_open(
-            actor=spec.worker,
-            child=child,
-            intake_channel=self.rng.choice(INTAKE[spec.category]),
-            intake_details=self.intake_details(spec, child),
-            reported_at=self.now - dt.timedelta(days=spec.reported_days_ago),
-            risk_level=self.risk(spec),
-            lead_organization=self.sudins[spec.kota],
-            supervisor=self.supervisor if spec.supervisor_assigned else None,
-            is_sensitive=spec.sensitive,
-            primary_category=self.categories[spec.category],
-            **self.outreach(spec),
-        )
-        self.advance(spec, child, case)
-        return child
 
-    # --- the child -------------------------------------------------------------------------------
-    def register(self, spec: _Spec) -> Child:
-        kel = self.rng.choice(self.kelurahan[spec.kota])
-        name = spec.name or self._name(spec.sex)
-        mother = spec.mother or f"{self.fake.first_name_female()} {self.fake.last_name()}"
-        if spec.category == "ABT" and spec.age < 1 and self.rng.random() < 0.5:
-            mother = ""  # an abandoned baby: the mother is not known
-        data: dict[str, Any] = {
-            "full_name": name,
-            "sex": spec.sex,
-            "mother_name": mother,
-            "current_kelurahan": kel,
-            "religion": self.rng.choices(
-                ["islam", "protestan", "katolik", "buddha", "hindu", "unknown"], [80, 8, 5, 2, 1, 4]
-            )[0],
-            "school_status": self.school_status(spec),
-            "birth_certificate_status": self.rng.choices(
-                ["has", "none", "in_process", "unknown"], [45, 30, 10, 15]
-            )[0],
-            "conditions": self.rng.sample(
-                CATEGORY_CONDITIONS[spec.category],
-                k=min(2, len(CATEGORY_CONDITIONS[spec.category])),
+def plan_identity(world: DemoWorld, demo: DemoChild, registered_on: dt.date) -> None:
+    """The facts the worker writes down at registration (``demo.data``, guardians, aliases)."""
+    rng, fake = world.rng, world.fake
+    kel = rng.choice(world.kelurahan[demo.kota])
+    original = demo.original
+    name = demo.name or _name(world, demo.sex)
+    if original is not None:
+        mother = original.data.get("mother_name", "")
+        if demo.variation == "mother_spelling" and mother:
+            mother = mother.replace("a", "ah", 1)
+    else:
+        mother = "" if demo.abandoned else f"{fake.first_name_female()} {fake.last_name()}"
+    data: dict[str, Any] = {
+        "full_name": name,
+        "sex": demo.sex,
+        "mother_name": mother,
+        "current_kelurahan": kel,
+        "religion": rng.choices(
+            ["islam", "protestan", "katolik", "buddha", "hindu", "unknown"], [80, 8, 5, 2, 1, 4]
+        )[0],
+        "school_status": _school_status(world, demo),
+        "birth_certificate_status": rng.choices(
+            ["has", "none", "in_process", "unknown"], [45, 30, 10, 15]
+        )[0],
+        "conditions": list(demo.conditions),
+    }
+    if demo.estimated:
+        data.update(
+            estimated_age=demo.age,
+            age_estimate_reason=rng.choice(
+                [
+                    AgeEstimateReason.SELF_REPORT,
+                    AgeEstimateReason.OFFICER,
+                    AgeEstimateReason.CAREGIVER,
+                    AgeEstimateReason.MEDICAL,
+                ]
             ),
-        }
-        if spec.estimated:
-            data.update(
-                estimated_age=spec.age,
-                age_estimate_reason=self.rng.choice(
-                    [
-                        AgeEstimateReason.SELF_REPORT,
-                        AgeEstimateReason.OFFICER,
-                        AgeEstimateReason.CAREGIVER,
-                        AgeEstimateReason.MEDICAL,
-                    ]
+            age_estimate_note="Perkiraan saat penjangkauan.",
+        )
+    elif original is not None and original.data.get("birth_date"):
+        data["birth_date"] = original.data["birth_date"]
+    else:
+        born = _birth_date(world, demo.age, registered_on)
+        data["birth_date"] = born
+        if demo.with_nik:
+            data["nik"] = _nik(world, kel, born, demo.sex)
+            data["no_kk"] = kel.code[:8].replace(".", "") + f"{rng.randint(0, 9_999_999_999):010d}"
+    if original is not None and demo.variation == "nik_typo" and original.data.get("nik"):
+        # The NIK read from a blurred family card: one digit of the serial number differs
+        # (never "0000", which is not a valid serial). The registry refuses a NIK another child
+        # holds, so a second registration never carries the first one's NIK.
+        nik = original.data["nik"]
+        typo = nik[:-1] + str((int(nik[-1]) + 3) % 10)
+        data["nik"] = typo if not typo.endswith("0000") else nik[:-1] + "1"
+    if demo.variation.startswith("estimated"):
+        data["age_estimate_note"] = "Anak tidak tahu tanggal lahirnya."
+        data["age_estimate_reason"] = AgeEstimateReason.SELF_REPORT
+    if data["birth_certificate_status"] == "has" and not demo.estimated:
+        data["birth_certificate_number"] = f"3175-LT-{rng.randint(10_000_000, 99_999_999)}"
+    if demo.category == "ADK":
+        data.update(
+            has_disability=True,
+            disability_types=[rng.choice(["fisik", "intelektual", "sensorik", "mental"])],
+            functional_needs="Membutuhkan pendampingan untuk mobilitas dan kegiatan sehari-hari.",
+        )
+    if demo.category == "AJ":
+        data["current_spot"] = rng.choice(STREET_SPOTS)
+    else:
+        data["current_address"] = f"{fake.street_address()}"
+    if rng.random() < 0.3:
+        data["origin_region_code"] = rng.choice(ORIGINS)
+    demo.data = data
+    demo.guardians = _guardians(world, demo, mother)
+    first = name.split()[0]
+    demo.aliases = [first[:4]] if rng.random() < 0.15 and len(first) > 4 else []
+
+
+def _name(world: DemoWorld, sex: str) -> str:
+    fake, rng = world.fake, world.rng
+    first = fake.first_name_male() if sex == Sex.MALE else fake.first_name_female()
+    roll = rng.random()
+    if roll < 0.1:
+        return first  # one-word names are common
+    if roll < 0.3:
+        middle = fake.first_name_male() if sex == Sex.MALE else fake.first_name_female()
+        return f"{first} {middle} {fake.last_name()}"
+    return f"{first} {fake.last_name()}"
+
+
+def _birth_date(world: DemoWorld, age: int, registered_on: dt.date) -> dt.date:
+    """A birth date that gives ``age`` both on the registration day and on the demo's day: the
+    birthday of that age falls in the year before the demo's day, on or before registration."""
+    today = world.clock.today
+    earliest = today - dt.timedelta(days=364)
+    latest = min(registered_on, today)
+    span = max(0, (latest - earliest).days)
+    birthday = latest - dt.timedelta(days=world.rng.randint(0, span))
+    try:
+        return birthday.replace(year=birthday.year - age)
+    except ValueError:  # 29 February
+        return dt.date(birthday.year - age, 2, 28)
+
+
+def _nik(world: DemoWorld, kel: Region, born: dt.date, sex: str) -> str:
+    day = born.day + (40 if sex == Sex.FEMALE else 0)
+    while True:
+        nik = (
+            f"{kel.code[:8].replace('.', '')}{day:02d}{born.month:02d}{born.year % 100:02d}"
+            f"{world.rng.randint(1, 999):04d}"
+        )
+        if nik not in world.niks:  # one NIK, one person
+            world.niks.add(nik)
+            return nik
+
+
+def _school_status(world: DemoWorld, demo: DemoChild) -> str:
+    rng = world.rng
+    if demo.age < 6:
+        return "not_yet"
+    if demo.category in ("AJ", "AT"):
+        return rng.choice(["dropped_out", "dropped_out", "in_school", "never", "non_formal"])
+    return rng.choice(["in_school", "in_school", "dropped_out", "unknown"])
+
+
+def _guardians(world: DemoWorld, demo: DemoChild, mother: str) -> list[dict[str, Any]]:
+    rng, fake = world.rng, world.fake
+    out: list[dict[str, Any]] = []
+
+    def phone() -> str:
+        prefix = rng.choice(["12", "13", "21", "52", "57", "77", "95"])
+        return f"08{prefix}{rng.randint(10_000_000, 99_999_999)}"
+
+    if mother and rng.random() < 0.85:
+        out.append(
+            {
+                "relationship": Guardian.Relationship.MOTHER,
+                "full_name": mother,
+                "phone": phone(),
+                "is_primary_contact": True,
+                "lives_with_child": rng.random() < 0.6,
+            }
+        )
+    if rng.random() < 0.45:
+        out.append(
+            {
+                "relationship": Guardian.Relationship.FATHER,
+                "full_name": f"{fake.first_name_male()} {fake.last_name()}",
+                "phone": phone() if rng.random() < 0.5 else "",
+                "lives_with_child": rng.random() < 0.4,
+                # In some violence cases the father is the alleged perpetrator: never contacted.
+                "is_alleged_perpetrator": demo.category == "AKTK" and rng.random() < 0.5,
+            }
+        )
+    if not out or rng.random() < 0.2:
+        out.append(
+            {
+                "relationship": rng.choice(
+                    [Guardian.Relationship.GRANDPARENT, Guardian.Relationship.UNCLE_AUNT]
                 ),
-                age_estimate_note="Perkiraan saat penjangkauan.",
-            )
-        else:
-            # Turned ``spec.age`` between 1 and 360 days ago: the completed age is exactly spec.age.
-            try:
-                anniversary = self.today.replace(year=self.today.year - spec.age)
-            except ValueError:  # 29 February
-                anniversary = dt.date(self.today.year - spec.age, 2, 28)
-            born = anniversary - dt.timedelta(days=self.rng.randint(1, 360))
-            data["birth_date"] = born
-            if spec.with_nik:
-                data["nik"] = self.nik(kel, born, spec.sex)
-                data["no_kk"] = (
-                    kel.code[:8].replace(".", "") + f"{self.rng.randint(0, 9_999_999_999):010d}"
-                )
-        if data["birth_certificate_status"] == "has" and not spec.estimated:
-            data["birth_certificate_number"] = f"3175-LT-{self.rng.randint(10_000_000, 99_999_999)}"
-        if spec.category == "ADK":
-            data.update(
-                has_disability=True,
-                disability_types=[self.rng.choice(["fisik", "intelektual", "sensorik", "mental"])],
-                functional_needs="Membutuhkan pendampingan untuk mobilitas dan kegiatan sehari-hari.",
-            )
-        if spec.category == "AJ":
-            data["current_spot"] = self.rng.choice(STREET_SPOTS)
-        else:
-            data["current_address"] = f"{self.fake.street_address()}"
-        if self.rng.random() < 0.3:
-            data["origin_region_code"] = self.rng.choice(ORIGINS)
-        data.update(spec.overrides)
-        guardians = self.guardians(spec, mother)
-        aliases = (
-            [name.split()[0][:4]] if self.rng.random() < 0.15 and len(name.split()[0]) > 4 else []
-        )
-        try:
-            return child_services.child_register(
-                actor=spec.worker, data=data, aliases=aliases, guardians=guardians
-            )
-        except child_services.DuplicateSuspected as exc:
-            # The worker looked at the records found and decided that this is another child (or,
-            # for the near-duplicates of the demo, did not recognise the same child).
-            seen = {c["child_id"] for c in exc.extra["candidates"] if c.get("child_id")}
-            for _round in range(5):
-                try:
-                    return child_services.child_register(
-                        actor=spec.worker,
-                        data=dict(data),
-                        aliases=aliases,
-                        guardians=guardians,
-                        confirm_not_duplicate_of=sorted(seen),
-                    )
-                except child_services.DuplicateSuspected as again:
-                    seen |= {c["child_id"] for c in again.extra["candidates"] if c.get("child_id")}
-            raise
-
-    def nik(self, kel: Region, born: dt.date, sex: str) -> str:
-        day = born.day + (40 if sex == Sex.FEMALE else 0)
-        while True:
-            nik = f"{kel.code[:8].replace('.', '')}{day:02d}{born.month:02d}{born.year % 100:02d}{self.rng.randint(1, 999):04d}"
-            if nik not in self.niks:  # one NIK, one person
-                self.niks.add(nik)
-                return nik
-
-    def school_status(self, spec: _Spec) -> str:
-        if spec.age < 6:
-            return "not_yet"
-        if spec.category in ("AJ", "AT"):
-            return self.rng.choice(
-                ["dropped_out", "dropped_out", "in_school", "never", "non_formal"]
-            )
-        return self.rng.choice(["in_school", "in_school", "dropped_out", "unknown"])
-
-    def guardians(self, spec: _Spec, mother: str) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
-
-        def phone() -> str:
-            prefix = self.rng.choice(["12", "13", "21", "52", "57", "77", "95"])
-            return f"08{prefix}{self.rng.randint(10_000_000, 99_999_999)}"
-
-        if mother and self.rng.random() < 0.85:
-            out.append(
-                {
-                    "relationship": Guardian.Relationship.MOTHER,
-                    "full_name": mother,
-                    "phone": phone(),
-                    "is_primary_contact": True,
-                    "lives_with_child": self.rng.random() < 0.6,
-                }
-            )
-        if self.rng.random() < 0.45:
-            out.append(
-                {
-                    "relationship": Guardian.Relationship.FATHER,
-                    "full_name": f"{self.fake.first_name_male()} {self.fake.last_name()}",
-                    "phone": phone() if self.rng.random() < 0.5 else "",
-                    "lives_with_child": self.rng.random() < 0.4,
-                    # In some violence cases the father is the alleged perpetrator: never contacted.
-                    "is_alleged_perpetrator": spec.category == "AKTK" and self.rng.random() < 0.5,
-                }
-            )
-        if not out or self.rng.random() < 0.2:
-            out.append(
-                {
-                    "relationship": self.rng.choice(
-                        [Guardian.Relationship.GRANDPARENT, Guardian.Relationship.UNCLE_AUNT]
-                    ),
-                    "full_name": f"{self.fake.first_name_female()} {self.fake.last_name()}",
-                    "phone": phone(),
-                    "is_primary_contact": not out,
-                    "lives_with_child": True,
-                }
-            )
-        return out
-
-    def classify(self, spec: _Spec, child: Child) -> None:
-        subtype = None
-        if spec.category == "ABH":
-            subtype = self.subtypes[
-                (
-                    "ABH",
-                    "konflik"
-                    if spec.age >= 12 and self.rng.random() < 0.7
-                    else self.rng.choice(["korban", "saksi"]),
-                )
-            ]
-        elif spec.category == "AJ":
-            subtype = self.subtypes[
-                ("AJ", self.rng.choice(["on_street", "on_street", "of_street", "family_of_street"]))
-            ]
-        child_services.child_classify(
-            actor=spec.worker,
-            child=child,
-            category=self.categories[spec.category],
-            subtype=subtype,
-            is_primary=True,
-        )
-        if spec.category == "AJ" and self.rng.random() < 0.5:
-            child_services.child_classify(
-                actor=spec.worker, child=child, category=self.labels[self.rng.choice(FIELD_LABELS)]
-            )
-        if spec.category == "AJ" and spec.age >= 6 and self.rng.random() < 0.25:
-            child_services.child_classify(
-                actor=spec.worker, child=child, category=self.categories["AT"]
-            )
-
-    def intake_details(self, spec: _Spec, child: Child) -> str:
-        texts = {
-            "AJ": f"Ditemukan saat penjangkauan di {child.current_spot or 'titik rawan'}.",
-            "AT": "Laporan warga: anak sering ditinggal sendiri tanpa pengasuhan.",
-            "ABT": "Balita ditemukan tanpa pengasuh; dilaporkan melalui TRC.",
-            "ADK": "Orang tua datang meminta dukungan terapi dan alat bantu.",
-            "AKTK": "Rujukan dari puskesmas: tanda-tanda kekerasan pada anak.",
-            "ABH": "Rujukan dari unit PPA kepolisian untuk pendampingan anak.",
-            "AMPK": "Dugaan eksploitasi ekonomi; anak dipekerjakan di luar kehendaknya.",
-        }
-        return texts[spec.category]
-
-    def risk(self, spec: _Spec) -> str:
-        return self.rng.choice(RISK.get(spec.category, DEFAULT_RISK))
-
-    def outreach(self, spec: _Spec) -> dict[str, Any]:
-        if spec.category not in ("AJ", "AMPK"):
-            return {}
-        if self.rng.random() < 0.12:
-            return {
-                "outreach_method": OutreachMethod.COERCIVE,
-                "coercive_justification": "Anak berada di jalur cepat lalu lintas malam hari dan menolak dibujuk; "
-                "penjangkauan bersama Satpol PP demi keselamatan anak.",
+                "full_name": f"{fake.first_name_female()} {fake.last_name()}",
+                "phone": phone(),
+                "is_primary_contact": not out,
+                "lives_with_child": True,
             }
-        return {"outreach_method": OutreachMethod.PERSUASIVE}
+        )
+    return out
 
-    # --- the case --------------------------------------------------------------------------------
-    def advance(self, spec: _Spec, child: Child, case: Case) -> None:
-        """Take the case through the workflow, with the services, up to ``spec.target``."""
-        w, sup, target = spec.worker, self.supervisor, spec.target
 
-        def step(to: str, reason: str = "") -> None:
-            case_services.case_transition(actor=w, case=case, to_status=to, reason=reason)
-
-        if target == S.REPORTED:
-            if self.rng.random() < 0.5:
-                case_services.case_note_add(
-                    actor=w,
-                    case=case,
-                    text="Kontak pertama dengan anak; identitas belum dapat dipastikan.",
+# --- writing (inside the story, at its moment) ---------------------------------------------------
+def register(world: DemoWorld, demo: DemoChild) -> Child:
+    """Register the child through the service, with the duplicate check the worker sees."""
+    try:
+        child = child_services.child_register(
+            actor=demo.worker, data=dict(demo.data), aliases=demo.aliases, guardians=demo.guardians
+        )
+    except child_services.DuplicateSuspected as exc:
+        # The worker looked at the records found and decided that this is another child (or,
+        # for the near-duplicates of the demo, did not recognise the same child).
+        seen = {c["child_id"] for c in exc.extra["candidates"] if c.get("child_id")}
+        for _round in range(5):
+            try:
+                child = child_services.child_register(
+                    actor=demo.worker,
+                    data=dict(demo.data),
+                    aliases=demo.aliases,
+                    guardians=demo.guardians,
+                    confirm_not_duplicate_of=sorted(seen),
                 )
-            return
-        step(S.REGISTERED)
-        if self.rng.random() < 0.6:
-            case_services.case_note_add(
-                actor=w,
-                case=case,
-                text="Kunjungan pertama: anak mau berbicara dengan pekerja sosial.",
-            )
-        if target == S.REGISTERED:
-            return
-        step(S.INITIAL_ASSESSMENT)
-        initial = case_services.assessment_save(
-            actor=w,
-            case=case,
-            kind="initial",
-            data={**INITIAL, "risk_level_proposed": case.risk_level},
-        )
-        if target == S.INITIAL_ASSESSMENT:
-            return  # the initial assessment is a draft: its deadline may be overdue
-        case_services.assessment_submit(actor=w, assessment=initial)
-        if target == S.URGENT_PROTECTION:
-            step(
-                S.URGENT_PROTECTION,
-                "Anak dalam bahaya langsung: dipindahkan ke rumah aman malam ini.",
-            )
-            return
-        step(S.FULL_ASSESSMENT)
-        full = case_services.assessment_save(actor=w, case=case, kind="full", data=FULL)
-        if target == S.FULL_ASSESSMENT:
-            variant = self.rng.randrange(3)
-            if variant >= 1:
-                case_services.assessment_submit(
-                    actor=w, assessment=full
-                )  # waits in the approval queue
-            if variant == 2:
-                case_services.assessment_approve(
-                    actor=sup, assessment=full, note="Asesmen lengkap dan jelas."
-                )
-                self.consents(spec, child, case)
-                plan = self.plan(spec, child, case)
-                case_services.plan_submit(actor=w, plan=plan)  # the plan waits for approval
-            return
-        case_services.assessment_submit(actor=w, assessment=full)
-        case_services.assessment_approve(actor=sup, assessment=full, note="Disetujui.")
-        self.consents(spec, child, case)
-        plan = self.plan(spec, child, case)
-        case_services.plan_submit(actor=w, plan=plan)
-        case_services.plan_approve(actor=sup, plan=plan, note="Rencana sesuai hasil asesmen.")
-        if target == S.PLAN_APPROVED:
-            return
-        step(S.IMPLEMENTATION)
-        self.deliver(spec, case, plan)
-        placement = self.place(spec, case)
-        if target == S.IMPLEMENTATION:
-            return
-        if target == S.REVIEW or (target == S.REINTEGRATION and self.rng.random() < 0.5):
-            step(S.REVIEW)
-            review = case_services.assessment_save(actor=w, case=case, kind="review", data=REVIEW)
-            case_services.assessment_submit(actor=w, assessment=review)
-            if target == S.REVIEW:
-                return
-        step(S.REINTEGRATION)
-        if target == S.REINTEGRATION:
-            return
-        if placement is not None:
-            case_services.placement_end(
-                actor=w,
-                placement=placement,
-                end_date=self.today,
-                reason="Anak kembali ke keluarga setelah reunifikasi.",
-            )
-        reason = self.rng.choice(
-            [ClosureReason.GOALS_MET, ClosureReason.GOALS_MET, ClosureReason.FAMILY_DECLINES]
-        )
-        case_services.case_close_request(
-            actor=w,
-            case=case,
-            reason=reason,
-            note="Tujuan rencana tercapai; anak aman bersama keluarga.",
-        )
-        if target == S.CLOSURE_PENDING:
-            return
-        case_services.case_close_approve(actor=sup, case=case)
-        if target == S.AFTERCARE:
-            step(S.AFTERCARE)
-        elif target == S.REOPENED:
-            step(S.REOPENED, "Anak kembali terlihat di titik rawan; laporan warga.")
-
-    def consents(self, spec: _Spec, child: Child, case: Case) -> None:
-        """Consent to services, and to sharing with the partners of the plan (or, when a parent is
-        the alleged perpetrator, a legal basis recorded by the supervisor)."""
-        primary = child.guardians.filter(is_alleged_perpetrator=False).first()
-        given_by = primary.full_name if primary else child.mother_name or "Wali anak"
-        relationship = primary.relationship if primary else Guardian.Relationship.OTHER
-        common: dict[str, Any] = {
-            "given_by_name": given_by,
-            "given_by_relationship": relationship,
-            "child_view": "Anak setuju dan mau dibantu.",
-            "child_agrees": True,
-            "method": self.rng.choice([Consent.Method.WRITTEN, Consent.Method.VERBAL_WITNESSED]),
-            "notice_version": "2024-1",
-        }
-        child_services.consent_record(
-            actor=spec.worker, child=child, purpose=Consent.Purpose.SERVICES, **common
-        )
-        partners = self.partners(spec)
-        if not partners:
-            return
-        if spec.category == "AKTK" and child.guardians.filter(is_alleged_perpetrator=True).exists():
-            child_services.legal_basis_record(
-                actor=self.supervisor,
-                child=child,
-                purpose=Consent.Purpose.SHARING,
-                basis=LegalBasis.Basis.VITAL_INTEREST,
-                organizations=partners,
-                justification="Ayah adalah terduga pelaku; persetujuan tidak dapat diminta tanpa membahayakan anak.",
-            )
+                break
+            except child_services.DuplicateSuspected as again:
+                seen |= {c["child_id"] for c in again.extra["candidates"] if c.get("child_id")}
         else:
-            child_services.consent_record(
-                actor=spec.worker,
-                child=child,
-                purpose=Consent.Purpose.SHARING,
-                organizations=partners,
-                **common,
-            )
+            raise
+    demo.child = child
+    return child
 
-    def partners(self, spec: _Spec) -> list[Organization]:
-        """The non-government organisations the plan (and a placement) will involve."""
-        if spec.partner_orgs is None:
-            out: list[Organization] = []
-            if (
-                spec.kota == JAKTIM
-                and spec.category in ("AT", "AJ", "ABT", "AMPK")
-                and self.rng.random() < 0.45
-            ):
-                out.append(self.lksa)
-            if spec.category in ("AKTK", "AMPK") or (
-                spec.category == "ABH" and self.rng.random() < 0.5
-            ):
-                out.append(self.ppapp)
-            if spec.age >= 6 and self.rng.random() < 0.3:
-                out.append(self.disdik)
-            if self.rng.random() < 0.2:
-                out.append(self.dukcapil)
-            if (
-                spec.kota == JAKTIM
-                and self.panti_timur
-                and spec.category in ("AT", "ABT")
-                and self.rng.random() < 0.2
-            ):
-                out.append(self.panti_timur[0] if spec.category == "ABT" else self.panti_timur[-1])
-            spec.partner_orgs = out
-        return spec.partner_orgs
 
-    def plan(self, spec: _Spec, child: Child, case: Case) -> Any:
-        w = spec.worker
-        lead = self.sudins[spec.kota]
-        due = self.today + dt.timedelta(days=self.rng.randint(20, 120))
-        plan = case_services.plan_create(
-            actor=w, case=case, summary="Anak aman, kembali bersekolah dan diasuh keluarga."
+def classify(world: DemoWorld, demo: DemoChild, child: Child) -> None:
+    subtype = world.subtypes[(demo.category, demo.subtype)] if demo.subtype else None
+    child_services.child_classify(
+        actor=demo.worker,
+        child=child,
+        category=world.categories[demo.category],
+        subtype=subtype,
+        is_primary=True,
+    )
+    if demo.field_label:
+        child_services.child_classify(
+            actor=demo.worker, child=child, category=world.labels[demo.field_label]
         )
-        goal = case_services.plan_goal_add(
-            actor=w, plan=plan, description="Anak aman dan kebutuhan dasarnya terpenuhi."
+    if demo.also_at and demo.age >= 6:
+        child_services.child_classify(
+            actor=demo.worker, child=child, category=world.categories["AT"]
         )
-        case_services.plan_action_add(
-            actor=w,
-            goal=goal,
-            description="Pendampingan pekerja sosial dan kunjungan rumah bulanan.",
-            responsible_organization=lead,
-            due_date=due,
-            service_type=self.terms.get("case-management"),
-        )
-        partners = self.partners(spec)
-        actions = {
-            self.lksa.pk: (
-                "Pengasuhan sementara dan pendampingan harian di LKSA.",
-                "residential-care",
-            ),
-            self.ppapp.pk: (
-                "Pendampingan psikologis dan perlindungan korban (UPT P2TP2A).",
-                "child-protection",
-            ),
-            self.disdik.pk: ("Pendaftaran kembali ke sekolah atau kelas paket.", "education"),
-            self.dukcapil.pk: ("Penerbitan akta kelahiran dan KIA.", "civil-registration"),
-        }
-        if partners:
-            goal2 = case_services.plan_goal_add(
-                actor=w,
-                plan=plan,
-                description="Anak mendapat layanan dari mitra sesuai kebutuhannya.",
-            )
-            for org in partners:
-                text, term = actions.get(
-                    org.pk,
-                    ("Pengasuhan sementara di panti sosial (upaya terakhir).", "residential-care"),
-                )
-                case_services.plan_action_add(
-                    actor=w,
-                    goal=goal2,
-                    description=text,
-                    responsible_organization=org,
-                    due_date=due,
-                    service_type=self.terms.get(term),
-                )
-        return plan
 
-    def deliver(self, spec: _Spec, case: Case, plan: Any) -> None:
-        lead = self.sudins[spec.kota]
-        case_services.service_delivery_record(
-            actor=spec.worker,
-            case=case,
-            service_type=self.terms["case-management"],
-            organization=lead,
-            delivered_on=self.today - dt.timedelta(days=self.rng.randint(1, 30)),
-            description="Kunjungan rumah dan konseling keluarga.",
-        )
-        if self.lksa in self.partners(spec):
-            # The partner records its own service (the org_staff demo user).
-            case_services.service_delivery_record(
-                actor=self.org_staff,
-                case=case,
-                service_type=self.terms["residential-care"],
-                organization=self.lksa,
-                delivered_on=self.today - dt.timedelta(days=self.rng.randint(1, 20)),
-                description="Pengasuhan harian dan bimbingan belajar.",
-            )
 
-    def place(self, spec: _Spec, case: Case) -> Any:
-        homes = [
-            o for o in self.partners(spec) if o == self.lksa or o.org_type == OrganizationType.PANTI
-        ]
-        if not homes or self.rng.random() < 0.4:
-            return None
-        org = homes[0]
-        service = (
-            Service.objects.filter(
-                organization=org,
-                service_type__code="residential-care",
-                capacity_total__isnull=False,
-            )
-            .with_free_capacity()
-            .first()
+def duplicate_scan(world: DemoWorld) -> None:
+    """The supervisor runs the duplicate scan (the pairs then wait for review on the home page)."""
+    scan = child_services.duplicate_scan_start(actor=world.supervisor)
+    child_services.duplicate_scan_run(scan=scan)
+
+
+def import_waiting(world: DemoWorld) -> None:
+    """The data operator uploads a spreadsheet of children from an outreach round; it is checked
+    and waits for the operator's decision (one row looks like a child already registered)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import Workbook
+
+    from simpul.children.imports import COLUMNS, child_import_upload, child_import_validate
+
+    rng, fake = world.rng, world.fake
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "anak"
+    sheet.append(list(COLUMNS))
+    kel = world.kelurahan["31.72"]
+    for _i in range(7):
+        sex = rng.choice(["L", "P"])
+        name = _name(world, Sex.MALE if sex == "L" else Sex.FEMALE)
+        row: dict[str, Any] = dict.fromkeys(COLUMNS, "")
+        row.update(
+            nama_lengkap=name,
+            jenis_kelamin=sex,
+            usia_perkiraan=rng.randint(8, 15),
+            alasan_perkiraan="anak",
+            nama_ibu=f"{fake.first_name_female()} {fake.last_name()}",
+            kelurahan_kode=rng.choice(kel).code,
+            lokasi_jalanan=rng.choice(STREET_SPOTS),
+            status_sekolah="putus sekolah",
+            kategori="AJ",
+            kondisi="street_most_of_day; earning_on_street",
+            catatan="Penjangkauan malam bersama P3S",
         )
-        if service is None:
-            return None
-        start = self.today - dt.timedelta(days=self.rng.randint(5, 60))
-        try:
-            return case_services.placement_start(
-                actor=spec.worker,
-                case=case,
-                organization=org,
-                service=service,
-                start_date=start,
-                review_due=start + dt.timedelta(days=90),
-                gatekeeping_note="Keluarga inti dan kerabat sudah dihubungi; belum ada yang dapat mengasuh sementara.",
-            )
-        except ApplicationError:
-            return None
+        sheet.append([row[c] for c in COLUMNS])
+    known = Child.objects.filter(current_kota_code="31.72", birth_date__isnull=False).first()
+    if known is not None:  # a child met again on this round, written down as new
+        row = dict.fromkeys(COLUMNS, "")
+        row.update(
+            nama_lengkap=known.full_name,
+            jenis_kelamin="L" if known.sex == Sex.MALE else "P",
+            tanggal_lahir=known.birth_date.strftime("%d/%m/%Y") if known.birth_date else "",
+            nama_ibu=known.mother_name,
+            kelurahan_kode=known.current_kelurahan.code if known.current_kelurahan else "",
+            status_sekolah="putus sekolah",
+            kategori="AJ",
+            catatan="Penjangkauan malam bersama P3S",
+        )
+        sheet.append([row[c] for c in COLUMNS])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    name = f"penjangkauan-jakarta-utara-{world.import_at:%Y%m%d}.xlsx"
+    job = child_import_upload(
+        actor=world.data_operator, file=SimpleUploadedFile(name, buffer.getvalue())
+    )
+    child_import_validate(job=job)

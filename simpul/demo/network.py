@@ -3,11 +3,15 @@ SKPDs, and one demo user per role.
 
 Everything here is synthetic (word lists + Faker id_ID, fixed seeds), apart from the names of
 public offices (Dinas Sosial, the Suku Dinas, the panti, the SKPDs, LBH APIK Jakarta). The demo
-exists only when ``settings.DEMO`` is on (``SIMPUL_DEMO=true``); :func:`demo_seed` refuses
-otherwise unless forced.
+exists only when ``settings.DEMO`` is on (``SIMPUL_DEMO=true``); :func:`simpul.demo.seed.demo_seed`
+refuses otherwise unless forced.
 
-The seeder is data set-up, not a user action: it writes with ``bulk_create`` in one transaction
-and leaves a single audit event, ``demo.seeded``.
+The organisations, services and users are data set-up, not user actions: they are written with
+``bulk_create`` at the demo's set-up moment (:attr:`simpul.demo.clock.DemoClock.setup`, about
+thirteen months before the demo's day), with a single audit event, ``demo.seeded``. What happens
+afterwards goes through the services, each at its own moment of the timeline: the monthly
+capacity figures of the panti, LKSA, shelters and day-care (``service_capacity_update``) and the
+supervisor invitation waiting for approval (``invitation_create``).
 """
 
 from __future__ import annotations
@@ -18,13 +22,11 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
-from django.db.models import Count, ProtectedError, RestrictedError
-from django.utils import timezone
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
@@ -33,6 +35,7 @@ from lokal import parse_phone
 from simpul.accounts.models import Membership, Role, User
 from simpul.core.audit import audit_log
 from simpul.core.exceptions import ApplicationError
+from simpul.demo.clock import DemoClock, Timeline, is_working_day
 from simpul.directory.models import (
     ACCREDITATION_VALIDITY_YEARS,
     CapacityRecord,
@@ -47,6 +50,7 @@ from simpul.directory.models import (
     ServiceStatus,
     TaxonomyTerm,
 )
+from simpul.directory.services import service_capacity_update
 from simpul.regions.models import DKI_JAKARTA, Region
 
 # --- public constants (README, browser tests) ---------------------------------------------------
@@ -92,6 +96,7 @@ class DemoSummary:
     counts: dict[str, int] = field(default_factory=dict)
     users: list[tuple[str, str, str]] = field(default_factory=list)  # (role, e-mail, organisation)
     children: Any = None  # simpul.demo.children.DemoChildrenSummary, when children were seeded
+    today: dt.date | None = None  # the day the demo was seeded for (``seed_demo --today``)
 
 
 # --- vocabularies ---------------------------------------------------------------------------------
@@ -390,82 +395,61 @@ def demo_summary(*, created: bool = False) -> DemoSummary:
     return DemoSummary(created=created, counts=counts, users=users)
 
 
-# --- writing ---------------------------------------------------------------------------------------
-
-
-def _ensure_allowed(force: bool) -> None:
-    if not settings.DEMO and not force:
-        raise ApplicationError(
-            _(
-                "The demo data can only be loaded when the demo is switched on "
-                "(SIMPUL_DEMO=true). Demo users must never exist outside the demo."
-            )
-        )
-
-
-@transaction.atomic
-def demo_reset(*, force: bool = False) -> None:
-    """Delete the demo users and every organisation (with its services). Demo databases only."""
-    _ensure_allowed(force)
-    from simpul.demo.children import demo_children_reset
-
-    try:
-        demo_children_reset()  # cases and children first: they point at users and organisations
-        User.objects.filter(is_demo=True).delete()
-        # Parents are protected: delete the units before the organisations they belong to.
-        Organization.objects.filter(parent__isnull=False).delete()
-        Organization.objects.all().delete()
-    except (ProtectedError, RestrictedError) as exc:
-        raise ApplicationError(
-            _(
-                "The demo data is used by other records (for example cases or referrals) and "
-                "cannot be removed. Delete the demo database file instead and run the demo again."
-            )
-        ) from exc
-
-
-@transaction.atomic
-def demo_seed(*, force: bool = False, reset: bool = False, children: bool = True) -> DemoSummary:
-    """Create the demo network and demo users, then (``children``) the demo children and their
-    cases (:mod:`simpul.demo.children`). Does nothing for the parts already there."""
-    from simpul.demo.children import demo_children_seed
-
-    _ensure_allowed(force)
-    if reset:
-        demo_reset(force=force)
-    elif demo_is_seeded():
-        summary = demo_summary(created=False)
-        if children:
-            summary.children = demo_children_seed()
-        return summary
+def network_seed(*, clock: DemoClock, timeline: Timeline) -> DemoSummary:
+    """Write the network and the demo users at the set-up moment, and put what happens to them
+    later (monthly capacity figures, the invitation waiting for approval) on ``timeline``."""
     if not Region.objects.filter(code__startswith=DKI_JAKARTA + ".", level=4).exists():
         raise ApplicationError(
             _("The DKI Jakarta regions are not loaded yet. Run `manage.py load_regions` first.")
         )
-    builder = _Builder()
-    builder.build()
-    builder.save()
-    summary = demo_summary(created=True)
-    audit_log(
-        actor=None,
-        action="demo.seeded",
-        target=builder.dinsos,
-        data={"organizations": summary.counts, "users": sorted(DEMO_USERS.values())},
-    )
-    if children:
-        summary.children = demo_children_seed()
+    builder = _Builder(clock)
+    with clock.travel(clock.setup):
+        builder.build()
+        builder.save()
+        summary = demo_summary(created=True)
+        audit_log(
+            actor=None,
+            action="demo.seeded",
+            target=builder.dinsos,
+            data={
+                "organizations": summary.counts,
+                "users": sorted(DEMO_USERS.values()),
+                "today": clock.today.isoformat(),
+            },
+        )
+    builder.schedule(timeline)
     return summary
+
+
+def demo_seeded_for() -> dt.date | None:
+    """The day the demo in the database was seeded for (``seed_demo --today``), if known."""
+    from simpul.core.models import AuditEvent
+
+    event = AuditEvent.objects.filter(action="demo.seeded").order_by("-created_at").first()
+    today = (event.data or {}).get("today") if event is not None else None
+    return dt.date.fromisoformat(today) if today else None
+
+
+@dataclass
+class _CapacityPlan:
+    """When a service reports its places after the set-up, and how its figures end."""
+
+    service: Service
+    moments: list[dt.datetime]
+    end_full: bool
+    keep_free: bool
 
 
 class _Builder:
     """Collects the demo objects in memory, then writes them with bulk_create."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: DemoClock) -> None:
+        self.clock = clock
         self.rng = random.Random(SEED)
         self.fake = Faker("id_ID")
         self.fake.seed_instance(SEED)
-        self.today = timezone.localdate()
-        self.now = timezone.now()
+        self.today = clock.today  # accreditation dates are relative to the demo's day
+        self.capacity_plans: list[_CapacityPlan] = []
         self.regions = {
             r.code: r for r in Region.objects.filter(code__startswith=DKI_JAKARTA).order_by("code")
         }
@@ -683,35 +667,34 @@ class _Builder:
         return svc
 
     def set_capacity(self, svc: Service, bounds: tuple[int, int], free_places: bool | None) -> None:
+        """The places when the registry started, then 2–5 monthly reports in the last months
+        (through the directory service, on the timeline); about one service in five ends full."""
         total = self.rng.randint(*bounds)
         full = (self.rng.random() < 0.2) if free_places is None else not free_places
-        occupied = total if full else self.rng.randint(total // 3, total - 1)
-        points = self.rng.randint(3, 6)
-        # A monthly history ending in the current figure.
-        history: list[tuple[int, int, dt.datetime]] = []
-        level, cap = occupied, total
-        for i in range(points):
-            when = self.now - dt.timedelta(
-                days=30 * i + (self.rng.randint(1, 10) if i else 0), hours=self.rng.randint(0, 8)
-            )
-            history.append((cap, level, when))
-            level = max(0, min(cap, level + self.rng.randint(-4, 4)))
-            if self.rng.random() < 0.1:
-                cap = max(level, cap - self.rng.randint(1, 5))
+        occupied = self.rng.randint(total // 3, total - 1)
         svc.capacity_total, svc.capacity_occupied = total, occupied
-        svc.capacity_updated_at = history[0][2]
-        for cap_total, cap_occupied, when in reversed(history):
-            self.capacity.append(
-                CapacityRecord(
-                    service=svc,
-                    total=cap_total,
-                    occupied=cap_occupied,
-                    recorded_at=when,
-                    note=self.rng.choice(
-                        ["", "", "Pembaruan bulanan", "Setelah penerimaan anak baru"]
-                    ),
-                )
+        svc.capacity_updated_at = self.clock.setup
+        self.capacity.append(
+            CapacityRecord(
+                service=svc,
+                total=total,
+                occupied=occupied,
+                recorded_at=self.clock.setup,
+                note="Data awal saat bergabung",
             )
+        )
+        points = self.rng.randint(2, 5)
+        moments = [
+            self.clock.office(
+                self.clock.days_ago(30 * i + self.rng.uniform(1.5, 10)),
+                self.rng,
+                limit=self.clock.anchor,
+            )
+            for i in reversed(range(points))
+        ]
+        self.capacity_plans.append(
+            _CapacityPlan(svc, moments, end_full=full, keep_free=free_places is True)
+        )
 
     def pick_categories(self, pool: list[str], low: int, high: int) -> list[str]:
         chosen = self.rng.sample(pool, self.rng.randint(low, min(high, len(pool))))
@@ -1039,32 +1022,63 @@ class _Builder:
             if role.value in DEMO_TWO_FACTOR_ROLES:
                 self.devices.append(TOTPDevice(user=user, name="Demo", key=key, confirmed=True))
 
-    # --- writing ---------------------------------------------------------------------------------
+    # --- later: on the timeline ------------------------------------------------------------------
 
-    def save_pending_supervisor_invitation(self) -> None:
+    def schedule(self, timeline: Timeline) -> None:
+        for plan in self.capacity_plans:
+            for i, moment in enumerate(plan.moments):
+                last = i == len(plan.moments) - 1
+                timeline.at(moment, partial(self.capacity_report, plan, last=last))
+        # Two working days before the demo's day, mid-morning.
+        day = self.clock.today - dt.timedelta(days=1)
+        for _i in range(2):
+            day -= dt.timedelta(days=1)
+            while not is_working_day(day):
+                day -= dt.timedelta(days=1)
+        timeline.at(self.clock.at(day, dt.time(10, 17)), self.invite_supervisor)
+
+    def capacity_report(self, plan: _CapacityPlan, *, last: bool) -> None:
+        """The organisation reports its places: children came and left since the last report;
+        now and then a room opens or closes."""
+        service = Service.objects.get(pk=plan.service.pk)
+        total, occupied = service.capacity_total or 0, service.capacity_occupied or 0
+        if self.rng.random() < 0.1:
+            total = max(occupied, total + self.rng.choice([-3, -2, 2, 4]))
+        occupied = max(0, min(total, occupied + self.rng.randint(-4, 4)))
+        if last and plan.end_full:
+            occupied = total
+        if plan.keep_free:
+            occupied = min(occupied, max(0, total - 6))
+        service_capacity_update(
+            actor=self.capacity_reporter(service),
+            service=service,
+            total=total,
+            occupied=occupied,
+            note=self.rng.choice(["", "Pembaruan bulanan", "Pembaruan bulanan", "Setelah rapat"]),
+        )
+
+    def capacity_reporter(self, service: Service) -> User | None:
+        """The demo LKSA's own staff report its places; elsewhere the reporter has no demo
+        account, so the record shows the system."""
+        if service.organization_id == self.partner_lksa.pk:
+            return User.objects.get(email=DEMO_USERS[Role.ORG_STAFF.value])
+        return None
+
+    def invite_supervisor(self) -> None:
         """Separation of duties in the demo: the system admin invited a new supervisor (Jakarta
         Timur); the invitation waits for a second person (the demo supervisor) to approve it
-        on /accounts/approvals/. No e-mail is sent: the address is a demo one."""
-        from datetime import timedelta
+        on /accounts/approvals/. No e-mail goes out before that approval."""
+        from simpul.accounts.services import invitation_create
 
-        from django.conf import settings as django_settings
-        from django.utils import timezone
-
-        from simpul.accounts.models import Invitation
-        from simpul.accounts.services import invitation_token, token_hash
-
-        admin = next(u for u in self.users if u.email == DEMO_USERS[Role.SYSTEM_ADMIN.value])
-        invitation = Invitation(
-            email=DEMO_PENDING_SUPERVISOR_EMAIL,
+        invitation_create(
+            actor=User.objects.get(email=DEMO_USERS[Role.SYSTEM_ADMIN.value]),
             organization=self.dinsos,
+            email=DEMO_PENDING_SUPERVISOR_EMAIL,
             role=Role.SUPERVISOR.value,
             region_scope=self.region(DEMO_PARTNER_KOTA),
-            expires_at=timezone.now() + timedelta(days=django_settings.INVITATION_VALID_DAYS),
-            invited_by=admin,
-            approval_required=True,
         )
-        invitation.token_hash = token_hash(invitation_token(invitation))
-        invitation.save()
+
+    # --- writing ---------------------------------------------------------------------------------
 
     def save(self) -> None:
         # Parents first, so every foreign key points at a row that exists.
@@ -1080,4 +1094,3 @@ class _Builder:
         User.objects.bulk_create(self.users)
         Membership.objects.bulk_create(self.memberships)
         TOTPDevice.objects.bulk_create(self.devices)
-        self.save_pending_supervisor_invitation()

@@ -5,10 +5,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, F
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from simpul.accounts.models import Membership, Role, User
+from simpul.core.models import AuditEvent
 from simpul.demo.network import (
     DEMO_PARTNER_LKSA,
     DEMO_PASSWORD,
@@ -17,7 +19,6 @@ from simpul.demo.network import (
     LBH_NAME,
     SKPD_NAMES,
 )
-from simpul.core.models import AuditEvent
 from simpul.directory.models import (
     ACCREDITATION_VALIDITY_YEARS,
     CapacityRecord,
@@ -263,3 +264,47 @@ def test_force_seeds_without_demo_setting(settings):
     settings.DEMO = False
     seed(force=True)
     assert Organization.objects.filter(name=DINSOS_NAME).exists()
+
+
+# --- the network in time --------------------------------------------------------------------------
+def test_the_network_was_set_up_before_the_story_and_reports_its_places_since(settings):
+    from simpul.demo.clock import DemoClock
+
+    settings.DEMO = True
+    day = dt.date(2026, 6, 16)
+    output = seed(today=day)
+    assert "Demo data loaded for 2026-06-16" in output
+    clock = DemoClock(day)
+    assert not Organization.objects.exclude(created_at=clock.setup).exists()
+    assert not User.objects.filter(is_demo=True).exclude(date_joined=clock.setup).exists()
+    seeded = AuditEvent.objects.get(action="demo.seeded")
+    assert seeded.created_at == clock.setup and seeded.data["today"] == "2026-06-16"
+    # Monthly reports through the directory service, each at its own moment before the day.
+    reports = CapacityRecord.objects.exclude(recorded_at=clock.setup)
+    assert reports.exists() and not reports.filter(recorded_at__gte=clock.anchor).exists()
+    assert reports.values("recorded_at").distinct().count() > 0.9 * reports.count()
+    latest = Service.objects.filter(capacity_total__isnull=False).order_by("-capacity_updated_at")
+    assert clock.anchor - dt.timedelta(days=12) < latest[0].capacity_updated_at < clock.anchor
+    assert (
+        AuditEvent.objects.filter(
+            action="directory.service.capacity_updated", created_at__lt=clock.anchor
+        ).count()
+        == reports.count()
+    )
+    # The invitation waiting for approval was made two working days before, and is still valid.
+    from simpul.accounts.models import Invitation
+
+    invitation = Invitation.objects.get()
+    assert clock.anchor - dt.timedelta(days=6) < invitation.created_at < clock.anchor
+    assert invitation.expires_at > clock.anchor
+
+
+def test_a_demo_seeded_long_ago_says_how_to_bring_it_to_today(settings):
+    settings.DEMO = True
+    seed(today=timezone.localdate() - dt.timedelta(days=40))
+    output = seed()
+    assert "already present" in output
+    assert "40 days ago" in output and "seed_demo --reset" in output
+    fresh = seed(reset=True)
+    assert f"Demo data loaded for {timezone.localdate()}" in fresh
+    assert "days ago" not in seed()
