@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "simpul.accounts.middleware.TwoFactorRequiredMiddleware",
     "simpul.core.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simpul.access.middleware.ReasonRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",

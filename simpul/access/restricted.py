@@ -36,6 +36,16 @@ MIN_REASON_LENGTH = 10
 SESSION_KEY = "restricted_open_grants"  # {child id: ISO time of the opening}
 
 
+class ReasonRequired(Exception):
+    """A restricted record was asked for by someone who must give a reason first: the request
+    is sent to ``url`` (the reason page, which comes back afterwards). Raised by the getters of
+    the pages; :class:`simpul.access.middleware.ReasonRequiredMiddleware` answers it."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self.url = url
+
+
 def grant_hours() -> int:
     return int(getattr(settings, "SIMPUL_RESTRICTED_OPEN_HOURS", 8))
 

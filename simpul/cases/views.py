@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from simpul.access.restricted import restricted_grant_active
+from simpul.access.restricted import ReasonRequired, restricted_grant_active
 from simpul.access.scope import is_government_case_worker
 from simpul.accounts.models import Role
 from simpul.cases import assessment_forms, forms, selectors, services
@@ -81,10 +81,11 @@ def _case(request: AuthenticatedHttpRequest, pk: Any, *, write: bool = False) ->
 
 
 def _workspace(request: AuthenticatedHttpRequest, pk: Any, tab: str) -> Any:
-    """The case for a tab page, or a redirect to the reason form for a restricted case."""
+    """The case for a tab page; a restricted case without a reason raises ReasonRequired (the
+    middleware sends the user to the reason form)."""
     case = selectors.case_get(user=request.user, pk=pk)
     if _needs_reason(request, case):
-        return redirect(
+        raise ReasonRequired(
             f"{reverse('cases:restricted_open', args=[case.pk])}?next={request.get_full_path()}"
         )
     if case.access.is_partner and tab not in PARTNER_TABS:  # type: ignore[attr-defined]
@@ -377,8 +378,6 @@ def restricted_open(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
 @require_GET
 def case_detail(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     case = _workspace(request, pk, "summary")
-    if isinstance(case, HttpResponse):
-        return case
     steps = []
     if case.access.can_edit:
         for status in services.next_statuses(case):
@@ -404,8 +403,6 @@ def case_detail(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
 @require_GET
 def case_assessments(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     case = _workspace(request, pk, "assessments")
-    if isinstance(case, HttpResponse):
-        return case
     page = paginate(request, selectors.case_assessments(case=case))
     return render(
         request,
@@ -426,8 +423,6 @@ def assessment_detail(
     request: AuthenticatedHttpRequest, pk: Any, assessment_pk: Any
 ) -> HttpResponse:
     case = _workspace(request, pk, "assessments")
-    if isinstance(case, HttpResponse):
-        return case
     assessment = _get_or_404(selectors.case_assessments(case=case), assessment_pk)
     form_cls = assessment_forms.form_class(assessment.kind, assessment.form_version)
     return render(
@@ -587,8 +582,6 @@ def assessment_decide(
 @require_GET
 def case_plan(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     case = _workspace(request, pk, "plan")
-    if isinstance(case, HttpResponse):
-        return case
     if case.access.is_partner:
         actions = selectors.case_partner_actions(user=request.user, case=case)
         statuses = [c for c in PlanAction.Status.choices if c[0] in PARTNER_ACTION_STATUSES]
@@ -780,8 +773,6 @@ def case_services(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
             return redirect("cases:services", pk=case.pk)
     else:
         case = _workspace(request, pk, "services")
-        if isinstance(case, HttpResponse):
-            return case
         form = forms.ServiceDeliveryForm(case=case, organizations=_recording_orgs(request, case))
     page = paginate(request, selectors.case_services(user=request.user, case=case))
     can_record = case.access.can_edit or case.access.is_partner
@@ -823,8 +814,6 @@ def case_notes(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
             return redirect("cases:notes", pk=case.pk)
     else:
         case = _workspace(request, pk, "notes")
-        if isinstance(case, HttpResponse):
-            return case
         form = forms.NoteForm()
     page = paginate(request, selectors.case_notes(case=case))
     return render(
@@ -867,8 +856,6 @@ def conference_add(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
 @require_GET
 def case_placements(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     case = _workspace(request, pk, "placements")
-    if isinstance(case, HttpResponse):
-        return case
     page = paginate(request, selectors.case_placements(user=request.user, case=case))
     return render(
         request,
@@ -935,8 +922,6 @@ def placement_end(request: AuthenticatedHttpRequest, pk: Any, placement_pk: Any)
 @require_GET
 def case_documents(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     case = _workspace(request, pk, "documents")
-    if isinstance(case, HttpResponse):
-        return case
     links = {}
     for key, name in (("profile", "children:detail"), ("documents", "children:documents")):
         try:
@@ -951,8 +936,6 @@ def case_documents(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
 @require_GET
 def case_timeline(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     case = _workspace(request, pk, "timeline")
-    if isinstance(case, HttpResponse):
-        return case
     page = paginate(request, selectors.case_timeline(case=case), per_page=50)
     return render(
         request,

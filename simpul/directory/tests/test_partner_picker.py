@@ -31,6 +31,15 @@ def _category(index: int = 0) -> TaxonomyTerm:
     )[index]
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """These tests read the picker's words in English (the msgids); pages ask for English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def network():
     """Three partners in two kecamatan: a LKSA with places for street children, a full LBH, a
