@@ -259,9 +259,9 @@ def test_stored_texts_are_codes_shown_in_the_readers_language():
         assert events.display_text("Anak dipindahkan.") == "Anak dipindahkan."  # a person wrote it
         assert events.display_text("cases.no_such.text") == "cases.no_such.text"
     with translation.override("id"):
-        assert events.display_text(value) == translation.gettext(
-            "Plan version %(v)s approved"
-        ) % {"v": 2}
+        assert events.display_text(value) == translation.gettext("Plan version %(v)s approved") % {
+            "v": 2
+        }
     long = events.stored("cases.task.placement_review", org="Yayasan " * 60)
     assert len(long) <= 255 and events.parse_stored(long)[0] == "cases.task.placement_review"
 
