@@ -10,7 +10,8 @@ import base64
 import pytest
 from django_otp.oath import TOTP
 
-from simpul.demo.network import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, demo_seed
+from simpul.demo.network import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS
+from simpul.demo.seed import demo_seed
 from simpul.directory.models import Organization, OrganizationType
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -24,7 +24,8 @@ from simpul.accounts.models import User
 from simpul.cases.models import Assessment, Case, CasePlan, CaseStatus
 from simpul.children import services as child_services
 from simpul.children.models import Category, Child
-from simpul.demo.network import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS, demo_seed
+from simpul.demo.network import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS
+from simpul.demo.seed import demo_seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
