@@ -362,9 +362,3 @@ def by(sentence: str, actor: str | None) -> str:
 
 def describe_audit_events(events: Iterable[AuditEvent]) -> list[str]:
     return describe_many([Event.of(e) for e in events])
-
-
-# --- core's own codes --------------------------------------------------------------------------
-# "demo.seeded" is written by the demo app (simpul/demo), which should declare it in its own
-# simpul/demo/events.py; it is kept here until it does.
-register("demo.seeded", _("Demo data seeded"))
