@@ -181,6 +181,7 @@ class CaseStory:
     case: Case | None = None
     initial: Any = None
     full: Any = None
+    review: Any = None
     plan: CasePlan | None = None
     placement: Any = None
 
@@ -357,8 +358,11 @@ def _lay_out(world: DemoWorld, story: CaseStory) -> tuple[str, str, str, str]:
     add("initial_submit", h(r0, M.INITIAL_ASSESSMENT) * _late_or(rng, 0.6, 0.95))
     if target == S.URGENT_PROTECTION:
         add("urgent", t + rng.uniform(0.3, 2.5), gap=0.1)
+        if rng.random() < 0.5:  # else the initial assessment still waits for the supervisor
+            add("initial_approve", t + rng.uniform(1, 30))
         done()
         return "report", M.FULL_ASSESSMENT, r1, "open"
+    add("initial_approve", t + rng.uniform(2, 40))
     add("full_start", max(t + rng.uniform(2, 30), h(r1, M.FULL_ASSESSMENT) * rng.uniform(0.2, 0.4)))
     if target == S.FULL_ASSESSMENT and story.full_variant == 0:
         done()
@@ -401,6 +405,8 @@ def _lay_out(world: DemoWorld, story: CaseStory) -> tuple[str, str, str, str]:
             side.append(("visit", at - rng.uniform(24, 96), None))  # a home visit before it
         base_name = f"review:{k + 1}"
         add(base_name, at)
+        if not (last and target == S.REVIEW and rng.random() < 0.5):
+            add("review_approve", t + rng.uniform(3, 60))  # else it waits for the supervisor
         if last and rf != r1:
             add("lower_risk", t + rng.uniform(0.2, 3), gap=0.1)
         if not last or target == S.IMPLEMENTATION:
@@ -723,6 +729,12 @@ def step_initial_submit(world: DemoWorld, story: CaseStory, _arg: Any) -> None:
     case_services.assessment_submit(actor=story.demo.worker, assessment=story.initial)
 
 
+def step_initial_approve(world: DemoWorld, story: CaseStory, _arg: Any) -> None:
+    case_services.assessment_approve(
+        actor=world.supervisor, assessment=story.initial, note="Asesmen awal diterima."
+    )
+
+
 def step_urgent(world: DemoWorld, story: CaseStory, _arg: Any) -> None:
     _move(
         story,
@@ -950,10 +962,16 @@ def step_placement_review(world: DemoWorld, story: CaseStory, _arg: Any) -> None
 
 def step_review(world: DemoWorld, story: CaseStory, _arg: Any) -> None:
     _move(story, S.REVIEW)
-    review = case_services.assessment_save(
+    story.review = case_services.assessment_save(
         actor=story.demo.worker, case=_case(story), kind="review", data=REVIEW
     )
-    case_services.assessment_submit(actor=story.demo.worker, assessment=review)
+    case_services.assessment_submit(actor=story.demo.worker, assessment=story.review)
+
+
+def step_review_approve(world: DemoWorld, story: CaseStory, _arg: Any) -> None:
+    case_services.assessment_approve(
+        actor=world.supervisor, assessment=story.review, note="Hasil peninjauan diterima."
+    )
 
 
 def step_lower_risk(world: DemoWorld, story: CaseStory, _arg: Any) -> None:
@@ -1015,6 +1033,7 @@ STEPS = {
     "confirm": step_confirm,
     "initial_start": step_initial_start,
     "initial_submit": step_initial_submit,
+    "initial_approve": step_initial_approve,
     "urgent": step_urgent,
     "full_start": step_full_start,
     "full_submit": step_full_submit,
@@ -1030,6 +1049,7 @@ STEPS = {
     "action_done": step_action_done,
     "placement_review": step_placement_review,
     "review": step_review,
+    "review_approve": step_review_approve,
     "lower_risk": step_lower_risk,
     "resume": step_resume,
     "reintegrate": step_reintegrate,

@@ -96,8 +96,9 @@ def test_the_seed_creates_a_few_hundred_children_with_one_case_each(demo):
     assert Child.objects.count() == expected
     assert Case.objects.count() == expected
     assert demo.children.created and demo.children.cases == expected
-    # About 40 s of CPU on SQLite; the bound leaves room for a slow, shared CI runner.
-    assert SEED_SECONDS["total"] < 240, SEED_SECONDS
+    # About 50 s on SQLite and 150 s on PostgreSQL on a 2-core machine; the bound catches a
+    # seeding that goes wrong (a story replayed over and over), not a slow runner.
+    assert SEED_SECONDS["total"] < 480, SEED_SECONDS
 
 
 def test_cases_are_at_every_status_of_the_workflow(demo):
@@ -238,7 +239,9 @@ def test_the_supervisor_sees_every_kota_and_has_approvals_waiting(demo, on_demo_
     supervisor = user("supervisor")
     assert cases_visible_to(supervisor).count() == Case.objects.count()
     for section in ("assessments", "plans", "closures"):
-        assert approval_queue(user=supervisor, section=section).exists(), section
+        waiting = approval_queue(user=supervisor, section=section).count()
+        # Some work waits for the supervisor; most was decided in its time.
+        assert 1 <= waiting <= 60, (section, waiting)
     assert overdue_cases(user=supervisor).count() >= 10
 
 
