@@ -15,8 +15,10 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def _cycles() -> list[list[str]]:
     """Strongly connected components of the import graph (every import, also inside functions;
-    tests and migrations left out), found with Tarjan's algorithm."""
-    graph = grimp.build_graph("simpul", include_external_packages=False)
+    imports for type checking only, tests and migrations left out), by Tarjan's algorithm."""
+    graph = grimp.build_graph(
+        "simpul", include_external_packages=False, exclude_type_checking_imports=True
+    )
     modules = [m for m in graph.modules if ".tests" not in m and ".migrations" not in m]
     edges = {
         m: {i for i in graph.find_modules_directly_imported_by(m) if i in modules} for m in modules
