@@ -54,7 +54,8 @@ def test_merging_possible_twins_on_a_phone_needs_the_box_ticked(page, supervisor
 
     page.check(f"input[name=survivor][value='{a.pk}']")
     page.fill("textarea[name=reason]", "Sama anak")
-    page.click("form.narrow button[type=submit]")
+    with page.expect_navigation():  # the refusal is a new page: wait for it, not the old one
+        page.click("form.narrow button[type=submit]")
     assert page.locator("input[name=confirm_twins]").is_visible()  # refused: the form again
     assert Child.objects.get(pk=b.pk).merged_into_id is None
     assert _serious(page) == []
