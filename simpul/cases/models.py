@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -305,7 +307,34 @@ class CaseTask(BaseModel):
         return events.display_text(self.title)
 
 
-class Assessment(VersionedModel, BaseModel):
+class VersionStatus:
+    """What a page may offer for a version of an assessment or a plan (templates ask these,
+    never compare the status). The model has ``status`` and a ``Status`` with DRAFT, SUBMITTED,
+    APPROVED and RETURNED."""
+
+    status: str
+    Status: Any
+
+    @property
+    def is_editable(self) -> bool:
+        """A draft, or returned for changes: edited in place."""
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == self.Status.RETURNED
+
+    @property
+    def awaits_decision(self) -> bool:
+        """Submitted and waiting for a supervisor's approval or return."""
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+
+class Assessment(VersionStatus, VersionedModel, BaseModel):
     class Kind(models.TextChoices):
         INITIAL = "initial", _("Initial assessment")
         FULL = "full", _("Full assessment")
@@ -344,27 +373,8 @@ class Assessment(VersionedModel, BaseModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.version}"
 
-    # What a page may offer for this version (templates ask these, never compare the status).
-    @property
-    def is_editable(self) -> bool:
-        """A draft, or returned for changes: edited in place."""
-        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
-    @property
-    def is_returned(self) -> bool:
-        return self.status == self.Status.RETURNED
-
-    @property
-    def awaits_decision(self) -> bool:
-        """Submitted and waiting for a supervisor's approval or return."""
-        return self.status == self.Status.SUBMITTED
-
-    @property
-    def is_approved(self) -> bool:
-        return self.status == self.Status.APPROVED
-
-
-class CasePlan(VersionedModel, BaseModel):
+class CasePlan(VersionStatus, VersionedModel, BaseModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted for approval")
@@ -394,25 +404,6 @@ class CasePlan(VersionedModel, BaseModel):
 
     def __str__(self) -> str:
         return f"Plan v{self.version}"
-
-    # What a page may offer for this version (templates ask these, never compare the status).
-    @property
-    def is_editable(self) -> bool:
-        """A draft, or returned for changes: edited in place."""
-        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
-
-    @property
-    def is_returned(self) -> bool:
-        return self.status == self.Status.RETURNED
-
-    @property
-    def awaits_decision(self) -> bool:
-        """Submitted and waiting for a supervisor's approval or return."""
-        return self.status == self.Status.SUBMITTED
-
-    @property
-    def is_approved(self) -> bool:
-        return self.status == self.Status.APPROVED
 
 
 class PlanGoal(BaseModel):

@@ -10,6 +10,7 @@ from django.test import Client
 from simpul.cases import services
 from simpul.cases.tests.conftest import INITIAL, open_case
 from simpul.testing.auth import login
+from simpul.testing.browser import serious_violations as _serious
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,17 +29,6 @@ def _page(browser, live_server, user):
         ]
     )
     return context, context.new_page()
-
-
-def _serious(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
 
 
 def _check(page, path):

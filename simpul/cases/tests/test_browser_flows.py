@@ -17,6 +17,7 @@ from simpul.cases.tests.conftest import INITIAL, open_case
 from simpul.children.models import Consent
 from simpul.directory.models import OrganizationType, TaxonomyTerm
 from simpul.testing.auth import login
+from simpul.testing.browser import serious_violations as _serious
 from simpul.testing.factories import ChildFactory, OrganizationFactory, ServiceFactory, kelurahan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,17 +41,6 @@ def _page(browser, live_server, user, width=WIDTH):
         ]
     )
     return context, context.new_page()
-
-
-def _serious(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
 
 
 def _no_sideways_scroll(page):

@@ -105,3 +105,24 @@ def upload(django_capture_on_commit_callbacks):
         return job
 
     return _upload
+
+
+@pytest.fixture
+def page(browser, live_server, supervisor):
+    """Chromium at phone width, signed in as the Jakarta Timur supervisor (browser tests)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from simpul.testing.auth import login_verified
+
+    client = Client()
+    login_verified(client, supervisor)
+    context = browser.new_context(viewport={"width": 375, "height": 800}, base_url=live_server.url)
+    cookie = {
+        "name": settings.SESSION_COOKIE_NAME,
+        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+    }
+    context.add_cookies([{**cookie, "url": live_server.url}])
+    page = context.new_page()
+    yield page
+    context.close()

@@ -6,39 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from simpul.children.models import Child
-from simpul.testing.auth import login_verified
+from simpul.testing.browser import serious_violations as _serious
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def page(browser, live_server, supervisor):
-    client = Client()
-    login_verified(client, supervisor)
-    context = browser.new_context(viewport={"width": 375, "height": 800}, base_url=live_server.url)
-    cookie = {
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-    }
-    context.add_cookies([{**cookie, "url": live_server.url}])
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def _serious(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
 
 
 def test_merging_possible_twins_on_a_phone_needs_the_box_ticked(page, supervisor, register):

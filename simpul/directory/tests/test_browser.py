@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from simpul.testing.browser import serious_violations as _serious
 from simpul.testing.factories import ServiceFactory, term
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,17 +30,6 @@ def page(browser, live_server, lksa_admin):
     page = context.new_page()
     yield page
     context.close()
-
-
-def _serious(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
 
 
 def test_directory_pages_are_accessible_on_a_phone(page, lksa):
