@@ -17,13 +17,11 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from simpul.core import request_context
-from simpul.core.audit import acting_organization
+from simpul.core.audit import access_log_write
 from simpul.core.exceptions import ApplicationError
 from simpul.core.models import AccessLog
 
@@ -95,18 +93,13 @@ def restricted_open(
     the child. ``target`` is what was opened (the child or one of its cases); ``target_repr`` its
     number, never a name. The caller has already checked that the user may know the record."""
     text = restricted_reason_clean(reason)
-    org = acting_organization(user)
-    entry = AccessLog.objects.create(
+    entry = access_log_write(
         user=user,
-        user_email=user.email,
-        organization_name=org.name if org else "",
         action=AccessLog.Action.OPEN_RESTRICTED,
-        child_id=str(child_id),
-        target_type=ContentType.objects.get_for_model(target),
-        target_id=str(target.pk),
-        target_repr=target_repr[:255],
+        child_id=child_id,
+        target=target,
+        target_repr=target_repr,
         reason=text,
-        ip_address=request_context.current().ip_address,
     )
     if session is not None:
         grants = dict(session.get(SESSION_KEY, {}))

@@ -44,6 +44,7 @@ from simpul.children.models import (
     NameToken,
 )
 from simpul.core import permissions
+from simpul.core.audit import access_log_write
 from simpul.core.models import AccessLog
 from simpul.regions.models import Region
 
@@ -81,26 +82,15 @@ def access_log(
     target_repr: str = "",
 ) -> AccessLog:
     """Append one access-log row (a read leaves a trace; this is the only write in selectors)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from simpul.core import request_context
-
-    membership = user.primary_membership() if user and user.is_authenticated else None
     obj = target if target is not None else child
-    return AccessLog.objects.create(
-        user=user if user and user.is_authenticated else None,
-        user_email=getattr(user, "email", "") or "",
-        organization_name=membership.organization.name if membership else "",
+    return access_log_write(
+        user=user,
         action=action,
-        child_id=str(child.pk) if child is not None else "",
-        target_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
-        target_id=str(obj.pk) if obj is not None else "",
-        target_repr=(
-            target_repr
-            or (child.registration_number if child is not None and obj is child else str(obj or ""))
-        )[:255],
-        reason=reason[:255],
-        ip_address=request_context.current().ip_address,
+        child_id=child.pk if child is not None else "",
+        target=obj,
+        target_repr=target_repr
+        or (child.registration_number if child is not None and obj is child else str(obj or "")),
+        reason=reason,
     )
 
 

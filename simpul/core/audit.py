@@ -13,7 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from simpul.core import request_context
-from simpul.core.models import AuditEvent
+from simpul.core.models import AccessLog, AuditEvent
 
 if TYPE_CHECKING:
     from simpul.accounts.models import User
@@ -196,5 +196,38 @@ def audit_log(
         target_repr=audit_target_repr(target) if target is not None else "",
         changes=changes,
         data=values,
+        ip_address=request_context.current().ip_address,
+    )
+
+
+def access_log_write(
+    *,
+    user: User | None,
+    action: str,
+    child_id: Any = "",
+    target: models.Model | None = None,
+    target_type: ContentType | None = None,
+    target_id: Any = "",
+    target_repr: str = "",
+    reason: str = "",
+) -> AccessLog:
+    """Append one access-log row: who read which child's record, through what, and why. The one
+    writer of the access log (the profile, cases, restricted openings, the audit trail's history
+    of a child). ``target`` is the record read; or give ``target_type`` and ``target_id``."""
+    signed_in = user is not None and getattr(user, "is_authenticated", False)
+    org = acting_organization(user)
+    if target is not None:
+        target_type = ContentType.objects.get_for_model(target)
+        target_id = target.pk
+    return AccessLog.objects.create(
+        user=user if signed_in else None,
+        user_email=getattr(user, "email", "") or "",
+        organization_name=org.name if org else "",
+        action=action,
+        child_id=str(child_id) if child_id else "",
+        target_type=target_type,
+        target_id=str(target_id) if target_id else "",
+        target_repr=(target_repr or "")[:255],
+        reason=(reason or "")[:255],
         ip_address=request_context.current().ip_address,
     )

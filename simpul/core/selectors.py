@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from simpul.core import events, permissions, request_context
-from simpul.core.audit import is_personal_model
+from simpul.core import events, permissions
+from simpul.core.audit import access_log_write, is_personal_model
 from simpul.core.models import AccessLog, AuditEvent
 
 if TYPE_CHECKING:
@@ -51,19 +51,15 @@ def audit_history_read(*, user: User, events: list[AuditEvent]) -> None:
         if e.target_type is not None
         and (e.target_type.app_label, e.target_type.model) == ("children", "child")
     }
-    membership = user.primary_membership()
     for child_id, label in sorted(children):
-        AccessLog.objects.create(
+        access_log_write(
             user=user,
-            user_email=user.email,
-            organization_name=membership.organization.name if membership else "",
             action=AccessLog.Action.VIEW,
             child_id=child_id,
             target_type=next(e.target_type for e in events if e.target_id == child_id),
             target_id=child_id,
-            target_repr=label[:255],
+            target_repr=label,
             reason="audit trail",
-            ip_address=request_context.current().ip_address,
         )
 
 

@@ -63,19 +63,16 @@ def api_world() -> dict[str, Any]:
     at_location = ServiceAtLocation.objects.create(service=service, location=location)
     org_admin = make_user(Role.ORG_ADMIN, organization)
     ids = {"id": str(case.pk), "assessment_pk": str(assessment.pk)}
-    try:
-        plan = case_services.plan_create(actor=worker, case=case)
-        goal = case_services.plan_goal_add(actor=worker, plan=plan, description="Sekolah")
-        action = case_services.plan_action_add(
-            actor=worker,
-            goal=goal,
-            description="Daftar sekolah",
-            responsible_organization=case.lead_organization,
-            due_date=dt.date.today() + dt.timedelta(days=30),
-        )
-        ids.update(plan_pk=str(plan.pk), goal_pk=str(goal.pk), action_pk=str(action.pk))
-    except Exception:  # a plan may need a later step; the plan ids then stay generated
-        pass
+    plan = case_services.plan_create(actor=worker, case=case)
+    goal = case_services.plan_goal_add(actor=worker, plan=plan, description="Sekolah")
+    action = case_services.plan_action_add(
+        actor=worker,
+        goal=goal,
+        description="Daftar sekolah",
+        responsible_organization=case.lead_organization,
+        due_date=dt.date.today() + dt.timedelta(days=30),
+    )
+    ids.update(plan_pk=str(plan.pk), goal_pk=str(goal.pk), action_pk=str(action.pk))
     return {
         "token": api_token_create(user=worker),
         "org_admin_token": api_token_create(user=org_admin),

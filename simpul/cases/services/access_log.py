@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from simpul.access.restricted import restricted_open
 from simpul.cases.models import Case
-from simpul.core import request_context
-from simpul.core.audit import acting_organization
+from simpul.core.audit import access_log_write
 from simpul.core.models import AccessLog
 
 if TYPE_CHECKING:
@@ -21,18 +19,13 @@ if TYPE_CHECKING:
 
 
 def _write(*, user: User, case: Case, action: str, reason: str = "") -> AccessLog:
-    org = acting_organization(user)
-    return AccessLog.objects.create(
+    return access_log_write(
         user=user,
-        user_email=user.email,
-        organization_name=org.name if org else "",
         action=action,
-        child_id=str(case.child_id),
-        target_type=ContentType.objects.get_for_model(Case),
-        target_id=str(case.pk),
+        child_id=case.child_id,
+        target=case,
         target_repr=case.case_number,
-        reason=reason[:255],
-        ip_address=request_context.current().ip_address,
+        reason=reason,
     )
 
 
