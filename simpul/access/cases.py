@@ -114,3 +114,26 @@ def case_access(user: User, case: Case) -> CaseAccess:
         can_edit=assigned or supervisor,
         can_approve=supervisor,
     )
+
+
+# The services check the same user's access to the same case several times in one request
+# (require_edit, then a plan rule, then the audit). The decision is memoised on the instance
+# under a private name, keyed by the user; it is an implementation detail of this module, not
+# the policy callers read (they get the CaseAccess returned by ``case_get``).
+_MEMO = "_simpul_case_access"
+
+
+def case_access_memo(user: User, case: Case) -> CaseAccess:
+    """``case_access``, computed once per (instance, user) until ``forget_case_access``."""
+    cached = getattr(case, _MEMO, None)
+    if cached is not None and cached[0] == user.pk:
+        return cached[1]
+    access = case_access(user, case)
+    setattr(case, _MEMO, (user.pk, access))
+    return access
+
+
+def forget_case_access(case: Case) -> None:
+    """Drop the memoised decision (after a change of assignment, kota or team)."""
+    if hasattr(case, _MEMO):
+        delattr(case, _MEMO)

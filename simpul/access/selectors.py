@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
 from simpul.access.children import children_visible_to
+from simpul.accounts import permissions
 from simpul.children.models import Child
-from simpul.core import permissions
 from simpul.core.models import AccessLog
 
 if TYPE_CHECKING:

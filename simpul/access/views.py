@@ -1,4 +1,4 @@
-"""The access-log page for supervisors (with an export for an audit)."""
+"""The audit trail page and the access-log page for supervisors (with an export for an audit)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from simpul.access.forms import AccessLogFilterForm
+from simpul.access.audit import audit_event_list, audit_history_read, audit_rows
+from simpul.access.forms import AccessLogFilterForm, AuditFilterForm
 from simpul.access.selectors import access_log_list
 from simpul.core.audit import audit_log
 from simpul.core.http import AuthenticatedHttpRequest
@@ -85,3 +86,24 @@ def access_log_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="simpul-access-log-{stamp}.xlsx"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_GET
+def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = audit_event_list(user=request.user, filters=filters)
+    page = paginate(request, events, 50)
+    if filters.get("target"):
+        # A child's history is access to the child: logged like opening its profile.
+        audit_history_read(user=request.user, events=list(page))
+    return render(
+        request,
+        "core/audit_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": audit_rows(list(page)),
+            "qs": querystring_without_page(request),
+        },
+    )

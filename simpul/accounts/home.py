@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from simpul.accounts import selectors
+from simpul.accounts import permissions, selectors
 from simpul.accounts.models import Invitation, Role
-from simpul.core import home, permissions
+from simpul.core import home
 from simpul.core.home import CardData, HomeItem, HomeLink
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ class AdministrationCard(home.HomeCard):
     def build(self, user: User, *, now: dt.datetime) -> CardData:
         return CardData(
             links=[
-                HomeLink(str(_("Audit trail")), reverse("core:audit")),
+                HomeLink(str(_("Audit trail")), reverse("access:audit")),
                 HomeLink(str(_("Users")), reverse("accounts:organization_users")),
                 HomeLink(str(_("Lock-outs")), reverse("accounts:lockouts")),
             ],

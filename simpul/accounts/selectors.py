@@ -11,9 +11,9 @@ from django.http import Http404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from simpul.accounts import permissions
 from simpul.accounts.models import ApiToken, Invitation, Membership, Role, User
 from simpul.accounts.services import token_hash
-from simpul.core import permissions
 from simpul.directory.models import Organization
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from simpul.accounts import permissions
 from simpul.accounts.models import (
     APPROVAL_REQUIRED_ROLES,
     ApiToken,
@@ -27,7 +28,6 @@ from simpul.accounts.models import (
     separation_of_duties_error,
 )
 from simpul.accounts.tokens import invitation_token, token_hash
-from simpul.core import permissions
 from simpul.core.audit import audit_log, diff, snapshot
 from simpul.core.exceptions import ApplicationError
 from simpul.core.models import AuditEvent

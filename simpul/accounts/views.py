@@ -23,7 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from simpul.accounts import selectors, services
+from simpul.accounts import permissions, selectors, services
 from simpul.accounts.forms import (
     ConfirmPasswordForm,
     InvitationAcceptForm,
@@ -37,7 +37,6 @@ from simpul.accounts.forms import (
 from simpul.accounts.middleware import expects_two_factor
 from simpul.accounts.models import Role
 from simpul.accounts.qr import qr_svg
-from simpul.core import permissions
 from simpul.core.exceptions import ApplicationError
 from simpul.core.http import AuthenticatedHttpRequest
 from simpul.core.pagination import paginate, querystring_without_page

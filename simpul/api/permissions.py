@@ -1,4 +1,4 @@
-"""DRF permission classes: thin wrappers over the rules in simpul.core.permissions."""
+"""DRF permission classes: thin wrappers over the rules in simpul.accounts.permissions."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from simpul.core import permissions
+from simpul.accounts import permissions
 
 
 class CanListDirectory(BasePermission):

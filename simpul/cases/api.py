@@ -21,7 +21,9 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from simpul.access.cases import CaseAccess
 from simpul.access.restricted import restricted_grant_active
+from simpul.accounts import permissions
 from simpul.cases import selectors, services
 from simpul.cases.models import (
     Assessment,
@@ -36,7 +38,6 @@ from simpul.cases.models import (
     RiskLevel,
     ServiceDelivery,
 )
-from simpul.core import permissions
 from simpul.core.concurrency import ConcurrentUpdate
 from simpul.core.rest.concurrency import (
     PRECONDITION_RESPONSES,
@@ -128,14 +129,18 @@ class CaseDetailSerializer(serializers.ModelSerializer):
             "due",
         ]
 
+    def _access(self) -> CaseAccess:
+        """The reader's policy for the case, given by the view (``_detail``)."""
+        return self.context["access"]
+
     def get_child_name(self, obj: Case) -> str:
-        return selectors.case_display_name(obj)
+        return selectors.case_display_name(obj, self._access())
 
     def get_partner_view(self, obj: Case) -> bool:
-        return obj.access.is_partner  # type: ignore[attr-defined]
+        return self._access().is_partner
 
     def get_next_statuses(self, obj: Case) -> list[str]:
-        return services.next_statuses(obj) if obj.access.can_edit else []  # type: ignore[attr-defined]
+        return services.next_statuses(obj) if self._access().can_edit else []
 
     @extend_schema(responses=DeadlineSerializer(many=True))
     def get_due(self, obj: Case) -> list[dict[str, Any]]:
@@ -320,9 +325,11 @@ class ClosureRequestSerializer(StrictInputSerializer):
 
 
 # --- helpers ----------------------------------------------------------------------------------
-def _case(request: Request, pk: Any, *, write: bool = False, part: str = "api") -> Case:
-    case = selectors.case_get(user=request.user, pk=pk, write=write)
-    access = case.access  # type: ignore[attr-defined]
+def _case(
+    request: Request, pk: Any, *, write: bool = False, part: str = "api"
+) -> tuple[Case, CaseAccess]:
+    """The case and the caller's policy for it; a restricted case needs ``reason``."""
+    case, access = selectors.case_get(user=request.user, pk=pk, write=write)
     if access.restricted and not access.is_assigned:
         reason = request.query_params.get("reason", "")
         session = getattr(request, "session", None)
@@ -335,7 +342,7 @@ def _case(request: Request, pk: Any, *, write: bool = False, part: str = "api") 
                 _("This case is restricted: give the reason for opening it (parameter “reason”).")
             )
     services.case_view_log(user=request.user, case=case, part=part)
-    return case
+    return case, access
 
 
 def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[str, Any]:
@@ -344,9 +351,9 @@ def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict[st
     return dict(serializer.validated_data)
 
 
-def _detail(case: Case) -> dict[str, Any]:
-    cls = CaseFullSerializer if case.access.full else CaseDetailSerializer  # type: ignore[attr-defined]
-    return cls(case).data
+def _detail(case: Case, access: CaseAccess) -> dict[str, Any]:
+    cls = CaseFullSerializer if access.full else CaseDetailSerializer
+    return cls(case, context={"access": access}).data
 
 
 # --- views ------------------------------------------------------------------------------------
@@ -384,8 +391,8 @@ class CaseListView(GenericAPIView):
         # One transaction: a case the actor could not read back is not left behind.
         with transaction.atomic():
             case = services.case_open(actor=request.user, child=child, **data)
-            case = selectors.case_get(user=request.user, pk=case.pk)
-        return Response(_detail(case), status=status.HTTP_201_CREATED)
+            case, access = selectors.case_get(user=request.user, pk=case.pk)
+        return Response(_detail(case, access), status=status.HTTP_201_CREATED)
 
 
 class CaseDetailView(GenericAPIView):
@@ -399,7 +406,7 @@ class CaseDetailView(GenericAPIView):
         description="Partners get the summary fields only.",
     )
     def get(self, request: Request, pk: Any) -> Response:
-        return Response(_detail(_case(request, pk, part="summary")))
+        return Response(_detail(*_case(request, pk, part="summary")))
 
 
 class CaseTransitionView(GenericAPIView):
@@ -415,12 +422,12 @@ class CaseTransitionView(GenericAPIView):
         "closure are taken by their own actions (supervisor approval, closure request).",
     )
     def post(self, request: Request, pk: Any) -> Response:
-        case = _case(request, pk, write=True, part="transition")
+        case, _access = _case(request, pk, write=True, part="transition")
         data = _valid(TransitionSerializer, request.data)
         services.case_transition(
             actor=request.user, case=case, to_status=data["to_status"], reason=data["reason"]
         )
-        return Response(_detail(selectors.case_get(user=request.user, pk=case.pk)))
+        return Response(_detail(*selectors.case_get(user=request.user, pk=case.pk)))
 
 
 class CaseAssessmentsView(GenericAPIView):
@@ -433,8 +440,8 @@ class CaseAssessmentsView(GenericAPIView):
         summary="Assessments of a case",
     )
     def get(self, request: Request, pk: Any) -> Response:
-        case = _case(request, pk, part="assessments")
-        page = self.paginate_queryset(selectors.case_assessments(case=case))
+        case, access = _case(request, pk, part="assessments")
+        page = self.paginate_queryset(selectors.case_assessments(case=case, access=access))
         return self.get_paginated_response(AssessmentSerializer(page, many=True).data)
 
     @extend_schema(
@@ -448,7 +455,7 @@ class CaseAssessmentsView(GenericAPIView):
         "when someone saved it since; nothing is saved).",
     )
     def post(self, request: Request, pk: Any) -> Response:
-        case = _case(request, pk, write=True, part="assessments")
+        case, _access = _case(request, pk, write=True, part="assessments")
         data = _valid(AssessmentInputSerializer, request.data)
         draft = (
             case.assessments.filter(kind=data["kind"], status__in=["draft", "returned"])
@@ -486,8 +493,8 @@ class CasePlansView(GenericAPIView):
         description="Partners: 403 (their actions are in the plan-actions list).",
     )
     def get(self, request: Request, pk: Any) -> Response:
-        case = _case(request, pk, part="plan")
-        page = self.paginate_queryset(selectors.case_plans(user=request.user, case=case))
+        case, access = _case(request, pk, part="plan")
+        page = self.paginate_queryset(selectors.case_plans(case=case, access=access))
         return self.get_paginated_response(PlanSerializer(page, many=True).data)
 
     @extend_schema(
@@ -497,7 +504,7 @@ class CasePlansView(GenericAPIView):
         summary="Start a new plan version (draft)",
     )
     def post(self, request: Request, pk: Any) -> Response:
-        case = _case(request, pk, write=True, part="plan")
+        case, _access = _case(request, pk, write=True, part="plan")
         data = _valid(PlanInputSerializer, request.data)
         plan = services.plan_create(actor=request.user, case=case, summary=data["summary"])
         return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
@@ -513,7 +520,7 @@ class CasePlanActionsView(GenericAPIView):
         summary="Your organisation's actions in the approved plan",
     )
     def get(self, request: Request, pk: Any) -> Response:
-        case = _case(request, pk, part="plan")
+        case, _access = _case(request, pk, part="plan")
         page = self.paginate_queryset(selectors.case_partner_actions(user=request.user, case=case))
         return self.get_paginated_response(PlanActionSerializer(page, many=True).data)
 
@@ -529,8 +536,10 @@ class CaseServicesView(GenericAPIView):
         description="Partners see the services their organisation delivered.",
     )
     def get(self, request: Request, pk: Any) -> Response:
-        case = _case(request, pk, part="services")
-        page = self.paginate_queryset(selectors.case_services(user=request.user, case=case))
+        case, access = _case(request, pk, part="services")
+        page = self.paginate_queryset(
+            selectors.case_services(user=request.user, case=case, access=access)
+        )
         return self.get_paginated_response(ServiceDeliverySerializer(page, many=True).data)
 
     @extend_schema(
@@ -540,7 +549,7 @@ class CaseServicesView(GenericAPIView):
         summary="Record a service delivered",
     )
     def post(self, request: Request, pk: Any) -> Response:
-        case = _case(request, pk, part="services")
+        case, _access = _case(request, pk, part="services")
         data = _valid(ServiceDeliveryInputSerializer, request.data)
         delivery = services.service_delivery_record(actor=request.user, case=case, **data)
         return Response(ServiceDeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
@@ -557,7 +566,7 @@ class PlanGoalCreateView(GenericAPIView):
         summary="Add a goal to a draft or returned plan",
     )
     def post(self, request: Request, pk: Any, plan_pk: Any) -> Response:
-        case = _case(request, pk, write=True, part="plan")
+        case, _access = _case(request, pk, write=True, part="plan")
         plan = get_object_or_404(case.plans.all(), pk=plan_pk)
         data = _valid(GoalInputSerializer, request.data)
         goal = services.plan_goal_add(
@@ -579,7 +588,7 @@ class PlanActionCreateView(GenericAPIView):
         "and its own actions) only if the child's consent or a legal basis allows sharing with it; else 400.",
     )
     def post(self, request: Request, pk: Any, goal_pk: Any) -> Response:
-        case = _case(request, pk, write=True, part="plan")
+        case, _access = _case(request, pk, write=True, part="plan")
         goal = get_object_or_404(PlanGoal.objects.filter(plan__case=case), pk=goal_pk)
         data = _valid(ActionInputSerializer, request.data)
         action = services.plan_action_add(actor=request.user, goal=goal, **data)
@@ -597,7 +606,7 @@ class PlanSubmitView(GenericAPIView):
         summary="Submit a plan for the supervisor's approval",
     )
     def post(self, request: Request, pk: Any, plan_pk: Any) -> Response:
-        case = _case(request, pk, write=True, part="plan")
+        case, _access = _case(request, pk, write=True, part="plan")
         plan = services.plan_submit(
             actor=request.user, plan=get_object_or_404(case.plans.all(), pk=plan_pk)
         )
@@ -616,7 +625,7 @@ class PlanDecisionView(GenericAPIView):
         description="Returning needs a `note` saying what must change.",
     )
     def post(self, request: Request, pk: Any, plan_pk: Any) -> Response:
-        case = _case(request, pk, part="plan")
+        case, _access = _case(request, pk, part="plan")
         plan = get_object_or_404(case.plans.all(), pk=plan_pk)
         data = _valid(DecisionSerializer, request.data)
         decide = services.plan_approve if data["decision"] == "approve" else services.plan_return
@@ -636,7 +645,7 @@ class PlanActionStatusView(GenericAPIView):
         description="The case team, or staff of the organisation responsible for the action (who cannot cancel it).",
     )
     def patch(self, request: Request, pk: Any, action_pk: Any) -> Response:
-        case = _case(request, pk, part="plan")
+        case, _access = _case(request, pk, part="plan")
         action = get_object_or_404(
             PlanAction.objects.filter(goal__plan__case=case).select_related("goal__plan"),
             pk=action_pk,
@@ -659,8 +668,8 @@ class AssessmentDecisionView(GenericAPIView):
         summary="Approve or return a submitted full assessment (supervisor)",
     )
     def post(self, request: Request, pk: Any, assessment_pk: Any) -> Response:
-        case = _case(request, pk, part="assessments")
-        selectors.case_require_full(case)
+        case, access = _case(request, pk, part="assessments")
+        selectors.case_require_full(access)
         assessment = get_object_or_404(case.assessments.all(), pk=assessment_pk)
         data = _valid(DecisionSerializer, request.data)
         decide = (
@@ -685,12 +694,12 @@ class CaseClosureView(GenericAPIView):
         "(transfer the case instead).",
     )
     def post(self, request: Request, pk: Any) -> Response:
-        case = _case(request, pk, write=True, part="closure")
+        case, _access = _case(request, pk, write=True, part="closure")
         data = _valid(ClosureRequestSerializer, request.data)
         services.case_close_request(
             actor=request.user, case=case, reason=data["reason"], note=data["note"]
         )
-        return Response(_detail(selectors.case_get(user=request.user, pk=case.pk)))
+        return Response(_detail(*selectors.case_get(user=request.user, pk=case.pk)))
 
 
 class CaseClosureDecisionView(GenericAPIView):
@@ -704,13 +713,13 @@ class CaseClosureDecisionView(GenericAPIView):
         summary="Approve or return a closure request (supervisor)",
     )
     def post(self, request: Request, pk: Any) -> Response:
-        case = _case(request, pk, part="closure")
+        case, _access = _case(request, pk, part="closure")
         data = _valid(DecisionSerializer, request.data)
         if data["decision"] == "approve":
             services.case_close_approve(actor=request.user, case=case)
         else:
             services.case_close_return(actor=request.user, case=case, note=data["note"])
-        return Response(_detail(selectors.case_get(user=request.user, pk=case.pk)))
+        return Response(_detail(*selectors.case_get(user=request.user, pk=case.pk)))
 
 
 urlpatterns = [

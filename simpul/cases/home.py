@@ -38,6 +38,7 @@ from django.utils.translation import ngettext
 
 from simpul.access.cases import cases_visible_to
 from simpul.access.scope import is_government_case_worker, mask_name, partner_organization_ids
+from simpul.accounts import permissions
 from simpul.cases import selectors
 from simpul.cases.models import (
     Assessment,
@@ -51,7 +52,7 @@ from simpul.cases.models import (
     PlanAction,
     SlaPolicy,
 )
-from simpul.core import home, permissions
+from simpul.core import home
 from simpul.core.home import CardData, HomeItem, HomeLink
 
 if TYPE_CHECKING:

@@ -26,9 +26,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from simpul.access.cases import case_access, cases_visible_to
+from simpul.access.cases import CaseAccess, case_access_memo, cases_visible_to
 from simpul.access.children import children_visible_to
 from simpul.access.scope import mask_name, partner_organization_ids, region_scope_q
+from simpul.accounts import permissions
 from simpul.cases.models import (
     Assessment,
     Case,
@@ -42,7 +43,7 @@ from simpul.cases.models import (
     RiskLevel,
     SlaPolicy,
 )
-from simpul.core import events, permissions
+from simpul.core import events
 from simpul.core.models import AuditEvent
 
 if TYPE_CHECKING:
@@ -51,9 +52,10 @@ if TYPE_CHECKING:
 
 
 # --- one case ---------------------------------------------------------------------------------
-def case_get(*, user: User, pk: Any, write: bool = False) -> Case:
-    """The case if ``user`` may see it (else 404); with ``write``, 403 unless they may edit.
-    The decision is attached as ``case.access`` (a CaseAccess)."""
+def case_get(*, user: User, pk: Any, write: bool = False) -> tuple[Case, CaseAccess]:
+    """The case and the user's policy for it (a CaseAccess), if ``user`` may see it (else
+    404); with ``write``, 403 unless they may edit. Callers pass the policy on to the tab
+    selectors, serializers and templates; it is never attached to the model."""
     try:
         case = Case.objects.select_related(
             "child",
@@ -65,25 +67,22 @@ def case_get(*, user: User, pk: Any, write: bool = False) -> Case:
         ).get(pk=pk)
     except (Case.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
-    access = case_access(user, case)
+    access = case_access_memo(user, case)
     if not access.visible:
         raise Http404
     if write and not access.can_edit:
         raise PermissionDenied
-    case.access = access  # type: ignore[attr-defined]
-    case._access_cache = (user.pk, access)  # type: ignore[attr-defined]
-    return case
+    return case, access
 
 
-def case_require_full(case: Case) -> None:
+def case_require_full(access: CaseAccess) -> None:
     """Tabs only the case's own team and supervisors see (assessments, documents, timeline)."""
-    if not case.access.full:  # type: ignore[attr-defined]
+    if not access.full:
         raise PermissionDenied
 
 
-def case_display_name(case: Case, access: Any = None) -> str:
-    access = access or getattr(case, "access", None)
-    if access is not None and not access.show_identity:
+def case_display_name(case: Case, access: CaseAccess) -> str:
+    if not access.show_identity:
         return mask_name(case.child.full_name)
     return case.child.full_name
 
@@ -426,13 +425,13 @@ def _own_org_ids(user: User) -> set:
     return partner_organization_ids(user)
 
 
-def case_assessments(*, case: Case) -> QuerySet[Assessment]:
-    case_require_full(case)
+def case_assessments(*, case: Case, access: CaseAccess) -> QuerySet[Assessment]:
+    case_require_full(access)
     return case.assessments.select_related("author", "decided_by").order_by("kind", "-version")
 
 
-def case_plans(*, user: User, case: Case) -> QuerySet[CasePlan]:
-    case_require_full(case)
+def case_plans(*, case: Case, access: CaseAccess) -> QuerySet[CasePlan]:
+    case_require_full(access)
     return (
         case.plans.select_related("author", "decided_by")
         .prefetch_related(
@@ -451,27 +450,27 @@ def case_partner_actions(*, user: User, case: Case) -> QuerySet[PlanAction]:
     ).select_related("goal", "service_type", "responsible_organization")
 
 
-def case_services(*, user: User, case: Case) -> QuerySet[Any]:
+def case_services(*, user: User, case: Case, access: CaseAccess) -> QuerySet[Any]:
     qs = case.services.select_related("service_type", "organization", "recorded_by", "plan_action")
-    if not case.access.full:  # type: ignore[attr-defined]
+    if not access.full:
         qs = qs.filter(organization_id__in=_own_org_ids(user))
     return qs.order_by("-delivered_on", "-created_at")
 
 
-def case_placements(*, user: User, case: Case) -> QuerySet[Any]:
+def case_placements(*, user: User, case: Case, access: CaseAccess) -> QuerySet[Any]:
     qs = case.placements.select_related("organization", "service", "decided_by")
-    if not case.access.full:  # type: ignore[attr-defined]
+    if not access.full:
         qs = qs.filter(organization_id__in=_own_org_ids(user))
     return qs.order_by("-start_date")
 
 
-def case_notes(*, case: Case) -> QuerySet[Any]:
-    case_require_full(case)
+def case_notes(*, case: Case, access: CaseAccess) -> QuerySet[Any]:
+    case_require_full(access)
     return case.notes.select_related("author", "organization").order_by("-created_at")
 
 
-def case_conferences(*, case: Case) -> QuerySet[Any]:
-    case_require_full(case)
+def case_conferences(*, case: Case, access: CaseAccess) -> QuerySet[Any]:
+    case_require_full(access)
     return case.conferences.prefetch_related("organizations").order_by("-held_on")
 
 
@@ -522,12 +521,12 @@ def _actor_name(user: Any, email: str) -> str:
     return email
 
 
-def case_timeline(*, case: Case) -> list[TimelineEntry]:
+def case_timeline(*, case: Case, access: CaseAccess) -> list[TimelineEntry]:
     """Every event of the case in time order: audit events whose target is the case or whose
     data names it (``case_id``), and the status transitions (their own audit events are folded
     into the transition entries). One query for the events, one for the transitions, one per
     kind of name the sentences look up (organisations)."""
-    case_require_full(case)
+    case_require_full(access)
     key = str(case.pk)
     ct = ContentType.objects.get_for_model(Case)
     rows: list[tuple[events.Event, TimelineEntry]] = []

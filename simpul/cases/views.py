@@ -22,12 +22,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from simpul.access.cases import CaseAccess
 from simpul.access.restricted import ReasonRequired, restricted_grant_active
 from simpul.access.scope import is_government_case_worker
+from simpul.accounts import permissions
 from simpul.accounts.models import Role
 from simpul.cases import assessment_forms, forms, selectors, services
 from simpul.cases.models import (
     Assessment,
+    Case,
     CasePlan,
     CaseStatus,
     CaseTask,
@@ -37,7 +40,6 @@ from simpul.cases.models import (
 )
 from simpul.cases.services.assignments import PARTNER_ACTION_STATUSES
 from simpul.cases.services.workflow import route_of
-from simpul.core import permissions
 from simpul.core.concurrency import (
     ConcurrentUpdate,
     conflict_to_form,
@@ -67,37 +69,38 @@ def _granted(request: AuthenticatedHttpRequest, case: Any) -> bool:
     return restricted_grant_active(session=request.session, child_id=case.child_id)
 
 
-def _needs_reason(request: AuthenticatedHttpRequest, case: Any) -> bool:
-    access = case.access
+def _needs_reason(request: AuthenticatedHttpRequest, case: Any, access: CaseAccess) -> bool:
     return access.restricted and not access.is_assigned and not _granted(request, case)
 
 
-def _case(request: AuthenticatedHttpRequest, pk: Any, *, write: bool = False) -> Any:
-    """The case for an action (POST or form page): permission-checked, restricted reason given."""
-    case = selectors.case_get(user=request.user, pk=pk, write=write)
-    if _needs_reason(request, case):
+def _case(
+    request: AuthenticatedHttpRequest, pk: Any, *, write: bool = False
+) -> tuple[Case, CaseAccess]:
+    """The case for an action (POST or form page) and the user's policy for it:
+    permission-checked, restricted reason given."""
+    case, access = selectors.case_get(user=request.user, pk=pk, write=write)
+    if _needs_reason(request, case, access):
         raise PermissionDenied
-    return case
+    return case, access
 
 
-def _workspace(request: AuthenticatedHttpRequest, pk: Any, tab: str) -> Any:
+def _workspace(request: AuthenticatedHttpRequest, pk: Any, tab: str) -> tuple[Case, CaseAccess]:
     """The case for a tab page; a restricted case without a reason raises ReasonRequired (the
     middleware sends the user to the reason form)."""
-    case = selectors.case_get(user=request.user, pk=pk)
-    if _needs_reason(request, case):
+    case, access = selectors.case_get(user=request.user, pk=pk)
+    if _needs_reason(request, case, access):
         raise ReasonRequired(
             f"{reverse('cases:restricted_open', args=[case.pk])}?next={request.get_full_path()}"
         )
-    if case.access.is_partner and tab not in PARTNER_TABS:  # type: ignore[attr-defined]
+    if access.is_partner and tab not in PARTNER_TABS:
         raise PermissionDenied
     services.case_view_log(user=request.user, case=case, part=tab)
-    return case
+    return case, access
 
 
 def _context(
-    request: AuthenticatedHttpRequest, case: Any, tab: str, **extra: Any
+    request: AuthenticatedHttpRequest, case: Case, access: CaseAccess, tab: str, **extra: Any
 ) -> dict[str, Any]:
-    access = case.access
     tabs = [
         {"key": key, "url": reverse(name, args=[case.pk]), "label": label, "current": key == tab}
         for key, name, label in TABS
@@ -108,7 +111,7 @@ def _context(
         "access": access,
         "tab": tab,
         "tabs": tabs,
-        "child_name": selectors.case_display_name(case),
+        "child_name": selectors.case_display_name(case, access),
         "child_url": (
             reverse("children:detail", args=[case.child_id])
             if selectors.case_child_visible(user=request.user, case=case)
@@ -122,7 +125,8 @@ def _context(
 
 def _form_page(
     request: AuthenticatedHttpRequest,
-    case: Any,
+    case: Case | None,
+    access: CaseAccess | None,
     form: Any,
     *,
     title: str,
@@ -140,7 +144,11 @@ def _form_page(
             "title": title,
             "submit": submit,
             "intro": intro,
-            "child_name": selectors.case_display_name(case) if case is not None else "",
+            "child_name": (
+                selectors.case_display_name(case, access)
+                if case is not None and access is not None
+                else ""
+            ),
             "consent_help": _consent_help(request, form, case, extra.get("child")),
             **extra,
         },
@@ -325,6 +333,7 @@ def case_open(request: AuthenticatedHttpRequest, child_pk: Any) -> HttpResponse:
     return _form_page(
         request,
         None,
+        None,
         form,
         title=_("Open a case for %(name)s")
         % {"name": selectors.child_name_for(request.user, child)},
@@ -336,7 +345,7 @@ def case_open(request: AuthenticatedHttpRequest, child_pk: Any) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def restricted_open(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    case = selectors.case_get(user=request.user, pk=pk)
+    case, _access = selectors.case_get(user=request.user, pk=pk)
     next_url = (
         request.POST.get("next")
         or request.GET.get("next")
@@ -377,9 +386,9 @@ def restricted_open(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
 # --- workspace tabs ---------------------------------------------------------------------------
 @require_GET
 def case_detail(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    case = _workspace(request, pk, "summary")
+    case, access = _workspace(request, pk, "summary")
     steps = []
-    if case.access.can_edit:
+    if access.can_edit:
         for status in services.next_statuses(case):
             route = route_of(case.status, status)
             steps.append({"status": status, "label": CaseStatus(status).label, "route": route})
@@ -389,11 +398,12 @@ def case_detail(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
         _context(
             request,
             case,
+            access,
             "summary",
             steps=steps,
             due=selectors.case_due(case=case),
             team=selectors.case_team(case=case),
-            history=selectors.case_history(case=case) if case.access.full else None,
+            history=selectors.case_history(case=case) if access.full else None,
             tasks=selectors.case_open_tasks(case=case),
             now=timezone.now(),
         ),
@@ -402,14 +412,15 @@ def case_detail(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
 
 @require_GET
 def case_assessments(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    case = _workspace(request, pk, "assessments")
-    page = paginate(request, selectors.case_assessments(case=case))
+    case, access = _workspace(request, pk, "assessments")
+    page = paginate(request, selectors.case_assessments(case=case, access=access))
     return render(
         request,
         "cases/tab_assessments.html",
         _context(
             request,
             case,
+            access,
             "assessments",
             page=page,
             qs=querystring_without_page(request),
@@ -422,8 +433,8 @@ def case_assessments(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse
 def assessment_detail(
     request: AuthenticatedHttpRequest, pk: Any, assessment_pk: Any
 ) -> HttpResponse:
-    case = _workspace(request, pk, "assessments")
-    assessment = _get_or_404(selectors.case_assessments(case=case), assessment_pk)
+    case, access = _workspace(request, pk, "assessments")
+    assessment = _get_or_404(selectors.case_assessments(case=case, access=access), assessment_pk)
     form_cls = assessment_forms.form_class(assessment.kind, assessment.form_version)
     return render(
         request,
@@ -431,6 +442,7 @@ def assessment_detail(
         _context(
             request,
             case,
+            access,
             "assessments",
             assessment=assessment,
             sections=form_cls().display(assessment.data),
@@ -453,7 +465,7 @@ def _get_or_404(qs: Any, pk: Any) -> Any:
 def assessment_edit(
     request: AuthenticatedHttpRequest, pk: Any, kind: str, assessment_pk: Any = None
 ) -> HttpResponse:
-    case = _case(request, pk, write=True)
+    case, access = _case(request, pk, write=True)
     if kind not in Assessment.Kind.values:
         from django.http import Http404
 
@@ -504,6 +516,7 @@ def assessment_edit(
     return _form_page(
         request,
         case,
+        access,
         form,
         title=str(form_cls.title),
         submit=_("Save draft"),
@@ -517,7 +530,7 @@ def assessment_edit(
 def assessment_submit(
     request: AuthenticatedHttpRequest, pk: Any, assessment_pk: Any
 ) -> HttpResponse:
-    case = _case(request, pk, write=True)
+    case, _access = _case(request, pk, write=True)
     assessment = _get_or_404(case.assessments.all(), assessment_pk)
     return _post_action(
         request,
@@ -565,8 +578,8 @@ def _decide(
 def assessment_decide(
     request: AuthenticatedHttpRequest, pk: Any, assessment_pk: Any
 ) -> HttpResponse:
-    case = _case(request, pk)
-    if not case.access.can_approve:
+    case, access = _case(request, pk)
+    if not access.can_approve:
         raise PermissionDenied
     assessment = _get_or_404(case.assessments.all(), assessment_pk)
     return _decide(
@@ -581,8 +594,8 @@ def assessment_decide(
 
 @require_GET
 def case_plan(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    case = _workspace(request, pk, "plan")
-    if case.access.is_partner:
+    case, access = _workspace(request, pk, "plan")
+    if access.is_partner:
         actions = selectors.case_partner_actions(user=request.user, case=case)
         statuses = [c for c in PlanAction.Status.choices if c[0] in PARTNER_ACTION_STATUSES]
         return render(
@@ -591,13 +604,14 @@ def case_plan(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
             _context(
                 request,
                 case,
+                access,
                 "plan",
                 page=paginate(request, actions),
                 qs=querystring_without_page(request),
                 partner_statuses=statuses,
             ),
         )
-    page = paginate(request, selectors.case_plans(user=request.user, case=case), per_page=5)
+    page = paginate(request, selectors.case_plans(case=case, access=access), per_page=5)
     plan_start = services.plan_start_policy(case=case)
     current = plan_start.current
     return render(
@@ -606,6 +620,7 @@ def case_plan(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
         _context(
             request,
             case,
+            access,
             "plan",
             page=page,
             qs=querystring_without_page(request),
@@ -625,7 +640,7 @@ def case_plan(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
 
 @require_POST
 def plan_create(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    case = _case(request, pk, write=True)
+    case, _access = _case(request, pk, write=True)
     return _post_action(
         request,
         case,
@@ -637,7 +652,7 @@ def plan_create(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: AuthenticatedHttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
-    case = _case(request, pk, write=True)
+    case, access = _case(request, pk, write=True)
     plan = _get_or_404(case.plans.all(), plan_pk)
     form = forms.PlanSummaryForm(request.POST or None, initial={"summary": plan.summary})
     version_field_add(form, plan)
@@ -659,13 +674,18 @@ def plan_edit(request: AuthenticatedHttpRequest, pk: Any, plan_pk: Any) -> HttpR
     ):
         return redirect("cases:plan", pk=case.pk)
     return _form_page(
-        request, case, form, title=_("Plan version %(v)s") % {"v": plan.version}, submit=_("Save")
+        request,
+        case,
+        access,
+        form,
+        title=_("Plan version %(v)s") % {"v": plan.version},
+        submit=_("Save"),
     )
 
 
 @require_POST
 def plan_goal_add(request: AuthenticatedHttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
-    case = _case(request, pk, write=True)
+    case, _access = _case(request, pk, write=True)
     plan = _get_or_404(case.plans.all(), plan_pk)
     form = forms.GoalForm(request.POST)
     if not form.is_valid():
@@ -684,7 +704,7 @@ def plan_goal_add(request: AuthenticatedHttpRequest, pk: Any, plan_pk: Any) -> H
 
 @require_http_methods(["GET", "POST"])
 def plan_action_add(request: AuthenticatedHttpRequest, pk: Any, goal_pk: Any) -> HttpResponse:
-    case = _case(request, pk, write=True)
+    case, access = _case(request, pk, write=True)
     goal = _get_or_404(PlanGoal.objects.filter(plan__case=case), goal_pk)
     form = forms.ActionForm(
         request.POST or None,
@@ -705,6 +725,7 @@ def plan_action_add(request: AuthenticatedHttpRequest, pk: Any, goal_pk: Any) ->
     return _form_page(
         request,
         case,
+        access,
         form,
         title=_("New action for: %(goal)s") % {"goal": goal.description[:80]},
         submit=_("Add the action"),
@@ -717,7 +738,7 @@ def plan_action_add(request: AuthenticatedHttpRequest, pk: Any, goal_pk: Any) ->
 @require_POST
 def plan_action_status(request: AuthenticatedHttpRequest, pk: Any, action_pk: Any) -> HttpResponse:
     """The case team, or staff of the organisation responsible, report an action's progress."""
-    case = _case(request, pk)
+    case, _access = _case(request, pk)
     action = _get_or_404(
         PlanAction.objects.filter(goal__plan__case=case).select_related("goal__plan"), action_pk
     )
@@ -733,7 +754,7 @@ def plan_action_status(request: AuthenticatedHttpRequest, pk: Any, action_pk: An
 
 @require_POST
 def plan_submit(request: AuthenticatedHttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
-    case = _case(request, pk, write=True)
+    case, _access = _case(request, pk, write=True)
     plan = _get_or_404(case.plans.all(), plan_pk)
     return _post_action(
         request,
@@ -747,8 +768,8 @@ def plan_submit(request: AuthenticatedHttpRequest, pk: Any, plan_pk: Any) -> Htt
 
 @require_POST
 def plan_decide(request: AuthenticatedHttpRequest, pk: Any, plan_pk: Any) -> HttpResponse:
-    case = _case(request, pk)
-    if not case.access.can_approve:
+    case, access = _case(request, pk)
+    if not access.can_approve:
         raise PermissionDenied
     plan = _get_or_404(case.plans.filter(status=CasePlan.Status.SUBMITTED), plan_pk)
     return _decide(
@@ -759,8 +780,8 @@ def plan_decide(request: AuthenticatedHttpRequest, pk: Any, plan_pk: Any) -> Htt
 @require_http_methods(["GET", "POST"])
 def case_services(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     if request.method == "POST":
-        case = _case(request, pk)
-        orgs = _recording_orgs(request, case)
+        case, access = _case(request, pk)
+        orgs = _recording_orgs(request, access)
         form = forms.ServiceDeliveryForm(request.POST, case=case, organizations=orgs)
         if form.is_valid() and _run(
             request,
@@ -772,16 +793,17 @@ def case_services(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
         ):  # type: ignore[arg-type]
             return redirect("cases:services", pk=case.pk)
     else:
-        case = _workspace(request, pk, "services")
-        form = forms.ServiceDeliveryForm(case=case, organizations=_recording_orgs(request, case))
-    page = paginate(request, selectors.case_services(user=request.user, case=case))
-    can_record = case.access.can_edit or case.access.is_partner
+        case, access = _workspace(request, pk, "services")
+        form = forms.ServiceDeliveryForm(case=case, organizations=_recording_orgs(request, access))
+    page = paginate(request, selectors.case_services(user=request.user, case=case, access=access))
+    can_record = access.can_edit or access.is_partner
     return render(
         request,
         "cases/tab_services.html",
         _context(
             request,
             case,
+            access,
             "services",
             page=page,
             form=form if can_record else None,
@@ -790,8 +812,8 @@ def case_services(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     )
 
 
-def _recording_orgs(request: AuthenticatedHttpRequest, case: Any) -> Any:
-    if case.access.can_edit:
+def _recording_orgs(request: AuthenticatedHttpRequest, access: CaseAccess) -> Any:
+    if access.can_edit:
         return Organization.objects.active().order_by("name")
     return Organization.objects.filter(
         memberships__user=request.user, memberships__is_active=True
@@ -801,7 +823,7 @@ def _recording_orgs(request: AuthenticatedHttpRequest, case: Any) -> Any:
 @require_http_methods(["GET", "POST"])
 def case_notes(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     if request.method == "POST":
-        case = _case(request, pk, write=True)
+        case, access = _case(request, pk, write=True)
         form = forms.NoteForm(request.POST)
         if form.is_valid() and _run(
             request,
@@ -813,27 +835,28 @@ def case_notes(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
         ):  # type: ignore[arg-type]
             return redirect("cases:notes", pk=case.pk)
     else:
-        case = _workspace(request, pk, "notes")
+        case, access = _workspace(request, pk, "notes")
         form = forms.NoteForm()
-    page = paginate(request, selectors.case_notes(case=case))
+    page = paginate(request, selectors.case_notes(case=case, access=access))
     return render(
         request,
         "cases/tab_notes.html",
         _context(
             request,
             case,
+            access,
             "notes",
             page=page,
             form=form,
             qs=querystring_without_page(request),
-            conferences=selectors.case_conferences(case=case)[:20],
+            conferences=selectors.case_conferences(case=case, access=access)[:20],
         ),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def conference_add(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    case = _case(request, pk, write=True)
+    case, access = _case(request, pk, write=True)
     form = forms.ConferenceForm(request.POST or None)
     if (
         request.method == "POST"
@@ -849,24 +872,26 @@ def conference_add(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     ):  # type: ignore[arg-type]
         return redirect("cases:notes", pk=case.pk)
     return _form_page(
-        request, case, form, title=_("Case conference (temu bahas kasus)"), submit=_("Save")
+        request, case, access, form, title=_("Case conference (temu bahas kasus)"), submit=_("Save")
     )
 
 
 @require_GET
 def case_placements(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    case = _workspace(request, pk, "placements")
-    page = paginate(request, selectors.case_placements(user=request.user, case=case))
+    case, access = _workspace(request, pk, "placements")
+    page = paginate(request, selectors.case_placements(user=request.user, case=case, access=access))
     return render(
         request,
         "cases/tab_placements.html",
-        _context(request, case, "placements", page=page, qs=querystring_without_page(request)),
+        _context(
+            request, case, access, "placements", page=page, qs=querystring_without_page(request)
+        ),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def placement_start(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    case = _case(request, pk, write=True)
+    case, access = _case(request, pk, write=True)
     form = forms.PlacementStartForm(
         request.POST or None, initial={"review_due": timezone.localdate() + dt.timedelta(days=90)}
     )
@@ -883,6 +908,7 @@ def placement_start(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
     return _form_page(
         request,
         case,
+        access,
         form,
         title=_("Place the child in a panti / LKSA"),
         submit=_("Record the placement"),
@@ -892,7 +918,7 @@ def placement_start(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def placement_end(request: AuthenticatedHttpRequest, pk: Any, placement_pk: Any) -> HttpResponse:
-    case = _case(request, pk, write=True)
+    case, access = _case(request, pk, write=True)
     placement = _get_or_404(
         Placement.objects.filter(case=case, end_date__isnull=True), placement_pk
     )
@@ -913,6 +939,7 @@ def placement_end(request: AuthenticatedHttpRequest, pk: Any, placement_pk: Any)
     return _form_page(
         request,
         case,
+        access,
         form,
         title=_("End the placement at %(org)s") % {"org": placement.organization.name},
         submit=_("End the placement"),
@@ -921,7 +948,7 @@ def placement_end(request: AuthenticatedHttpRequest, pk: Any, placement_pk: Any)
 
 @require_GET
 def case_documents(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    case = _workspace(request, pk, "documents")
+    case, access = _workspace(request, pk, "documents")
     links = {}
     for key, name in (("profile", "children:detail"), ("documents", "children:documents")):
         try:
@@ -929,25 +956,29 @@ def case_documents(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
         except NoReverseMatch:
             links[key] = ""
     return render(
-        request, "cases/tab_documents.html", _context(request, case, "documents", links=links)
+        request,
+        "cases/tab_documents.html",
+        _context(request, case, access, "documents", links=links),
     )
 
 
 @require_GET
 def case_timeline(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    case = _workspace(request, pk, "timeline")
-    page = paginate(request, selectors.case_timeline(case=case), per_page=50)
+    case, access = _workspace(request, pk, "timeline")
+    page = paginate(request, selectors.case_timeline(case=case, access=access), per_page=50)
     return render(
         request,
         "cases/tab_timeline.html",
-        _context(request, case, "timeline", page=page, qs=querystring_without_page(request)),
+        _context(
+            request, case, access, "timeline", page=page, qs=querystring_without_page(request)
+        ),
     )
 
 
 # --- workflow actions -------------------------------------------------------------------------
 @require_POST
 def case_transition(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
-    case = _case(request, pk, write=True)
+    case, _access = _case(request, pk, write=True)
     form = forms.TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a valid next step."))
@@ -981,8 +1012,8 @@ def _simple_form(
 ) -> HttpResponse:
     """``versioned``: the form edits the case itself: it carries the case's version and the
     service gets ``expected_version`` (a stale save is refused, see simpul.core.concurrency)."""
-    case = _case(request, pk, write=write)
-    if approve and not case.access.can_approve:
+    case, access = _case(request, pk, write=write)
+    if approve and not access.can_approve:
         raise PermissionDenied
     form = form_cls(
         request.POST or None,
@@ -1009,7 +1040,7 @@ def _simple_form(
         )
     ):
         return redirect("cases:detail", pk=case.pk)
-    return _form_page(request, case, form, title=title, submit=submit, intro=intro)
+    return _form_page(request, case, access, form, title=title, submit=submit, intro=intro)
 
 
 @require_http_methods(["GET", "POST"])
@@ -1110,7 +1141,7 @@ def case_team(request: AuthenticatedHttpRequest, pk: Any) -> HttpResponse:
 
 @require_POST
 def task_done(request: AuthenticatedHttpRequest, pk: Any, task_pk: Any) -> HttpResponse:
-    case = _case(request, pk, write=True)
+    case, _access = _case(request, pk, write=True)
     task = _get_or_404(CaseTask.objects.filter(case=case), task_pk)
     return _post_action(
         request,

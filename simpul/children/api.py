@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from simpul.access.cases import CASE_STATUS_CHOICES
 from simpul.access.children import ChildAccess, display_name
 from simpul.access.restricted import restricted_grant_active, restricted_open
+from simpul.accounts import permissions
 from simpul.children import selectors, services
 from simpul.children.classification_data import category_filter_codes
 from simpul.children.identity import MAX_ESTIMATED_AGE, mask_number, warning_text
@@ -38,7 +39,6 @@ from simpul.children.models import (
     SchoolStatus,
     Sex,
 )
-from simpul.core import permissions
 from simpul.core.concurrency import ConcurrentUpdate
 from simpul.core.exceptions import ApplicationError
 from simpul.core.models import AccessLog

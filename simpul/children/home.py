@@ -16,9 +16,10 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from simpul.accounts import permissions
 from simpul.children import selectors
 from simpul.children.models import ChildImport
-from simpul.core import home, permissions
+from simpul.core import home
 from simpul.core.home import CardData, HomeItem, HomeLink, Urgency
 
 if TYPE_CHECKING:

@@ -14,10 +14,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from simpul.accounts import permissions
 from simpul.children import imports, selectors
 from simpul.children.forms import ChildImportForm, apply_application_error
 from simpul.children.models import ChildImport
-from simpul.core import permissions
 from simpul.core.exceptions import ApplicationError
 from simpul.core.http import AuthenticatedHttpRequest
 from simpul.core.pagination import paginate, querystring_without_page

@@ -42,6 +42,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from simpul import matching
+from simpul.accounts import permissions
 from simpul.children import selectors
 from simpul.children.identity import (
     MAX_CHILD_AGE,
@@ -60,7 +61,6 @@ from simpul.children.models import (
     SchoolStatus,
     Sex,
 )
-from simpul.core import permissions
 from simpul.core.audit import audit_log
 from simpul.core.exceptions import ApplicationError
 from simpul.core.jobs import enqueue_on_commit

@@ -32,6 +32,7 @@ from simpul.access.children import (
     with_masking,
 )
 from simpul.access.scope import mask_name
+from simpul.accounts import permissions
 from simpul.children.identity import mask_number, record_from_values, warning_text
 from simpul.children.models import (
     Category,
@@ -43,7 +44,6 @@ from simpul.children.models import (
     LegalBasis,
     NameToken,
 )
-from simpul.core import permissions
 from simpul.core.audit import access_log_write
 from simpul.core.models import AccessLog
 from simpul.regions.models import Region

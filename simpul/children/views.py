@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from simpul.access.children import ChildAccess, child_access, display_name
 from simpul.access.restricted import restricted_grant_active, restricted_open
 from simpul.access.scope import mask_name
+from simpul.accounts import permissions
 from simpul.children import selectors, services
 from simpul.children.forms import (
     CHECK_STEP,
@@ -50,7 +51,6 @@ from simpul.children.models import (
     DuplicateScan,
     Guardian,
 )
-from simpul.core import permissions
 from simpul.core.concurrency import (
     ConcurrentUpdate,
     conflict_to_form,

@@ -8,11 +8,8 @@ from django.utils.translation import gettext
 from django.views import defaults
 from django.views.decorators.http import require_GET
 
-from simpul.core.forms import AuditFilterForm
 from simpul.core.home import home_cards
 from simpul.core.http import AuthenticatedHttpRequest
-from simpul.core.pagination import paginate, querystring_without_page
-from simpul.core.selectors import audit_event_list, audit_history_read, audit_rows
 
 
 @require_GET
@@ -31,27 +28,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except Exception:  # any database failure means "not healthy"
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-@require_GET
-def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = AuditFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    events = audit_event_list(user=request.user, filters=filters)
-    page = paginate(request, events, 50)
-    if filters.get("target"):
-        # A child's history is access to the child: logged like opening its profile.
-        audit_history_read(user=request.user, events=list(page))
-    return render(
-        request,
-        "core/audit_list.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": audit_rows(list(page)),
-            "qs": querystring_without_page(request),
-        },
-    )
 
 
 def _is_api(request: HttpRequest) -> bool:

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from simpul.core import permissions
+from simpul.accounts import permissions
 from simpul.core.spreadsheets import append_row
 from simpul.directory.models import Service
 from simpul.directory.selectors import organization_list

@@ -19,8 +19,9 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from simpul.accounts import permissions
 from simpul.accounts.models import Membership, Role
-from simpul.core import home, permissions
+from simpul.core import home
 from simpul.core.home import CardData, HomeItem, HomeLink, Urgency
 from simpul.directory import selectors
 from simpul.directory.models import Organization, ServiceStatus

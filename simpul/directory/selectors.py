@@ -25,7 +25,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from simpul.core import permissions
+from simpul.accounts import permissions
 from simpul.directory.models import (
     CapacityRecord,
     Location,

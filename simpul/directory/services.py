@@ -2,7 +2,7 @@
 ``full_clean()`` and leaves an audit event.
 
 Permission checks live in the permission-checked getters of :mod:`simpul.directory.selectors`
-and in :mod:`simpul.core.permissions`; services re-check the rule when an ``actor`` is given so
+and in :mod:`simpul.accounts.permissions`; services re-check the rule when an ``actor`` is given so
 a caller (view, API, command) cannot skip it by mistake. ``actor=None`` is for system jobs.
 """
 
@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from simpul.core import events, permissions
+from simpul.accounts import permissions
+from simpul.core import events
 from simpul.core.audit import audit_log, diff, snapshot
 from simpul.core.concurrency import version_claim
 from simpul.core.exceptions import ApplicationError

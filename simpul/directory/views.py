@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from simpul.core import permissions
+from simpul.accounts import permissions
 from simpul.core.concurrency import (
     ConcurrentUpdate,
     conflict_to_form,

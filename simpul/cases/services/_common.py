@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from simpul.access.cases import CaseAccess, case_access
+from simpul.access.cases import CaseAccess, case_access_memo, forget_case_access
 from simpul.cases.models import Case, CaseStatus
 from simpul.core.audit import audit_log
 from simpul.core.exceptions import ApplicationError
@@ -58,12 +58,7 @@ def case_audit(
 
 
 def _access(actor: User, case: Case) -> CaseAccess:
-    cached = getattr(case, "_access_cache", None)
-    if cached is not None and cached[0] == actor.pk:
-        return cached[1]
-    access = case_access(actor, case)
-    case._access_cache = (actor.pk, access)  # type: ignore[attr-defined]
-    return access
+    return case_access_memo(actor, case)
 
 
 def require_edit(actor: User | None, case: Case) -> None:
@@ -107,8 +102,7 @@ def require_not_closed(case: Case) -> None:
 
 def forget_access(case: Case) -> None:
     """Drop the cached access decision (after a change of assignment, kota or team)."""
-    if hasattr(case, "_access_cache"):
-        del case._access_cache  # type: ignore[attr-defined]
+    forget_case_access(case)
 
 
 def lock(case: Case) -> None:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from simpul.accounts import permissions
 from simpul.cases.models import Case, CaseAssignment, CaseTask, Placement
 from simpul.cases.services._common import (
     case_audit,
@@ -23,7 +24,7 @@ from simpul.cases.services._common import (
     require_not_closed,
 )
 from simpul.cases.services.assignments import assignment_ensure, sharing_check
-from simpul.core import events, permissions
+from simpul.core import events
 from simpul.core.exceptions import ApplicationError
 from simpul.directory.models import Service
 from simpul.directory.services import service_capacity_update

@@ -7,6 +7,11 @@
 - A milestone's deadline is met when its event happens (see ``deadline_meet`` callers).
 - Changing the risk level moves every deadline not yet met: the base (report, plan approval or
   last review) stays, the hours are those of the new level.
+- Closing the case ends its open deadlines (``deadlines_end_on_closure``): nothing is due on a
+  closed case, nor in its aftercare (bimbingan lanjut has no milestone in the table; its
+  follow-up visits are tasks, which closing leaves open). Reopening counts the full assessment
+  and the case plan again from the reopening, and the initial assessment when the case goes
+  back to it (``deadlines_after_reopening``).
 """
 
 from __future__ import annotations
@@ -20,9 +25,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from simpul.accounts import permissions
 from simpul.cases.models import Case, CaseDeadline, Milestone, RiskLevel, SlaPolicy, SlaRule
 from simpul.cases.services._common import full_clean
-from simpul.core import permissions
 from simpul.core.audit import audit_log
 from simpul.core.exceptions import ApplicationError
 
@@ -49,14 +54,21 @@ def sla_hours(policy: SlaPolicy | None, level: str, milestone: str) -> int | Non
     return rule.hours if rule else None
 
 
-def deadlines_create_initial(*, case: Case) -> list[CaseDeadline]:
+def deadlines_create_initial(
+    *,
+    case: Case,
+    base: dt.datetime | None = None,
+    milestones: tuple[str, ...] = FROM_REPORT,
+) -> list[CaseDeadline]:
+    """The deadlines of ``milestones``, due their hours after ``base`` (default: the report)."""
+    base = case.reported_at if base is None else base
     created = []
-    for milestone in FROM_REPORT:
+    for milestone in milestones:
         hours = sla_hours(case.sla_policy, case.risk_level, milestone)
         if hours is None:
             continue
         deadline = CaseDeadline(
-            case=case, milestone=milestone, due_at=case.reported_at + dt.timedelta(hours=hours)
+            case=case, milestone=milestone, due_at=base + dt.timedelta(hours=hours)
         )
         full_clean(deadline)
         deadline.save()
@@ -88,6 +100,32 @@ def deadline_meet(*, case: Case, milestone: str, at: dt.datetime | None = None) 
     if milestone == Milestone.REVIEW and count:
         review_deadline_schedule(case=case, base=at)
     return count
+
+
+def deadlines_end_on_closure(*, case: Case, at: dt.datetime) -> list[dict]:
+    """The case is closed: each open deadline ends at ``at`` with the reason that the case
+    closed (not met: ``end_reason``), so the closed case shows nothing due or overdue on the
+    home pages, the case list and its own page. Returns the ended deadlines (for the audit)."""
+    open_deadlines = case.deadlines.filter(met_at__isnull=True).order_by("due_at")
+    ended = [
+        {"milestone": d.milestone, "due_at": d.due_at, "overdue": d.due_at < at}
+        for d in open_deadlines
+    ]
+    open_deadlines.update(met_at=at, end_reason=CaseDeadline.EndReason.CASE_CLOSED, updated_at=at)
+    return ended
+
+
+# A reopened case goes back to the initial or the full assessment, and on through a new plan.
+AFTER_REOPENING = (Milestone.FULL_ASSESSMENT, Milestone.CASE_PLAN)
+
+
+def deadlines_after_reopening(
+    *, case: Case, reopened_at: dt.datetime, milestones: tuple[str, ...] = AFTER_REOPENING
+) -> list[CaseDeadline]:
+    """Deadlines of a reopened case, counted from the reopening as a new case's from its report:
+    the full assessment and the case plan when it is reopened (every way back goes through
+    both), the initial assessment only when the case goes back to it."""
+    return deadlines_create_initial(case=case, base=reopened_at, milestones=milestones)
 
 
 def deadlines_recompute(*, case: Case, old_level: str, new_level: str) -> list[dict]:
@@ -222,8 +260,11 @@ def sla_policy_approve(*, actor: User, policy: SlaPolicy) -> SlaPolicy:
 
 
 __all__ = [
+    "AFTER_REOPENING",
     "deadline_meet",
+    "deadlines_after_reopening",
     "deadlines_create_initial",
+    "deadlines_end_on_closure",
     "deadlines_recompute",
     "review_deadline_schedule",
     "sla_hours",

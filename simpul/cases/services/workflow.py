@@ -412,7 +412,7 @@ def case_open(
     Who may open it for which lead: ``case_open_lead_check``. A second open case for the same
     child needs ``confirm_duplicate_case`` (audited)."""
     from simpul.access.children import children_visible_to
-    from simpul.core import permissions
+    from simpul.accounts import permissions
 
     if actor is not None:
         if not permissions.can_open_case(actor):

@@ -479,8 +479,8 @@ def test_timeline_in_order_with_related_events(case, worker, supervisor):
     a = services.assessment_save(actor=worker, case=case, kind="initial", data=INITIAL)
     services.case_note_add(actor=worker, case=case, text="Catatan")
     services.assessment_submit(actor=worker, assessment=a)
-    case = selectors.case_get(user=worker, pk=case.pk)
-    entries = selectors.case_timeline(case=case)
+    case, access = selectors.case_get(user=worker, pk=case.pk)
+    entries = selectors.case_timeline(case=case, access=access)
     actions = [e.action for e in entries]
     assert actions[0] == "cases.case.transitioned"  # "" → reported
     assert (
@@ -534,3 +534,11 @@ def test_partner_service_record_only_own_org(
             organization=partner_org,
             delivered_on=timezone.localdate(),
         )
+
+
+def test_case_get_returns_the_policy_with_the_case_and_attaches_nothing(case, worker):
+    """The policy travels beside the record (decision 0006), like ``child_get``; the model
+    instance carries no public ``access`` attribute a template or serializer could read."""
+    got, access = selectors.case_get(user=worker, pk=case.pk)
+    assert got.pk == case.pk and access.visible and access.can_edit and access.is_assigned
+    assert not hasattr(got, "access")

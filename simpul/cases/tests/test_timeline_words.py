@@ -76,8 +76,8 @@ def test_timeline_rows_are_sentences_with_the_officers_name(
 
 def test_timeline_entries_carry_sentences_and_notes(case, worker):
     services.case_set_risk(actor=worker, case=case, level="high", reason="Anak tidur di jalan")
-    case = selectors.case_get(user=worker, pk=case.pk)
-    entries = selectors.case_timeline(case=case)
+    case, access = selectors.case_get(user=worker, pk=case.pk)
+    entries = selectors.case_timeline(case=case, access=access)
     first = entries[0]
     assert first.label == f"Status set to Reported by {worker.full_name}"
     risk = next(e for e in entries if e.action == "cases.case.risk_changed")

@@ -1,7 +1,7 @@
 """Writes to the children's registry. Every function is atomic, validates, and leaves an audit
 event (NIK and No. KK are masked in the trail).
 
-Permission rules: :mod:`simpul.core.permissions` (roles) and
+Permission rules: :mod:`simpul.accounts.permissions` (roles) and
 :func:`simpul.access.children.child_access` (per child). Services re-check when an ``actor``
 is given so that no caller can skip a rule by mistake.
 """

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from simpul.accounts import permissions
 from simpul.children import selectors
 from simpul.children.models import (
     Child,
@@ -19,7 +20,6 @@ from simpul.children.models import (
 )
 from simpul.children.services._common import _active_child, _check, _full_clean, _require_full
 from simpul.children.services.documents import document_upload
-from simpul.core import permissions
 from simpul.core.audit import audit_log
 from simpul.core.exceptions import ApplicationError
 from simpul.directory.models import GOVERNMENT_SOCIAL_TYPES

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from simpul import matching
+from simpul.accounts import permissions
 from simpul.children import selectors
 from simpul.children.models import (
     Child,
@@ -20,7 +21,6 @@ from simpul.children.models import (
     NameToken,
 )
 from simpul.children.services._common import SCAN_BATCH, _apply_keys, _check, _frequency_tokens
-from simpul.core import permissions
 from simpul.core.audit import audit_log
 from simpul.core.exceptions import ApplicationError
 from simpul.core.jobs import enqueue_on_commit

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from simpul.accounts import permissions
 from simpul.children import selectors
 from simpul.children.identity import nik_warnings
 from simpul.children.models import (
@@ -31,7 +32,6 @@ from simpul.children.services._common import (
     _token_change,
     _token_delta,
 )
-from simpul.core import permissions
 from simpul.core.audit import audit_log
 from simpul.core.exceptions import ApplicationError
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from simpul import matching
 from simpul.access.children import children_visible_to
+from simpul.accounts import permissions
 from simpul.children import selectors
 from simpul.children.identity import clean_identity
 from simpul.children.models import (
@@ -32,7 +33,6 @@ from simpul.children.services._common import (
     _set_conditions,
     _token_delta,
 )
-from simpul.core import permissions
 from simpul.core.audit import audit_log, diff
 from simpul.core.exceptions import ApplicationError
 from simpul.core.locks import advisory_xact_lock

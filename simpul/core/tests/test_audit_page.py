@@ -25,12 +25,12 @@ def events():
 def test_system_admin_browses_and_filters_the_trail(client, events):
     admin = make_user(Role.SYSTEM_ADMIN)
     login(client, admin)
-    response = client.get(reverse("core:audit"))
+    response = client.get(reverse("access:audit"))
     assert response.status_code == 200
     body = response.content.decode()
     assert "directory.organization.updated" in body
     assert "accounts.invitation.created" in body
-    response = client.get(reverse("core:audit"), {"action": "directory."})
+    response = client.get(reverse("access:audit"), {"action": "directory."})
     body = response.content.decode()
     assert "directory.organization.updated" in body
     assert "accounts.invitation.created" not in body
@@ -41,7 +41,7 @@ def test_system_admin_browses_and_filters_the_trail(client, events):
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.SYSTEM_ADMIN])
 def test_other_roles_cannot_see_the_trail(client, events, role):
     login(client, make_user(role))
-    assert client.get(reverse("core:audit")).status_code == 403
+    assert client.get(reverse("access:audit")).status_code == 403
 
 
 @pytest.mark.django_db

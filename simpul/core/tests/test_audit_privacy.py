@@ -45,7 +45,7 @@ def child():
 def _pages(client, params=None) -> str:
     body, page = "", 1
     while True:
-        response = client.get(reverse("core:audit"), {**(params or {}), "page": page})
+        response = client.get(reverse("access:audit"), {**(params or {}), "page": page})
         assert response.status_code == 200
         body += response.content.decode()
         if f"page={page + 1}" not in response.content.decode():
@@ -70,10 +70,10 @@ def test_system_admin_sees_numbers_not_identities_on_every_page(client, child):
 
 def test_target_filter_is_an_exact_number_not_a_name_search(client, child):
     login(client, make_user(Role.SYSTEM_ADMIN))
-    by_name = client.get(reverse("core:audit"), {"target": "Euis"}).content.decode()
+    by_name = client.get(reverse("access:audit"), {"target": "Euis"}).content.decode()
     assert "children.child.registered" not in by_name
     by_number = client.get(
-        reverse("core:audit"), {"target": child.registration_number}
+        reverse("access:audit"), {"target": child.registration_number}
     ).content.decode()
     assert "children.child.registered" in by_number
     for secret in SECRETS:
@@ -93,7 +93,9 @@ def test_rows_written_before_the_fix_are_masked_when_read(client, child):
         },
     )
     login(client, make_user(Role.SYSTEM_ADMIN))
-    body = client.get(reverse("core:audit"), {"target": child.registration_number}).content.decode()
+    body = client.get(
+        reverse("access:audit"), {"target": child.registration_number}
+    ).content.decode()
     assert "children.child.updated" in body and "mother_name" in body
     for secret in SECRETS:
         assert secret not in body, secret
@@ -108,5 +110,5 @@ def test_non_personal_records_keep_their_values(client):
         changes={"phone": {"before": "021-1", "after": "021-2"}},
     )
     login(client, make_user(Role.SYSTEM_ADMIN))
-    body = client.get(reverse("core:audit")).content.decode()
+    body = client.get(reverse("access:audit")).content.decode()
     assert "021-2" in body and org.name in body

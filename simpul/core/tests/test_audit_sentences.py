@@ -39,7 +39,7 @@ def test_audit_rows_show_the_sentence_and_the_code(client, admin, language):
         changes={"role": {"before": "org_staff", "after": "org_admin"}},
     )
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    body = client.get(reverse("core:audit")).content.decode()
+    body = client.get(reverse("access:audit")).content.decode()
     with translation.override(language):
         signed_in = events.describe(events.Event("accounts.user.signed_in"))
         role = events.describe(
@@ -55,7 +55,7 @@ def test_audit_rows_show_the_sentence_and_the_code(client, admin, language):
 
 def _page_queries(client) -> int:
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(reverse("core:audit")).status_code == 200
+        assert client.get(reverse("access:audit")).status_code == 200
     return len(queries)
 
 
@@ -74,6 +74,6 @@ def test_names_are_looked_up_once_per_page(client, admin):
     add(20)
     many = _page_queries(client)
     assert many == few
-    body = client.get(reverse("core:audit")).content.decode()
+    body = client.get(reverse("access:audit")).content.decode()
     with translation.override("id"):
         assert events.date_of("2030-01-01") in body

@@ -123,9 +123,9 @@ def test_reading_a_childs_audit_history_is_logged_as_access(client, child):
 
     admin = make_user(Role.SYSTEM_ADMIN)
     login(client, admin)
-    assert client.get(reverse("core:audit")).status_code == 200
+    assert client.get(reverse("access:audit")).status_code == 200
     assert not AccessLog.objects.filter(user=admin).exists()  # browsing the trail is not
-    response = client.get(reverse("core:audit"), {"target": child.registration_number})
+    response = client.get(reverse("access:audit"), {"target": child.registration_number})
     assert response.status_code == 200
     entry = AccessLog.objects.get(user=admin)
     assert (entry.child_id, entry.target_repr) == (str(child.pk), child.registration_number)

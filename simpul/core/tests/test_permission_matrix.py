@@ -136,7 +136,7 @@ def _request(client, name: str, w: dict):
         ),
         "import": lambda: get(reverse("directory:import")),
         "export": lambda: get(reverse("directory:export")),
-        "audit trail": lambda: get(reverse("core:audit")),
+        "audit trail": lambda: get(reverse("access:audit")),
         "users own": lambda: get(reverse("accounts:organization_user_list", args=[own.pk])),
         "users other": lambda: get(reverse("accounts:organization_user_list", args=[other.pk])),
         "invite own": lambda: get(reverse("accounts:invitation_create", args=[own.pk])),

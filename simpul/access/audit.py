@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
-from simpul.core import events, permissions
+from simpul.accounts import permissions
+from simpul.core import events
 from simpul.core.audit import access_log_write, is_personal_model
 from simpul.core.models import AccessLog, AuditEvent
 

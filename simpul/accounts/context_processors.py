@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from simpul.core import permissions
+from simpul.accounts import permissions
 
 
 def _pending_approvals(user: Any) -> int:
