@@ -256,10 +256,18 @@ class CaseAssignment(BaseModel):
 
 
 class CaseDeadline(BaseModel):
+    """A milestone due by ``due_at``. Open while ``met_at`` is empty; ``met_at`` is when it
+    stopped being open: its event happened (``end_reason`` blank) or the case was closed before
+    it (``end_reason`` says so; the milestone was not met)."""
+
+    class EndReason(models.TextChoices):
+        CASE_CLOSED = "case_closed", _("Ended: the case was closed")
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
     milestone = models.CharField(max_length=20, choices=Milestone.choices)
     due_at = models.DateTimeField(db_index=True)
     met_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
 
     class Meta:
         ordering = ["due_at"]

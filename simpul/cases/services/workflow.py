@@ -163,8 +163,12 @@ def _refuse_illegal(case: Case, to_status: str) -> None:
     )
 
 
+def _last_transition_into(case: Case, into: str) -> CaseTransition | None:
+    return case.transitions.filter(to_status=into).order_by("-at", "-id").first()
+
+
 def _origin(case: Case, into: str) -> str | None:
-    last = case.transitions.filter(to_status=into).order_by("-at", "-id").first()
+    last = _last_transition_into(case, into)
     return last.from_status if last else None
 
 
@@ -231,6 +235,21 @@ def _transition(
         case.closure_note = ""
     full_clean(case)
     case.save()
+    data: dict[str, Any] = {"reason": reason} if reason else {}
+    # Deadlines: none stays open on a closed case; a reopened one is assessed and planned again.
+    if to_status == S.CLOSED:
+        ended = sla.deadlines_end_on_closure(case=case, at=case.closed_at or now)
+        if ended:
+            data["deadlines_ended"] = ended
+    elif to_status == S.REOPENED:
+        sla.deadlines_after_reopening(case=case, reopened_at=now)
+    elif from_status == S.REOPENED and to_status == S.INITIAL_ASSESSMENT:
+        reopened = _last_transition_into(case, S.REOPENED)
+        sla.deadlines_after_reopening(
+            case=case,
+            reopened_at=reopened.at if reopened else now,
+            milestones=(Milestone.INITIAL_ASSESSMENT,),
+        )
     transition = CaseTransition.objects.create(
         case=case, from_status=from_status, to_status=to_status, actor=actor, reason=reason, at=now
     )
@@ -239,7 +258,7 @@ def _transition(
         action="cases.case.transitioned",
         case=case,
         changes={"status": {"before": from_status, "after": to_status}},
-        data={"reason": reason} if reason else None,
+        data=data or None,
     )
     if to_status in (S.CLOSED, S.AFTERCARE, S.REOPENED):
         from simpul.cases.services.assignments import plan_assignments_sync

@@ -413,17 +413,25 @@ def test_deadlines_are_spread_over_days_and_times_of_day(demo):
 
 def test_deadlines_are_computed_from_the_backdated_moments(demo):
     """The services computed each deadline from the moment of its step: from the report for
-    the first four milestones, from the plan approval or the last review for the next review."""
+    the first four milestones (from the reopening, for a reopened case's way back), from the
+    plan approval or the last review for the next review."""
     steady = Case.objects.annotate(n=Count("risk_ratings")).filter(n=1).select_related("sla_policy")
     checked = 0
     for case in steady:
+        reopenings = list(
+            case.transitions.filter(to_status=CaseStatus.REOPENED).values_list("at", flat=True)
+        )
         for deadline in case.deadlines.all():
             h = dt.timedelta(hours=hours(case.sla_policy_id, case.risk_level, deadline.milestone))
             if deadline.milestone == Milestone.REVIEW:
                 # Scheduled when its base happened: the deadline row was written at that moment.
                 assert deadline.due_at == deadline.created_at + h, case.case_number
             else:
-                assert deadline.due_at == case.reported_at + h, case.case_number
+                base = max(
+                    (at for at in reopenings if at <= deadline.created_at),
+                    default=case.reported_at,
+                )
+                assert deadline.due_at == base + h, case.case_number
             if deadline.met_at is not None:
                 assert case.reported_at < deadline.met_at < ANCHOR
             checked += 1
