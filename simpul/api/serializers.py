@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from simpul.accounts.models import Membership, User
-from simpul.core.rest.serializers import StrictInputSerializer, StrictQuerySerializer
+from simpul.core.rest.serializers import CodeField, StrictInputSerializer, StrictQuerySerializer
 from simpul.directory.models import (
     AccreditationGrade,
     CapacityRecord,
@@ -284,14 +284,14 @@ class CapacityInputSerializer(StrictInputSerializer):
 class OrganizationFilterSerializer(StrictQuerySerializer):
     search = serializers.CharField(required=False, allow_blank=True, max_length=200)
     type = serializers.ChoiceField(choices=OrganizationType.choices, required=False)
-    category = serializers.CharField(
+    category = CodeField(
         required=False, max_length=40, help_text=_("PMKS child category code, e.g. AJ.")
     )
-    service_type = serializers.CharField(
+    service_type = CodeField(
         required=False, max_length=40, help_text=_("Service type code, e.g. residential-care.")
     )
-    kota = serializers.CharField(required=False, max_length=5, help_text=_("e.g. 31.71"))
-    kecamatan = serializers.CharField(required=False, max_length=8, help_text=_("e.g. 31.71.01"))
+    kota = CodeField(required=False, max_length=5, help_text=_("e.g. 31.71"))
+    kecamatan = CodeField(required=False, max_length=8, help_text=_("e.g. 31.71.01"))
     accreditation = serializers.ChoiceField(choices=AccreditationGrade.choices, required=False)
     has_free_capacity = serializers.BooleanField(required=False, default=False)
 
@@ -312,10 +312,10 @@ class OrganizationFilterSerializer(StrictQuerySerializer):
 class ServiceFilterSerializer(StrictQuerySerializer):
     search = serializers.CharField(required=False, allow_blank=True, max_length=200)
     organization = serializers.UUIDField(required=False)
-    service_type = serializers.CharField(required=False, max_length=40)
-    category = serializers.CharField(required=False, max_length=40)
-    kota = serializers.CharField(required=False, max_length=5)
-    kecamatan = serializers.CharField(required=False, max_length=8)
+    service_type = CodeField(required=False, max_length=40)
+    category = CodeField(required=False, max_length=40)
+    kota = CodeField(required=False, max_length=5)
+    kecamatan = CodeField(required=False, max_length=8)
     status = serializers.ChoiceField(choices=ServiceStatus.choices, required=False)
     has_free_capacity = serializers.BooleanField(required=False, default=False)
 
@@ -327,7 +327,7 @@ class ServiceFilterSerializer(StrictQuerySerializer):
 
 class RegionFilterSerializer(StrictQuerySerializer):
     level = serializers.ChoiceField(choices=Region.Level.choices, required=False)
-    parent = serializers.CharField(
+    parent = CodeField(
         required=False, max_length=13, help_text=_("Kemendagri code of the parent region.")
     )
 

@@ -24,6 +24,7 @@ from simpul.accounts.services import api_token_create
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 EXAMPLES = int(os.environ.get("SIMPUL_SCHEMATHESIS_EXAMPLES", "8"))
+PHASES = os.environ.get("SIMPUL_SCHEMATHESIS_PHASES", "examples,coverage,fuzzing,stateful")
 ROOT = Path(__file__).resolve().parents[3]
 ARTIFACTS = ROOT / "test-artifacts"
 
@@ -99,7 +100,7 @@ PERSONAS = {
 
 @pytest.mark.parametrize("persona", sorted(PERSONAS))
 def test_api_conforms_to_its_schema(persona, live_server, api_world, settings, tmp_path):
-    """`st run` (the schemathesis CLI, every phase but the stateful one, every check, the
+    """`st run` (the schemathesis CLI, every phase including the stateful one, every check, the
     repository's schemathesis.toml) against the live test server; fails on any failure."""
     token_key, only = PERSONAS[persona]
     settings.REST_FRAMEWORK = {
@@ -124,7 +125,7 @@ def test_api_conforms_to_its_schema(persona, live_server, api_world, settings, t
         "--max-examples",
         str(EXAMPLES),
         "--phases",
-        "examples,coverage,fuzzing",
+        PHASES,
         "--generation-deterministic",
         "--workers",
         "1",

@@ -65,3 +65,19 @@ class StrictQuerySerializer(serializers.Serializer):
                     {name: [_("Give a value, or leave the parameter out.")] for name in empty}
                 )
         return super().to_internal_value(data)
+
+
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$"
+
+
+class CodeField(serializers.RegexField):
+    """A code given as a query parameter (a category, a service type, a Kemendagri region code):
+    letters, digits and ``. _ : / -``. The pattern is declared in the schema, so a value of
+    blanks or control characters is a refused request (400), never a silent "no filter"."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 40)
+        super().__init__(CODE_PATTERN, **kwargs)
+        self.error_messages["invalid"] = _(
+            "Give a code of letters, digits and . _ : / - (e.g. AJ, residential-care, 31.71)."
+        )
