@@ -29,6 +29,7 @@ run: install
 	$(DEMO_ENV) $(PY) manage.py load_regions
 	$(DEMO_ENV) $(PY) manage.py seed_demo
 	$(DEMO_ENV) $(PY) manage.py daily
+	$(DEMO_ENV) $(PY) manage.py sweep --schedule
 	@echo "Simpul demo: http://127.0.0.1:$(PORT)  (users: see README, password simpul-demo)"
 	$(DEMO_ENV) $(PY) manage.py db_worker --queue-name '*' > var/worker.log 2>&1 & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \

@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "simpul.children",
     "simpul.cases",
     "simpul.access",
+    "simpul.notifications",
+    "simpul.agreements",
+    "simpul.referrals",
     "csp",
     "simpul.api",
     "simpul.demo",  # seeds the demo through every other app's services; nothing imports it
@@ -249,6 +252,9 @@ TASKS = {
         else "django_tasks_db.DatabaseBackend",
     }
 }
+# The recurring sweep (simpul.core.sweeps: referral reminders and escalations, agreement
+# expiry, notification deliveries) runs in the worker every SIMPUL_SWEEP_MINUTES.
+SWEEP_MINUTES = envint("SIMPUL_SWEEP_MINUTES", 10)
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

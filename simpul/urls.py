@@ -11,6 +11,9 @@ urlpatterns = [
     path("children/", include("simpul.children.urls")),
     path("cases/", include("simpul.cases.urls")),
     path("audit/", include("simpul.access.urls")),
+    path("notifications/", include("simpul.notifications.urls")),
+    path("agreements/", include("simpul.agreements.urls")),
+    path("referrals/", include("simpul.referrals.urls")),
     path("api/v1/", include("simpul.api.urls")),
 ]
 
