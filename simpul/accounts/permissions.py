@@ -137,6 +137,7 @@ def grantable_roles(user: User, organization: Organization) -> list[str]:
 
 # --- cases (per-case rules are in simpul.access.cases: cases_visible_to, case_access) ----------
 def _government_roles(user: User) -> set[str]:
+    """The roles the user holds in Dinas Sosial or a Suku Dinas (for cases and children)."""
     if not _active(user):
         return set()
     return {
@@ -194,16 +195,6 @@ CHILD_VIEWER_ROLES = frozenset(
 )
 
 
-def _government_child_roles(user: User) -> set[str]:
-    if not _active(user):
-        return set()
-    return {
-        m.role
-        for m in user.active_memberships()
-        if m.organization.org_type in GOVERNMENT_SOCIAL_TYPES
-    }
-
-
 def can_view_children(user: User) -> bool:
     """The "Anak" pages (search, profile): roles that may see some children through cases."""
     return _active(user) and bool(user.roles() & CHILD_VIEWER_ROLES)
@@ -211,7 +202,7 @@ def can_view_children(user: User) -> bool:
 
 def can_register_child(user: User) -> bool:
     """Dinas Sosial / Suku Dinas case workers, supervisors and data operators register children."""
-    return bool(_government_child_roles(user) & CHILD_REGISTRAR_ROLES)
+    return bool(_government_roles(user) & CHILD_REGISTRAR_ROLES)
 
 
 def can_search_children_by_nik(user: User) -> bool:
@@ -221,17 +212,17 @@ def can_search_children_by_nik(user: User) -> bool:
 
 def can_merge_children(user: User) -> bool:
     """Merging records, undoing merges and the registry-wide duplicate scan: supervisors."""
-    return Role.SUPERVISOR in _government_child_roles(user)
+    return Role.SUPERVISOR in _government_roles(user)
 
 
 def can_record_legal_basis(user: User) -> bool:
     """Recording a legal basis for sharing without consent: supervisors."""
-    return Role.SUPERVISOR in _government_child_roles(user)
+    return Role.SUPERVISOR in _government_roles(user)
 
 
 def can_import_children(user: User) -> bool:
     """Importing children from a spreadsheet: Dinas Sosial / Suku Dinas data operators, case
     workers and supervisors (the roles that register children)."""
     return bool(
-        _government_child_roles(user) & {Role.DATA_OPERATOR, Role.CASE_WORKER, Role.SUPERVISOR}
+        _government_roles(user) & {Role.DATA_OPERATOR, Role.CASE_WORKER, Role.SUPERVISOR}
     )
