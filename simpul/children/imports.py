@@ -1095,7 +1095,7 @@ def _locked(job: ChildImport, actor: User) -> ChildImport:
 def child_import_decide(*, actor: User, job: ChildImport, decisions: dict[Any, str]) -> ChildImport:
     """Record the importer's decisions for rows with possible duplicates."""
     job = _locked(job, actor)
-    if job.status != ChildImport.Status.VALIDATED:
+    if not job.awaits_decision:
         raise ApplicationError(_("This import can no longer be changed."))
     before = dict(job.decisions or {})
     job.decisions = _merge_decisions(job, decisions)
@@ -1120,7 +1120,7 @@ def child_import_accept(
     """Accept the preview (with the last decisions) and queue the import. Refused while any row
     has an error or a possible duplicate is undecided."""
     job = _locked(job, actor)
-    if job.status != ChildImport.Status.VALIDATED:
+    if not job.awaits_decision:
         raise ApplicationError(_("This import can no longer be accepted."))
     job.decisions = _merge_decisions(job, decisions or {})
     counts = (job.report or {}).get("counts", {})
@@ -1288,10 +1288,10 @@ def _import_rows(
 def child_import_cancel(*, actor: User, job: ChildImport) -> ChildImport:
     """Stop an import that was not carried out; the uploaded file is deleted."""
     job = _locked(job, actor)
-    if job.status in (ChildImport.Status.IMPORTING, ChildImport.Status.DONE):
-        raise ApplicationError(_("This import can no longer be cancelled."))
     if job.status == ChildImport.Status.CANCELLED:
         return job
+    if not job.can_cancel:
+        raise ApplicationError(_("This import can no longer be cancelled."))
     job.status = ChildImport.Status.CANCELLED
     job.finished_at = timezone.now()
     _delete_file(job)

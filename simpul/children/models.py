@@ -644,3 +644,13 @@ class ChildImport(BaseModel):
     @property
     def is_running(self) -> bool:
         return self.status in (self.Status.UPLOADED, self.Status.VALIDATING, self.Status.IMPORTING)
+
+    @property
+    def awaits_decision(self) -> bool:
+        """Checked, waiting for the importer: rows may be decided and the import accepted."""
+        return self.status == self.Status.VALIDATED
+
+    @property
+    def can_cancel(self) -> bool:
+        """Not carried out (nor being carried out), not cancelled yet."""
+        return self.status not in (self.Status.IMPORTING, self.Status.DONE, self.Status.CANCELLED)
