@@ -15,8 +15,14 @@ How a story is planned (:func:`plan_story`):
 4. Casework happens in office hours on working days; intake at any hour (TRC, outreach at night).
 
 Reviews recur (the review deadline starts at the plan approval and again at each review);
-partner actions get due dates from the plan and are marked done around them; placements take
-a place of the LKSA or panti and give it back at reintegration.
+partner actions get due dates from the plan and are marked done around them (one in ten late;
+on a case still carried out, an action due later is still in progress and a late one due in the
+last three weeks still open); placements take a place of the LKSA or panti, are reviewed every
+90 days while the child stays (each review sets the next) and give the place back at
+reintegration. Closing ends a case's deadlines: closed and aftercare cases were closed within
+the year; a reopened case's full assessment is due from its reopening, placed in time like the
+next deadline of any other case. The second record of a near-duplicate pair is reported in the
+last weeks, mostly with its next deadline still ahead.
 """
 
 from __future__ import annotations
@@ -59,6 +65,10 @@ LEVELS: list[str] = [R.NONE, R.LOW, R.MEDIUM, R.HIGH]
 EARLY = (S.REPORTED, S.REGISTERED, S.INITIAL_ASSESSMENT, S.URGENT_PROTECTION, S.FULL_ASSESSMENT)
 CLOSING = (S.CLOSURE_PENDING, S.CLOSED, S.AFTERCARE, S.REOPENED)
 OLDEST_REPORT_DAYS = 355  # every demo case was reported within the past year
+PLACEMENT_REVIEW_DAYS = 90  # the placement's review date set at its start (step_place)
+ACTION_LATE = 0.1  # a plan action now and then done after its date (or still open, if recent)
+REVIEW_LATE = 0.1  # a placement review now and then done after its date
+STILL_OPEN_DAYS = 21  # a late action due at most this long before the day is still open
 STORY_MARGIN_HOURS = 1.0  # the last step of a story ends at least this long before the anchor
 
 INTAKE: dict[str, list[str]] = {
@@ -173,6 +183,7 @@ class CaseStory:
     partner_days: dict[Any, int] = field(default_factory=dict)  # organisation pk → days
     lead_days: int = 150
     placement_wanted: bool = False
+    late_actions: set[Any] = field(default_factory=set)  # organisations whose action runs late
     offsets: list[tuple[str, float, Any]] = field(default_factory=list)  # hours after report
     reported_at: dt.datetime | None = None
     moments: list[tuple[str, dt.datetime, Any]] = field(default_factory=list)
@@ -339,6 +350,8 @@ def _lay_out(world: DemoWorld, story: CaseStory) -> tuple[str, str, str, str]:
     def done() -> None:
         story.offsets = sorted(steps + side, key=lambda s: s[1])
 
+    story.late_actions = set()
+
     add("register", rng.uniform(0.15, 2.5))
     add("open", t + rng.uniform(0.05, 0.3), gap=0.03)
     story.contact = target != S.REPORTED or rng.random() < 0.5
@@ -383,7 +396,8 @@ def _lay_out(world: DemoWorld, story: CaseStory) -> tuple[str, str, str, str]:
         done()
         return "plan_approve", M.REVIEW, r1, "plan_approve"
     start = add("implement", t + rng.uniform(2, 72))
-    place_at = add("place", t + rng.uniform(1, 72)) if story.placement_wanted else None
+    if story.placement_wanted:
+        add("place", t + rng.uniform(1, 72))
     side.append(("visit", start + rng.uniform(24, 300), None))
     lead = world.sudins[story.demo.kota]
     for org, days in [(lead, story.lead_days)] + [
@@ -391,11 +405,13 @@ def _lay_out(world: DemoWorld, story: CaseStory) -> tuple[str, str, str, str]:
     ]:
         if org.pk in (world.lksa.pk, world.ppapp.pk):
             side.append(("partner_visit", start + rng.uniform(48, 400), org.pk))
-        if rng.random() < 0.95:  # now and then an action is still open past its date
+        if rng.random() < ACTION_LATE:  # done days to two weeks after its date
+            story.late_actions.add(org.pk)
+            done_at = plan_at + days * 24 + rng.uniform(24, 14 * 24)
+        else:
             done_at = plan_at + days * 24 - rng.uniform(0, 240)
-            side.append(("action_done", max(done_at, start + rng.uniform(6, 200)), org.pk))
-    if place_at is not None and rng.random() < 0.95:
-        side.append(("placement_review", place_at + 90 * 24 - rng.uniform(0, 120), None))
+        side.append(("action_done", max(done_at, start + rng.uniform(6, 200)), org.pk))
+    # Placement reviews are laid out once the moments are known (_placement_reviews).
     base_name = "plan_approve"
     for k in range(story.reviews):
         last = k == story.reviews - 1
@@ -431,7 +447,11 @@ def _lay_out(world: DemoWorld, story: CaseStory) -> tuple[str, str, str, str]:
     if target == S.AFTERCARE:
         add("aftercare", t + rng.uniform(1, 70))
     elif target == S.REOPENED:
+        # Closing ended the deadlines; the reopened case's full assessment is due from the
+        # reopening, and decides when the story is told.
         add("reopen", t + rng.uniform(200, 1400))
+        done()
+        return "reopen", M.FULL_ASSESSMENT, rf, "reopen"
     done()
     return base_name, M.REVIEW, rf, base_name
 
@@ -472,7 +492,7 @@ def _due_offset(rng: Any, lo: float, hi: float) -> tuple[str, float]:
         days = rng.uniform(1, 7) if rng.random() < 0.65 else rng.uniform(7, 30)
         kind, due = "overdue", -days * 24
     elif roll < 0.30:
-        kind, due = "week", rng.uniform(2, 7 * 24)
+        kind, due = "week", rng.uniform(10, 7 * 24)  # not before the morning of the day
     else:
         kind, due = "later", rng.uniform(7 * 24, max(7 * 24, hi))
     if due > hi:  # what the story leaves possible: due a little sooner
@@ -489,6 +509,8 @@ def plan_story(world: DemoWorld, demo: DemoChild, *, limit: dt.datetime) -> Case
     for _attempt in range(8):
         base_name, milestone, level, pivot = _lay_out(world, story)
         if _place_in_time(world, story, base_name, milestone, level, pivot, limit):
+            _open_actions(world, story)
+            _placement_reviews(world, story, limit)
             return story
         if story.reviews > fewest:
             story.reviews -= 1  # too long a story for one year: one review fewer
@@ -518,13 +540,18 @@ def _place_in_time(
     oldest = clock.anchor - dt.timedelta(days=OLDEST_REPORT_DAYS)
     if demo.original is not None:
         # The second record of a near-duplicate pair: reported in the last weeks, after the
-        # first record, and registered before the supervisor's duplicate scan (``limit``).
+        # first record, and registered before the supervisor's duplicate scan (``limit``);
+        # its next deadline mostly still ahead (the report at most that long before the day).
         story.due_class = "variant"
-        report = limit - dt.timedelta(days=rng.uniform(2, 25))
+        ahead = (limit - clock.anchor) / DAY + (base_at + hours) / 24 - 0.5
+        most = 25.0 if rng.random() < 0.1 else min(25.0, ahead)
+        least = min(2.0, max(0.3, most / 2))
+        report = limit - dt.timedelta(days=rng.uniform(least, max(least, most)))
         first = demo.original.story
         if first is not None and first.moments:
             report = max(report, first.moments[0][1] + DAY)
-    elif demo.target == S.CLOSED:
+    elif demo.target in (S.CLOSED, S.AFTERCARE):
+        # Nothing is due on a closed case (closing ended its deadlines): closed in the year.
         story.due_class = "closed"
         closed_at = offsets[names.index("close_approve")][1]
         earliest = oldest + dt.timedelta(hours=closed_at)
@@ -568,6 +595,64 @@ def _place_in_time(
         if overdue != (story.due_class == "overdue"):
             return False
     return True
+
+
+def _open_actions(world: DemoWorld, story: CaseStory) -> None:
+    """On a case still being carried out on the day, a plan action due later is still open
+    (the work goes on), and a late one due in the last weeks is still open past its date;
+    the others were marked done around their dates."""
+    if story.demo.target in CLOSING:
+        return
+    names = [name for name, _moment, _arg in story.moments]
+    if "plan_draft" not in names:
+        return
+    drafted = story.moments[names.index("plan_draft")][1].astimezone(world.clock.anchor.tzinfo)
+    lead = world.sudins[story.demo.kota]
+    today = world.clock.today
+    kept = []
+    for name, moment, arg in story.moments:
+        if name == "action_done":
+            days = story.lead_days if arg == lead.pk else story.partner_days[arg]
+            due = drafted.date() + dt.timedelta(days=days)
+            if due > today + dt.timedelta(days=7):
+                continue  # due later: still in progress
+            if arg in story.late_actions and today - dt.timedelta(days=STILL_OPEN_DAYS) <= due:
+                continue  # late, and not done yet
+        kept.append((name, moment, arg))
+    story.moments = kept
+
+
+def _placement_reviews(world: DemoWorld, story: CaseStory, limit: dt.datetime) -> None:
+    """The placement is reviewed every 90 days while the child stays (the next review is set
+    at each one, ``placement_review_next``): most a few days before the date, now and then a
+    few days after it; a review due before the day and not yet done is late by days."""
+    names = [name for name, _moment, _arg in story.moments]
+    if "place" not in names:
+        return
+    clock, rng = world.clock, story.rng
+    placed = story.moments[names.index("place")][1]
+    left = story.moments[names.index("leave_placement")][1] if "leave_placement" in names else limit
+    due = placed.astimezone(clock.anchor.tzinfo).date() + dt.timedelta(days=PLACEMENT_REVIEW_DAYS)
+    floor = placed
+    reviews = []
+    while True:
+        target = clock.at(due, dt.time(12, 0))
+        if rng.random() < REVIEW_LATE:
+            target += dt.timedelta(hours=rng.uniform(24, 8 * 24))
+        else:
+            target -= dt.timedelta(hours=rng.uniform(0, 5 * 24))
+        target = max(target, floor + HOUR)
+        if target >= left:
+            break
+        moment = clock.office(target, rng, floor=floor, limit=min(left, limit))
+        if not floor < moment < min(left, limit):
+            break
+        reviews.append(("placement_review", moment, None))
+        due = moment.astimezone(clock.anchor.tzinfo).date() + dt.timedelta(
+            days=PLACEMENT_REVIEW_DAYS
+        )
+        floor = moment
+    story.moments = sorted(story.moments + reviews, key=lambda m: m[1])
 
 
 def _at_report_time(

@@ -3,6 +3,11 @@
 Starting a placement takes one of the service's places (refused when full) through the
 directory's ``service_capacity_update``, assigns the organisation to the case and opens a
 placement review task; ending it gives the place back.
+
+The review is periodic (SNPA, REFERENCE §5): when a placement review task is done while the
+child is still placed, the next one is due as long after that review as the one done was after
+the placement's start (or the review before it), and the placement's ``review_due`` moves there
+(``placement_review_next``).
 """
 
 from __future__ import annotations
@@ -109,14 +114,7 @@ def placement_start(
     full_clean(placement)
     placement.save()
     assignment_ensure(case=case, organization=organization, kind=CaseAssignment.Kind.PLACEMENT)
-    task = CaseTask(
-        case=case,
-        kind=CaseTask.Kind.PLACEMENT_REVIEW,
-        due_on=review_due,
-        title=events.stored("cases.task.placement_review", org=organization.name[:150]),
-    )
-    full_clean(task)
-    task.save()
+    _placement_review_task(case, organization, review_due)
     case_audit(
         actor=actor,
         action="cases.placement.started",
@@ -130,6 +128,49 @@ def placement_start(
         },
     )
     return placement
+
+
+def _placement_review_task(case: Case, organization: Organization, due_on: dt.date) -> CaseTask:
+    task = CaseTask(
+        case=case,
+        kind=CaseTask.Kind.PLACEMENT_REVIEW,
+        due_on=due_on,
+        title=events.stored("cases.task.placement_review", org=organization.name[:150]),
+    )
+    full_clean(task)
+    task.save()
+    return task
+
+
+def placement_review_next(*, case: Case, done: CaseTask) -> CaseTask | None:
+    """``done``, a placement review task, has just been done: while the child is still placed,
+    the next review is due after the same interval (the done task's due date after its base:
+    the placement's start, or the review before it), counted from the day of this review; the
+    placement's ``review_due`` follows. Returns the new task (None when nobody is placed)."""
+    placement = (
+        case.placements.filter(end_date__isnull=True)
+        .select_related("organization")
+        .order_by("-start_date")
+        .first()
+    )
+    if placement is None or done.done_at is None:
+        return None
+    previous = (
+        case.tasks.filter(
+            kind=CaseTask.Kind.PLACEMENT_REVIEW,
+            done_at__isnull=False,
+            created_at__gte=placement.created_at,
+        )
+        .exclude(pk=done.pk)
+        .order_by("-done_at")
+        .first()
+    )
+    base = timezone.localdate(previous.done_at) if previous else placement.start_date
+    every = max(done.due_on - base, dt.timedelta(days=1))
+    reviewed_on = timezone.localdate(done.done_at)
+    placement.review_due = reviewed_on + every
+    placement.save(update_fields=["review_due", "updated_at"])
+    return _placement_review_task(case, placement.organization, placement.review_due)
 
 
 @transaction.atomic

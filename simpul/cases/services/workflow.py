@@ -857,11 +857,18 @@ def case_task_complete(*, actor: User, task: CaseTask) -> CaseTask:
     task.done_at = timezone.now()
     task.done_by = actor
     task.save(update_fields=["done_at", "done_by", "updated_at"])
+    data: dict[str, Any] = {"kind": task.kind}
+    if task.kind == CaseTask.Kind.PLACEMENT_REVIEW:
+        from simpul.cases.services.placements import placement_review_next
+
+        following = placement_review_next(case=task.case, done=task)
+        if following is not None:
+            data["next_review_due"] = following.due_on
     case_audit(
         actor=actor,
         action="cases.task.completed",
         case=task.case,
         target=task,
-        data={"kind": task.kind},
+        data=data,
     )
     return task

@@ -30,6 +30,7 @@ from simpul.cases.models import (
     Milestone,
     OutreachMethod,
     Placement,
+    PlanAction,
     RiskLevel,
     RiskRating,
     SlaRule,
@@ -56,6 +57,8 @@ ANCHOR = CLOCK.anchor
 MORNING = ANCHOR + dt.timedelta(hours=9)  # when a user opens the demo on its day
 SEED_SECONDS: dict[str, float] = {}
 OPEN = ~Q(status=CaseStatus.CLOSED)
+# Cases still being worked on: not closed, not in aftercare (nothing of the table is due there).
+LIVE = ~Q(status__in=[CaseStatus.CLOSED, CaseStatus.AFTERCARE])
 
 
 @pytest.fixture(scope="module")
@@ -381,7 +384,7 @@ def test_caseloads_are_ones_a_person_could_carry(demo):
 
 def _next_due() -> dict[int, dt.datetime | None]:
     return dict(
-        Case.objects.filter(OPEN)
+        Case.objects.filter(LIVE)
         .annotate(n=Min("deadlines__due_at", filter=Q(deadlines__met_at__isnull=True)))
         .values_list("pk", "n")
     )
@@ -399,6 +402,64 @@ def test_deadlines_are_mostly_ahead_some_this_week_a_few_overdue(demo):
     assert len(week) >= 20 and len(later) >= 0.3 * len(next_due), (len(week), len(later))
     by_days = [(ANCHOR - d).days for d in overdue]
     assert any(days < 7 for days in by_days) and any(days >= 7 for days in by_days), by_days
+
+
+def _open_items() -> dict[str, list[dt.date]]:
+    """Every dated thing still open on a live case, by kind, as the day it is due: the
+    deadlines of the table, the tasks, the placements' review dates and the plan actions."""
+    live = Case.objects.filter(LIVE)
+    items: dict[str, list[dt.date]] = collections.defaultdict(list)
+    for milestone, due in CaseDeadline.objects.filter(
+        case__in=live, met_at__isnull=True
+    ).values_list("milestone", "due_at"):
+        items[milestone].append(due.astimezone(ANCHOR.tzinfo).date())
+    for kind, due in CaseTask.objects.filter(case__in=live, done_at__isnull=True).values_list(
+        "kind", "due_on"
+    ):
+        items[f"task:{kind}"].append(due)
+    items["placement review"] = list(
+        Placement.objects.filter(case__in=live, end_date__isnull=True).values_list(
+            "review_due", flat=True
+        )
+    )
+    items["plan action"] = list(
+        PlanAction.objects.filter(
+            goal__plan__case__in=live,
+            goal__plan__status=CasePlan.Status.APPROVED,
+            status__in=[PlanAction.Status.PLANNED, PlanAction.Status.IN_PROGRESS],
+            due_date__isnull=False,
+        ).values_list("due_date", flat=True)
+    )
+    return items
+
+
+def test_few_open_items_of_any_kind_are_overdue_and_none_for_long(demo):
+    """A month of real work: of every kind of open deadline (and the partners' dates: placement
+    reviews, plan actions) at most one in five is overdue (seeded for 2026-12-01: 2–9 %, one
+    kind of 12 items 2), and none by more than 45 days (the longest: 26). A placement review
+    that fell due was done, and set the next one."""
+    items = _open_items()
+    assert {"placement review", "plan action", Milestone.REVIEW} <= set(items), set(items)
+    for kind, dues in items.items():
+        late = [(TODAY - due).days for due in dues if due < TODAY]
+        assert len(late) <= max(3, 0.2 * len(dues)), (kind, len(late), len(dues))
+        assert max(late, default=0) <= 45, (kind, sorted(late))
+    done = CaseTask.objects.filter(kind=CaseTask.Kind.PLACEMENT_REVIEW, done_at__isnull=False)
+    assert done.filter(done_by__isnull=False).exists()
+    for placement in Placement.objects.filter(case__in=Case.objects.filter(LIVE), end_date=None):
+        review = placement.case.tasks.get(kind=CaseTask.Kind.PLACEMENT_REVIEW, done_at=None)
+        assert review.due_on == placement.review_due
+
+
+def test_closed_cases_have_nothing_due(demo):
+    ended = Case.objects.exclude(LIVE)
+    assert ended.filter(status=CaseStatus.AFTERCARE).exists()
+    assert not CaseDeadline.objects.filter(case__in=ended, met_at__isnull=True).exists()
+    ended_by_closure = CaseDeadline.objects.filter(end_reason=CaseDeadline.EndReason.CASE_CLOSED)
+    assert ended_by_closure.exists()
+    for deadline in ended_by_closure.select_related("case"):
+        if deadline.case.closed_at is not None:  # a reopened case's closure was cleared
+            assert deadline.met_at == deadline.case.closed_at
 
 
 def test_deadlines_are_spread_over_days_and_times_of_day(demo):
