@@ -63,6 +63,13 @@ register("children.document.deleted", _("Document deleted (%(kind)s)"), values=_
 register("children.child.classified", _("Category recorded: %(category)s"))
 register("children.child.unclassified", _("Category removed: %(category)s"))
 register("children.child.merged", _("Record %(merged_registration_number)s merged into this one"))
+register(
+    "children.child.merge_refused",
+    _(
+        "Merge of record %(merged_registration_number)s into this one refused: they may be "
+        "twins and it was not confirmed"
+    ),
+)
 register("children.child.merge_undone", _("Merge undone"))
 register("children.match_index.rebuilt", _("Duplicate-search index rebuilt"))
 register("children.duplicate_scan.started", _("Duplicate scan started"))

@@ -107,7 +107,9 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
-@transaction.atomic
+POSSIBLY_TWINS = "possibly_twins"
+
+
 def child_merge(
     *, actor: User, survivor: Child, merged: Child, reason: str, confirm_twins: bool = False
 ) -> ChildMerge:
@@ -116,7 +118,39 @@ def child_merge(
 
     Two records the matcher reads as possibly twins (the same mother and date of birth,
     clearly different given names) are merged only with ``confirm_twins=True``: the
-    supervisor has checked that they are one child. Without it nothing changes."""
+    supervisor has checked that they are one child. Without it nothing changes, and the
+    refusal is audited (``children.child.merge_refused``): the event is written once the
+    merge's own transaction has rolled back, so it stays (a caller that wraps this in a
+    transaction of its own and rolls that back drops it with the rest)."""
+    try:
+        return _child_merge(
+            actor=actor,
+            survivor=survivor,
+            merged=merged,
+            reason=reason,
+            confirm_twins=confirm_twins,
+        )
+    except ApplicationError as exc:
+        if exc.extra.get("code") == POSSIBLY_TWINS:
+            audit_log(
+                actor=actor,
+                action="children.child.merge_refused",
+                target=survivor,
+                data={
+                    "merged": str(merged.pk),
+                    "merged_registration_number": merged.registration_number,
+                    "reason": reason.strip()[:255],
+                    "possibly_twins": True,
+                    "twins_confirmed": False,
+                },
+            )
+        raise
+
+
+@transaction.atomic
+def _child_merge(
+    *, actor: User, survivor: Child, merged: Child, reason: str, confirm_twins: bool
+) -> ChildMerge:
     _check(actor, permissions.can_merge_children(actor))
     survivor = Child.objects.select_for_update().get(pk=survivor.pk)
     merged = Child.objects.select_for_update().get(pk=merged.pk)
@@ -139,7 +173,7 @@ def child_merge(
                 "child, and confirm it."
             ),
             extra={
-                "code": "possibly_twins",
+                "code": POSSIBLY_TWINS,
                 "fields": {"confirm_twins": [_("Confirm that these records are one child.")]},
             },
         )

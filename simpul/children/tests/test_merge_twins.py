@@ -1,6 +1,7 @@
 """The twin guard in the app: a pair the matcher reads as possibly twins says so wherever its
 reasons are shown, and merging it needs the supervisor's explicit confirmation — in the service
-(the one door) and on the merge page. A refused merge changes nothing."""
+(the one door) and on the merge page. A refused merge changes nothing, and the refusal itself
+is audited (the event outlives the merge's rolled-back transaction)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from simpul.children import selectors, services
 from simpul.children.models import Child, ChildAlias, ChildMerge, DuplicateCandidate
+from simpul.core import events
 from simpul.core.exceptions import ApplicationError
 from simpul.core.models import AuditEvent
 from simpul.testing.auth import login_verified
@@ -77,6 +79,38 @@ def test_merging_twins_without_the_confirmation_is_refused_and_changes_nothing(s
     unchanged(a, b, aliases)
 
 
+def refusals() -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(action="children.child.merge_refused"))
+
+
+def test_a_refused_twin_merge_is_audited(supervisor, twins):
+    a, b = twins
+    with pytest.raises(ApplicationError):
+        services.child_merge(actor=supervisor, survivor=a, merged=b, reason="sama anak")
+    [event] = refusals()
+    assert event.actor_id == supervisor.pk
+    assert event.target_id == str(a.pk)
+    assert event.data["merged"] == str(b.pk)
+    assert event.data["merged_registration_number"] == b.registration_number
+    assert event.data["possibly_twins"] is True and event.data["twins_confirmed"] is False
+    # The sentence names the other record by its number, never by a name.
+    [sentence] = events.describe_audit_events([event])
+    assert b.registration_number in sentence and "twins" in sentence
+    assert "Husein" not in sentence and "Hasan" not in sentence
+
+
+def test_other_refusals_of_a_merge_are_not_twin_refusals(supervisor, twins, one_child):
+    a, b = twins
+    with pytest.raises(ApplicationError):
+        services.child_merge(actor=supervisor, survivor=a, merged=b, reason=" ")
+    with pytest.raises(ApplicationError):
+        services.child_merge(actor=supervisor, survivor=a, merged=a, reason="sama")
+    services.child_merge(
+        actor=supervisor, survivor=one_child[0], merged=one_child[1], reason="same child"
+    )
+    assert refusals() == []
+
+
 def test_merging_twins_with_the_confirmation_merges_and_is_audited(supervisor, twins):
     a, b = twins
     merge = services.child_merge(
@@ -106,6 +140,7 @@ def test_a_pair_the_scan_stored_as_possibly_twins_needs_the_confirmation(supervi
         services.child_merge(actor=supervisor, survivor=a, merged=b, reason="same child")
     unchanged(a, b, aliases)
     assert DuplicateCandidate.objects.get().status == DuplicateCandidate.Status.OPEN
+    assert [e.data["merged"] for e in refusals()] == [str(b.pk)]
 
 
 def test_the_merge_page_warns_and_asks_for_the_confirmation(client, supervisor, twins):
@@ -123,6 +158,8 @@ def test_the_merge_page_warns_and_asks_for_the_confirmation(client, supervisor, 
     assert "twins" in body or "kembar" in body
     assert 'name="confirm_twins"' in body
     unchanged(a, b, aliases)
+    [refusal] = refusals()  # audited from the page too
+    assert refusal.actor_id == supervisor.pk and refusal.data["reason"] == "Sama"
 
     done = client.post(
         url, {"a": a.pk, "b": b.pk, "survivor": a.pk, "reason": "Sama", "confirm_twins": "on"}
