@@ -540,6 +540,7 @@ class PartnerActionsCard(home.HomeCard):
             note=_due_note(counts["late"], counts["week"]),
             see_all_url=reverse("cases:list"),
             see_all_label=str(_("Cases of your organisation")),
+            see_all_count=False,  # the case list holds every case the organisation works on
             empty_text=str(_("No open plan action is assigned to your organisation.")),
         )
 
@@ -640,6 +641,7 @@ class PartnerCasesCard(home.HomeCard):
             items=items,
             see_all_url=reverse("cases:list"),
             see_all_label=str(_("Cases of your organisation")),
+            see_all_count=False,  # the case list holds every case the organisation works on
             note=str(_("Led by your organisation, or a child placed with it.")),
             empty_text=str(
                 _("Your organisation leads no open case and no child is placed with it.")

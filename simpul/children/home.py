@@ -120,5 +120,6 @@ class ImportsCard(home.HomeCard):
             links=links,
             see_all_url=imports,
             see_all_label=str(_("Your imports")),
+            see_all_count=False,  # the import list holds every import, not only those waiting
             empty_text=str(_("No import waits for your decision.")),
         )

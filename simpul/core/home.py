@@ -166,6 +166,9 @@ class CardData:
     items: list[HomeItem] = field(default_factory=list)
     see_all_url: str = ""
     see_all_label: str = ""
+    # Whether "see all" shows the card's count: only when the page it links to lists the same
+    # things (the approval queue, the duplicate pairs), not a wider list (every case of a partner).
+    see_all_count: bool = True
     links: list[HomeLink] = field(default_factory=list)
     empty_text: str | None = None  # shown when there is no item; "" for a card of links
     note: str = ""  # one line under the title (a summary, or why the card is empty)

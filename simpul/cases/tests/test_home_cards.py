@@ -251,6 +251,8 @@ def test_partner_sees_the_plan_actions_and_cases_assigned_to_their_organisation(
     assert item.due == due and item.urgency.name == "WEEK"
     assert item.label.startswith(case.case_number) and item.url.endswith("/plan/")
     assert "Tempat tinggal sementara" in item.detail
+    # "See all" leads to every case of the organisation: not labelled with the actions' count.
+    assert actions.see_all_url == reverse("cases:list") and actions.see_all_count is False
     # A plan action alone is on its own card, not repeated as a case.
     assert build("cases.partner_cases", partner).count == 0
     # Another organisation's partner sees nothing, and its counts are zero.
@@ -281,6 +283,7 @@ def test_partner_sees_the_cases_it_leads_and_the_children_placed_with_it(
         (placed.case_number, review),
     ]
     assert [i.detail.split(" · ")[0] for i in data.items] == ["Lead", "Placement"]
+    assert data.see_all_count is False  # the case list also holds the plan-action cases
     assert build("cases.partner_cases", other_partner).count == 0
 
 

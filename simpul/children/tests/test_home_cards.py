@@ -72,6 +72,7 @@ def test_the_importer_sees_a_checked_file_waiting_with_its_cancel_date(operator,
     assert data.count == 1
     item = data.items[0]
     assert item.label == "sudin-timur-desember.xlsx" and item.url.endswith(f"/import/{job.pk}/")
+    assert data.see_all_count is False  # "Your imports" lists every import, not only these
     # Cancelled automatically seven days after the check: due within the week.
     assert item.urgency.name == "WEEK" and item.due.date() == (
         job.updated_at.date() + dt.timedelta(days=7)

@@ -209,6 +209,29 @@ def test_an_empty_card_says_that_nothing_is_waiting(client, worker):
     assert "Nothing is waiting." in section
 
 
+def test_see_all_shows_the_count_only_when_the_linked_page_lists_the_same_things(client, worker):
+    class Linked(SampleCard):
+        def __init__(self, see_all_count):
+            super().__init__(items=[HomeItem(label=f"Item {n}") for n in range(2)], count=7)
+            self.see_all_count = see_all_count
+
+        def build(self, user, *, now):
+            return CardData(
+                count=self.count,
+                items=self.items,
+                see_all_url="/all/",
+                see_all_label="Every one",
+                see_all_count=self.see_all_count,
+            )
+
+    for see_all_count, shown in ((True, "Every one (7)"), (False, "Every one</a>")):
+        with home.registered(Linked(see_all_count)):
+            body = _page(client, worker, lang="en")
+        section = body.split('data-card="tests.sample"')[1].split("</section>")[0]
+        assert shown in section
+        assert ("(7)" in section) is see_all_count
+
+
 def test_a_failing_card_is_shown_as_failed_and_logged_and_the_page_still_works(
     client, worker, caplog
 ):
