@@ -223,6 +223,48 @@ def can_record_legal_basis(user: User) -> bool:
 def can_import_children(user: User) -> bool:
     """Importing children from a spreadsheet: Dinas Sosial / Suku Dinas data operators, case
     workers and supervisors (the roles that register children)."""
-    return bool(
-        _government_roles(user) & {Role.DATA_OPERATOR, Role.CASE_WORKER, Role.SUPERVISOR}
+    return bool(_government_roles(user) & {Role.DATA_OPERATOR, Role.CASE_WORKER, Role.SUPERVISOR})
+
+
+# --- agreements and collaboration protocols (simpul.agreements; docs/agreements.md) -------------
+def can_view_agreements(user: User) -> bool:
+    """The agreements pages: government staff (every agreement) and organisation admins and
+    staff of partners (the agreements their organisation is a party to)."""
+    return can_view_all_agreements(user) or (
+        _active(user) and user.has_role(Role.ORG_ADMIN, Role.ORG_STAFF, Role.SKPD_LIAISON)
+    )
+
+
+def can_view_all_agreements(user: User) -> bool:
+    return is_system_admin(user) or bool(_government_roles(user) - {Role.DONOR})
+
+
+def can_manage_agreements(user: User) -> bool:
+    """Create, edit, amend, activate and terminate agreements, upload the signed document:
+    organisation admins of Dinas Sosial itself and system admins."""
+    return is_dinsos_admin(user)
+
+
+def can_view_protocols(user: User) -> bool:
+    """The protocols are the department's written ground rules: every user with a role reads the
+    approved versions."""
+    return _active(user) and bool(user.roles())
+
+
+def can_manage_protocols(user: User) -> bool:
+    """Draft and edit protocol versions: Dinas Sosial org admins, system admins and Dinas Sosial
+    supervisors."""
+    return is_dinsos_admin(user) or _dinsos_supervisor(user)
+
+
+def can_approve_protocols(user: User) -> bool:
+    """Approve a version (never one they drafted, see simpul.agreements.services): a Dinas
+    Sosial supervisor, a Dinas Sosial org admin or a system admin."""
+    return is_dinsos_admin(user) or _dinsos_supervisor(user)
+
+
+def _dinsos_supervisor(user: User) -> bool:
+    return _active(user) and any(
+        m.role == Role.SUPERVISOR and m.organization.org_type == OrganizationType.DINSOS
+        for m in user.active_memberships()
     )
