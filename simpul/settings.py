@@ -256,6 +256,17 @@ TASKS = {
 # expiry, notification deliveries) runs in the worker every SIMPUL_SWEEP_MINUTES.
 SWEEP_MINUTES = envint("SIMPUL_SWEEP_MINUTES", 10)
 
+# --- notifications (docs/notifications.md) --------------------------------------------------
+# The daily digest goes out at the first sweep after this hour (Asia/Jakarta).
+NOTIFICATION_DIGEST_HOUR = envint("SIMPUL_DIGEST_HOUR", 7)
+# WhatsApp Business Cloud-style gateway; the channel is off while URL, token or phone id is empty.
+# The template must be approved by Meta (language "id", body {{1}} subject, {{2}} link).
+WHATSAPP_URL = envstr("SIMPUL_WHATSAPP_URL", "") or ""
+WHATSAPP_TOKEN = envstr("SIMPUL_WHATSAPP_TOKEN", "") or ""
+WHATSAPP_PHONE_ID = envstr("SIMPUL_WHATSAPP_PHONE_ID", "") or ""
+WHATSAPP_TEMPLATE = envstr("SIMPUL_WHATSAPP_TEMPLATE", "simpul_notification") or ""
+WHATSAPP_TIMEOUT = envint("SIMPUL_WHATSAPP_TIMEOUT", 10)
+
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
