@@ -1,3 +1,5 @@
+"""Personas and records for the agreements tests."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,7 +9,6 @@ import pytest
 from simpul.accounts.models import Role
 from simpul.agreements.models import (
     Agreement,
-    AgreementKind,
     AgreementStatus,
     CollaborationProtocol,
     ProtocolParticipant,
@@ -15,26 +16,43 @@ from simpul.agreements.models import (
     VersionStatus,
 )
 from simpul.children.models import Category
-from simpul.directory.models import OrganizationType
-from simpul.testing.factories import OrganizationFactory, make_user
+from simpul.directory.models import Organization, OrganizationType
+from simpul.testing.factories import OrganizationFactory, make_user, sudin
+
+TODAY = dt.date(2026, 6, 1)
 
 
 @pytest.fixture
-def dinsos():
-    return OrganizationFactory(
-        name="Dinas Sosial Provinsi DKI Jakarta", org_type=OrganizationType.DINSOS
+def dinsos(db):
+    org, _ = Organization.objects.get_or_create(
+        org_type=OrganizationType.DINSOS, defaults={"name": "Dinas Sosial Provinsi DKI Jakarta"}
     )
+    return org
 
 
 @pytest.fixture
-def sudin():
-    return OrganizationFactory(
-        name="Suku Dinas Sosial Jakarta Timur", org_type=OrganizationType.SUDINSOS
-    )
+def sudin_timur(db):
+    return sudin("31.75")
 
 
 @pytest.fixture
-def dinsos_admin(dinsos):
+def lksa(db):
+    return OrganizationFactory(org_type=OrganizationType.LKSA, name="LKSA Harapan")
+
+
+@pytest.fixture
+def yayasan(db):
+    return OrganizationFactory(org_type=OrganizationType.YAYASAN, name="Yayasan Peduli")
+
+
+@pytest.fixture
+def admin(dinsos):
+    """A Dinas Sosial organisation admin (manages agreements)."""
+    return make_user(Role.ORG_ADMIN, dinsos)
+
+
+@pytest.fixture
+def admin2(dinsos):
     return make_user(Role.ORG_ADMIN, dinsos)
 
 
@@ -44,13 +62,8 @@ def dinsos_supervisor(dinsos):
 
 
 @pytest.fixture
-def case_worker(dinsos):
-    return make_user(Role.CASE_WORKER, dinsos)
-
-
-@pytest.fixture
-def lksa():
-    return OrganizationFactory(name="LKSA Kasih Bunda")
+def sudin_worker(sudin_timur):
+    return make_user(Role.CASE_WORKER, sudin_timur)
 
 
 @pytest.fixture
@@ -59,60 +72,49 @@ def lksa_admin(lksa):
 
 
 @pytest.fixture
-def lksa_staff(lksa):
-    return make_user(Role.ORG_STAFF, lksa)
+def yayasan_staff(yayasan):
+    return make_user(Role.ORG_STAFF, yayasan)
 
 
 @pytest.fixture
-def other_org():
-    return OrganizationFactory(name="Yayasan Lain", org_type=OrganizationType.YAYASAN)
-
-
-@pytest.fixture
-def outsider(other_org):
-    """Staff of another partner (not a party)."""
-    return make_user(Role.ORG_STAFF, other_org)
-
-
-@pytest.fixture
-def street_category():
-    return Category.objects.get(scheme=Category.Scheme.PMKS, code="AJ")
+def category_aj(db):
+    return Category.objects.get(scheme="pmks", code="AJ")
 
 
 def make_agreement(*, government_side, parties, status=AgreementStatus.DRAFT, **kwargs):
-    today = dt.date(2026, 12, 3)
     values = {
-        "number": kwargs.pop("number", f"PKS-{Agreement.objects.count() + 1:03d}"),
-        "title": "Kerja sama penanganan anak jalanan",
-        "kind": AgreementKind.PKS,
-        "government_side": government_side,
-        "start_date": today - dt.timedelta(days=100),
-        "end_date": today + dt.timedelta(days=200),
+        "number": kwargs.pop("number", f"PKS/{Agreement.objects.count() + 1}/2026"),
+        "title": "Kerja sama pelayanan anak",
+        "kind": "pks",
+        "start_date": dt.date(2026, 1, 1),
+        "end_date": dt.date(2026, 12, 31),
         "status": status,
+        **kwargs,
     }
-    if status != AgreementStatus.DRAFT:
+    if status != AgreementStatus.DRAFT and "activated_on" not in values:
         values["activated_on"] = values["start_date"]
-    values.update(kwargs)
-    agreement = Agreement.objects.create(**values)
+    agreement = Agreement.objects.create(government_side=government_side, **values)
     agreement.parties.set(parties)
     return agreement
 
 
-def make_protocol_version(*, category, number=1, status=VersionStatus.APPROVED, valid_from=None):
+def make_version(*, category, number=1, status=VersionStatus.APPROVED, valid_from=None, **kw):
     protocol, _ = CollaborationProtocol.objects.get_or_create(
-        category=category, defaults={"title": f"Protokol {category.name}"}
+        category=category, defaults={"title": f"Protokol {category.code}"}
     )
     version = ProtocolVersion.objects.create(
         protocol=protocol,
         number=number,
         status=VersionStatus.DRAFT,
-        deadline_table={"immediate": {"acknowledge": 1, "decide": 1, "start": 1, "finish": 5}},
-        escalation=[{"after_working_days": 2, "notify": "dinsos_supervisor"}],
+        deadline_table=kw.pop("deadline_table", {"high": {"acknowledge": 1, "decide": 2}}),
+        **kw,
     )
     ProtocolParticipant.objects.create(
         version=version, org_type=OrganizationType.LKSA, role="Pengasuhan sementara"
     )
-    ProtocolParticipant.objects.create(version=version, office="dukcapil", role="Akta kelahiran")
+    ProtocolParticipant.objects.create(
+        version=version, org_type="", office="dukcapil", role="Akta kelahiran"
+    )
     if status != VersionStatus.DRAFT:
         ProtocolVersion.objects.filter(pk=version.pk).update(
             status=status, valid_from=valid_from or dt.date(2026, 1, 1)
