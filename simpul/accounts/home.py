@@ -66,10 +66,32 @@ class InvitationApprovalsCard(home.HomeCard):
             )
             for inv in invitations[: self.limit]
         ]
+        # The maker's own invitations wait for someone else: say so, or the maker's home says
+        # nothing about the invitation they just made (one count, whatever the number).
+        mine = Invitation.objects.filter(
+            invited_by=user,
+            approval_required=True,
+            approved_at__isnull=True,
+            refused_at__isnull=True,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+        ).count()
+        note = (
+            ngettext(
+                "%(n)d invitation you made waits for another person's approval.",
+                "%(n)d invitations you made wait for another person's approval.",
+                mine,
+            )
+            % {"n": mine}
+            if mine
+            else ""
+        )
         return CardData(
             count=invitations.count(),
             items=items,
             see_all_url=url,
+            note=note,
             empty_text=str(_("No invitation waits for your approval.")),
         )
 

@@ -45,8 +45,16 @@ def test_a_supervisor_invitation_waits_on_the_home_of_everyone_who_may_approve_i
         assert item.label.startswith("calon@example.test")
         assert item.url == reverse("accounts:invitation_approvals")
         assert item.due == invitation.expires_at and item.urgency.name == "WEEK"
-    # Not on the home of the one who made it (a second person approves).
-    assert build("accounts.invitation_approvals", sysadmin).count == 0
+    # Not on the home of the one who made it (a second person approves): the maker is told it
+    # waits for someone else.
+    mine = build("accounts.invitation_approvals", sysadmin)
+    assert mine.count == 0 and mine.items == []
+    assert mine.note == "1 invitation you made waits for another person's approval."
+    assert build("accounts.invitation_approvals", other_admin).note == ""
+    # Once approved it no longer waits, and the note goes.
+    invitation.approved_at = timezone.now()
+    invitation.save(update_fields=["approved_at"])
+    assert build("accounts.invitation_approvals", sysadmin).note == ""
 
 
 def _fail_sign_in(email, ip, times):
