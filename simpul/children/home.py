@@ -45,7 +45,16 @@ class DuplicatePairsCard(home.HomeCard):
                 # Registration numbers only: a pair is reviewed on its own page.
                 label=f"{p.child_a.registration_number} ↔ {p.child_b.registration_number}",
                 url=reverse("children:duplicate_pair", args=[p.pk]),
-                detail=str(likely.get(p.level, p.level)),
+                # A pair the matcher reads as possibly twins says so here too, as on the list,
+                # the pair page and the merge page (from the stored reasons: no query).
+                detail=" · ".join(
+                    str(part)
+                    for part in (
+                        _("Possibly twins") if selectors.possibly_twins(p.reasons or []) else "",
+                        likely.get(p.level, p.level),
+                    )
+                    if part
+                ),
                 since=p.created_at,
             )
             for p in pairs[: self.limit]

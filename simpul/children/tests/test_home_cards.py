@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from simpul.accounts.models import Role
@@ -53,6 +54,21 @@ def test_supervisor_sees_the_duplicate_pairs_of_their_scope_by_number(
     assert timur.child_a.full_name not in str(data) and item.url.endswith(f"/{timur.pk}/")
     other = build("children.duplicates", supervisor_pusat)
     assert other.count == 1 and other.items[0].url.endswith(f"/{pusat.pk}/")
+
+
+def test_a_pair_read_as_possibly_twins_says_so_on_the_card(supervisor):
+    twins = _pair(score=30)
+    twins.reasons = [
+        {"field": "twins", "outcome": "possibly_twins", "weight": -8.0, "detail": ""},
+        {"field": "birth_date", "outcome": "exact", "weight": 10.0, "detail": ""},
+    ]
+    twins.save(update_fields=["reasons"])
+    plain = _pair(score=20)
+    details = {i.url: i.detail for i in build("children.duplicates", supervisor).items}
+    assert details[reverse("children:duplicate_pair", args=[twins.pk])] == (
+        "Possibly twins · Probably the same child"
+    )
+    assert details[reverse("children:duplicate_pair", args=[plain.pk])] == "Probably the same child"
 
 
 def test_a_pair_with_one_child_outside_the_scope_is_not_counted(supervisor, kel_pusat):
