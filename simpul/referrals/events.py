@@ -62,7 +62,3 @@ register(
     _("Referral link for %(organization)s opened"),
     note=_note,
 )
-register(
-    "referrals.referral.reminder",
-    _("Deadline reminder about the referral to %(organization)s"),
-)

@@ -190,10 +190,22 @@ class Referral(VersionedModel, BaseModel):
     )
     # Filled from the collaboration protocol / agreement in force when the referral was made
     # (ForeignKeys to agreements.ProtocolVersion / agreements.Agreement).
-    # TODO(agreements): become ForeignKeys once agreements.ProtocolVersion/Agreement land; until
-    # then the ids of the version / agreement in force are kept.
-    protocol_version_ref = models.UUIDField(null=True, blank=True)
-    agreement_ref = models.UUIDField(null=True, blank=True)
+    protocol_version = models.ForeignKey(
+        "agreements.ProtocolVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("protocol version"),
+    )
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("agreement"),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.REQUESTED
     )

@@ -213,23 +213,11 @@ def deadlines_for(
 
 
 def _protocol_and_agreement(*, category: Any, organization: Organization, on: dt.date):
-    try:
-        from simpul.agreements.selectors import agreement_in_force, protocol_in_force
-    except ImportError:  # agreements not landed yet
-        return None, None
-    if not _agreements_ready():
-        return None, None
+    from simpul.agreements.selectors import agreement_in_force, protocol_in_force
+
     protocol = protocol_in_force(category=category, on=on) if category is not None else None
     agreement = agreement_in_force(organization=organization, on=on)
     return protocol, agreement
-
-
-def _agreements_ready() -> bool:
-    """TODO(agreements): drop once the agreements app and its migrations have landed (while it
-    is being built its models may exist without tables)."""
-    from django.db import connection
-
-    return "agreements_agreement" in connection.introspection.table_names()
 
 
 def validate_details(kind: str, subtype: str, details: dict | None) -> dict:
@@ -350,8 +338,8 @@ def referral_create(
         request_details=request_details,
         needs_summary=(needs_summary or "").strip(),
         plan_action=plan_action,
-        protocol_version_ref=getattr(protocol, "pk", None),
-        agreement_ref=getattr(agreement, "pk", None),
+        protocol_version=protocol,
+        agreement=agreement,
         shared_fields=shared,
         sharing_basis=basis,
         legal_basis=legal_basis,
@@ -390,18 +378,16 @@ def referral_create(
 
 def _escalation_days(protocol: Any) -> dict[str, int]:
     """Working days after a missed deadline before the org admins / supervisors are told: the
-    protocol's escalation chain when it says so, else 1 and 2."""
+    protocol's escalation chain when it names them, else 1 and 2."""
     out = {"escalate_admin_after": 1, "escalate_supervisor_after": 2}
-    chain = getattr(protocol, "escalation_chain", None) or []
-    for step in chain if isinstance(chain, list) else []:
-        if not isinstance(step, dict):
+    for step in getattr(protocol, "escalation_chain", None) or []:
+        days = step.get("after_working_days")
+        if not isinstance(days, int) or days < 0:
             continue
-        who, days = step.get("who") or step.get("level"), step.get("after_days")
-        if isinstance(days, int) and days >= 0:
-            if who in ("org_admin", "escalation_admin"):
-                out["escalate_admin_after"] = days
-            elif who in ("supervisor", "escalation_supervisor"):
-                out["escalate_supervisor_after"] = days
+        if step.get("notify") == "receiving_org_admin":
+            out["escalate_admin_after"] = days
+        elif step.get("notify") == "dinsos_supervisor":
+            out["escalate_supervisor_after"] = days
     return out
 
 
@@ -483,9 +469,9 @@ def referral_transition(
         raise ApplicationError(
             _("Record the outcome."), extra={"fields": {"outcome": [_("Required")]}}
         )
-    if action == "fail" and outcome and outcome not in BusinessOutcome.values:
+    if action in ("fail", "reject") and outcome and outcome not in BusinessOutcome.values:
         raise ApplicationError(_("Record the outcome."))
-    if action not in ("complete", "fail"):
+    if action not in ("complete", "fail", "reject"):
         outcome = ""
     now = now or timezone.now()
     before = referral.status
