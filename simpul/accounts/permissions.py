@@ -166,6 +166,12 @@ def can_use_caseload(user: User) -> bool:
     )
 
 
+def can_use_referrals(user: User) -> bool:
+    """The "Rujukan" pages: those who send referrals from cases (government case workers,
+    supervisors, data operators) and the staff of organisations that receive them."""
+    return can_use_caseload(user)
+
+
 def can_supervise_cases(user: User) -> bool:
     """The approval queue and the overdue list: Dinas Sosial / Suku Dinas supervisors."""
     return Role.SUPERVISOR in _government_roles(user)

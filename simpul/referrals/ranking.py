@@ -162,17 +162,29 @@ def _protocol(*, category: Any, on: dt.date) -> Any:
     return protocol_in_force(category=category, on=on)
 
 
-def _protocol_org_types(protocol: Any) -> set[str]:
-    """The organisation types a protocol version names (its participants as rows or dicts)."""
+def _category_row(category: Any) -> Any:
+    """The child category a protocol is kept for (a code is looked up among the PMKS ones)."""
+    if not isinstance(category, str):
+        return category
+    from simpul.children.models import Category
+
+    return Category.objects.filter(scheme=Category.Scheme.PMKS, code=category).first()
+
+
+def _protocol_participants(protocol: Any) -> tuple[set[str], set[Any]]:
+    """The organisation types and the named offices a protocol version lists as participants."""
     participants = getattr(protocol, "participants", None) or []
     if hasattr(participants, "all"):
         participants = participants.all()
     types: set[str] = set()
+    orgs: set[Any] = set()
     for p in participants:
-        org_type = p.get("org_type") if isinstance(p, Mapping) else getattr(p, "org_type", None)
-        if org_type:
-            types.add(str(org_type))
-    return types
+        get = p.get if isinstance(p, Mapping) else lambda k, p=p: getattr(p, k, None)
+        if get("org_type"):
+            types.add(str(get("org_type")))
+        if get("organization_id"):
+            orgs.add(get("organization_id"))
+    return types, orgs
 
 
 def _agreement_ids(*, on: dt.date) -> set[Any] | None:
@@ -315,8 +327,11 @@ def rank_receivers(
     category_label = _label(category, category_code) if category_code else ""
     service_label = _label(service_type, service_code)
 
-    protocol = _protocol(category=category, on=on) if category is not None else None
-    protocol_types = _protocol_org_types(protocol) if protocol is not None else set()
+    category_row = _category_row(category) if category_code else None
+    protocol = _protocol(category=category_row, on=on) if category_row is not None else None
+    protocol_types, protocol_orgs = (
+        _protocol_participants(protocol) if protocol is not None else (set(), set())
+    )
     orgs = _candidates(case=case, service_code=service_code, category_code=category_code)
     ids = [o.pk for o in orgs]
     agreements = _agreement_ids(on=on) if orgs else set()
@@ -358,7 +373,7 @@ def rank_receivers(
         if protocol is None:
             if category_code:
                 c.add(Reason("protocol", _("No protocol in force for this category"), 0))
-        elif org.org_type in protocol_types:
+        elif org.org_type in protocol_types or org.pk in protocol_orgs:
             c.add(
                 Reason(
                     "protocol",

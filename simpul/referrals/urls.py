@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from simpul.referrals import views
 
 app_name = "referrals"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.intake_queue, name="queue"),
+    path("outgoing/", views.outgoing, name="outgoing"),
+    path("escalations/", views.escalations, name="escalations"),
+    path("new/<uuid:case_pk>/", views.compose, name="compose"),
+    path("<uuid:pk>/", views.referral_detail, name="detail"),
+    path("<uuid:pk>/act/<slug:action>/", views.referral_act, name="act"),
+    path("<uuid:pk>/reassign/", views.referral_reassign, name="reassign"),
+    path("organisations/<uuid:org_pk>/record/", views.response_record, name="record"),
+]

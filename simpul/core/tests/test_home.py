@@ -280,6 +280,7 @@ EXPECTED_CARDS = {
         "children.imports",
         "accounts.invitation_approvals",
         "directory.overview",
+        "referrals.escalations",
     },
     Role.CASE_WORKER: {
         "cases.caseload_deadlines",
@@ -287,6 +288,7 @@ EXPECTED_CARDS = {
         "cases.drafts",
         "children.imports",
         "directory.overview",
+        "referrals.overdue_outgoing",
     },
     Role.DATA_OPERATOR: {"children.imports", "directory.overview"},
     Role.ANALYST: {"directory.overview"},
@@ -303,14 +305,21 @@ EXPECTED_CARDS = {
         "directory.capacity",
         "accounts.pending_invitations",
         "directory.overview",
+        "referrals.incoming",
     },
     Role.ORG_STAFF: {
         "cases.partner_actions",
         "cases.partner_cases",
         "directory.capacity",
         "directory.overview",
+        "referrals.incoming",
     },
-    Role.SKPD_LIAISON: {"cases.partner_actions", "cases.partner_cases", "directory.overview"},
+    Role.SKPD_LIAISON: {
+        "cases.partner_actions",
+        "cases.partner_cases",
+        "directory.overview",
+        "referrals.incoming",
+    },
 }
 
 
