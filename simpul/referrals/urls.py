@@ -1,6 +1,6 @@
 from django.urls import path
 
-from simpul.referrals import views
+from simpul.referrals import external, views
 
 app_name = "referrals"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("<uuid:pk>/act/<slug:action>/", views.referral_act, name="act"),
     path("<uuid:pk>/reassign/", views.referral_reassign, name="reassign"),
     path("organisations/<uuid:org_pk>/record/", views.response_record, name="record"),
+    path("r/<str:token>/", external.external_referral, name="external"),
+    path("r/<str:token>/done/", external.external_done, name="external_done"),
 ]
