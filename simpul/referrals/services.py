@@ -676,7 +676,7 @@ def external_url(raw: str) -> str:
     from django.conf import settings
     from django.urls import reverse
 
-    base = (getattr(settings, "SIMPUL_BASE_URL", "") or "").rstrip("/")
+    base = (getattr(settings, "SITE_URL", "") or "").rstrip("/")
     return base + reverse("referrals:external", args=[raw])
 
 
