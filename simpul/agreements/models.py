@@ -71,7 +71,7 @@ def agreement_document_path(instance: AgreementDocument, filename: str) -> str:
 
 class AgreementQuerySet(models.QuerySet["Agreement"]):
     def in_force(self, on: dt.date) -> AgreementQuerySet:
-        """Activated (now active, expired or terminated), ``on`` within the dates, and not
+        """Signed (now active, expired or terminated), ``on`` within the dates, and not
         terminated on or before ``on``."""
         return self.filter(
             status__in=[
@@ -79,8 +79,6 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
                 AgreementStatus.EXPIRED,
                 AgreementStatus.TERMINATED,
             ],
-            activated_on__isnull=False,
-            activated_on__lte=on,
             start_date__lte=on,
             end_date__gte=on,
         ).filter(Q(terminated_on__isnull=True) | Q(terminated_on__gt=on))
@@ -220,8 +218,6 @@ class Agreement(VersionedModel, BaseModel):
     def in_force_on(self, on: dt.date) -> bool:
         return (
             self.status != AgreementStatus.DRAFT
-            and self.activated_on is not None
-            and self.activated_on <= on
             and self.start_date <= on <= self.end_date
             and (self.terminated_on is None or self.terminated_on > on)
         )
@@ -255,6 +251,18 @@ class AgreementAmendment(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.agreement.number} #{self.sequence}"
+
+    @property
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        """(field label, before, after) for each field the amendment changed."""
+        rows = []
+        for name, change in (self.changes or {}).items():
+            try:
+                label = str(Agreement._meta.get_field(name).verbose_name)
+            except Exception:
+                label = name
+            rows.append((label, str(change.get("before", "")), str(change.get("after", ""))))
+        return rows
 
 
 class AgreementDocument(BaseModel):

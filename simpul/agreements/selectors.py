@@ -12,6 +12,7 @@ from django.http import Http404
 from simpul.accounts import permissions
 from simpul.agreements.models import (
     Agreement,
+    AgreementDocument,
     CollaborationProtocol,
     ProtocolParticipant,
     ProtocolVersion,
@@ -102,6 +103,16 @@ def agreement_get(*, user: User, pk: Any) -> Agreement:
             .get(pk=pk)
         )
     except (Agreement.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Http404 from exc
+
+
+def document_get(*, user: User, pk: Any) -> AgreementDocument:
+    """A signed document of an agreement the user sees (else 404)."""
+    try:
+        return AgreementDocument.objects.select_related("agreement").get(
+            pk=pk, agreement__in=agreements_visible_to(user)
+        )
+    except (AgreementDocument.DoesNotExist, ValueError, ValidationError) as exc:
         raise Http404 from exc
 
 
