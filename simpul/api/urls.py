@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from simpul.api import hsds, views
 from simpul.cases.api import urlpatterns as case_urlpatterns
 from simpul.children.api import ChildViewSet
+from simpul.referrals.api import urlpatterns as referral_urlpatterns
 
 app_name = "api"
 
@@ -88,3 +89,6 @@ urlpatterns = [
 
 # Cases: /api/v1/cases/… (simpul/cases/api.py)
 urlpatterns += case_urlpatterns
+
+# Referrals: /api/v1/referrals/… (simpul/referrals/api.py)
+urlpatterns += referral_urlpatterns
