@@ -138,3 +138,13 @@ def test_escalations_selector(late, supervisor, lksa_admin, other_supervisor):
     sweeps.referral_deadline_sweep(now=at("2026-12-09"))
     assert list(escalations(supervisor)) == [late]
     assert list(escalations(other_supervisor)) == []
+
+
+def test_sweep_twice_notifies_once(late, lksa_staff, lksa_admin):
+    from simpul.notifications.models import Notification
+
+    sweeps.referral_deadline_sweep(now=at("2026-12-05"))
+    sweeps.referral_deadline_sweep(now=at("2026-12-05", 12))
+    reminders = Notification.objects.filter(kind="referrals.deadline", recipient=lksa_staff)
+    assert reminders.count() == 1
+    assert Notification.objects.filter(kind="referrals.new", recipient=lksa_staff).count() == 1
