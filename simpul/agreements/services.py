@@ -462,7 +462,7 @@ def agreement_document_upload(
         description=str(description or "")[:255],
         uploaded_by=actor,
     )
-    _full_clean(doc, exclude=["file"])
+    _full_clean(doc, exclude=["file", "uploaded_by"])
     doc.file.save(str(doc.pk), file, save=False)
     doc.save()
     audit_log(
@@ -623,7 +623,9 @@ def version_draft_create(*, actor: User | None, protocol: CollaborationProtocol)
 
 
 def _require_draft(version: ProtocolVersion) -> None:
-    if version.status != VersionStatus.DRAFT:
+    """The version is (still) a draft: read from the database, not the caller's copy."""
+    status = ProtocolVersion.objects.filter(pk=version.pk).values_list("status", flat=True).first()
+    if status != VersionStatus.DRAFT:
         raise ApplicationError(
             _("An approved protocol version cannot be changed: make a new draft.")
         )
@@ -679,7 +681,9 @@ def participant_save(
     if p.version_id != version.pk:
         raise ApplicationError(_("This participant belongs to another version."))
     for key, value in fields.items():
-        setattr(p, key, value if value is not None else "")
+        if value is None and key in ("org_type", "office", "role", "services_note"):
+            value = ""
+        setattr(p, key, value)
     if p.office:
         p.org_type = OFFICE_ORG_TYPES[p.office]
     if not p.org_type:

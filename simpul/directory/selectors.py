@@ -275,6 +275,8 @@ def organization_profile(*, user: User, pk: Any) -> dict[str, Any]:
         ),
         "can_edit": permissions.can_edit_organization(user, org),
         "can_update_capacity": permissions.can_update_capacity(user, org),
+        # Other apps' statuses (the agreement in force, …): [(label, PartnerStatus | None)].
+        "partner_statuses": partner_statuses(user=user, organizations=[org]).get(org.pk, []),
     }
 
 

@@ -114,7 +114,10 @@ def test_rows_show_type_kecamatan_categories_and_free_capacity(
     assert lksa.kecamatan == network["lksa"].kelurahan.parent.name
     assert rows["LBH APIK Jakarta"].free_capacity == 0
     assert rows["Yayasan Sayap Ibu"].free_capacity is None
-    assert lksa.statuses == [("Agreement", None)]  # no agreements app yet: "—"
+    # the agreements app's provider (simpul.agreements.partner_status): no agreement here
+    assert [(label, status.label) for label, status in lksa.statuses] == [
+        ("Agreement", "No agreement")
+    ]
 
 
 def test_an_app_adds_the_agreement_status_through_the_hook(network, worker):
