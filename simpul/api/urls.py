@@ -2,6 +2,7 @@ from csp.decorators import csp_update
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from simpul.agreements.api import urlpatterns as agreement_urlpatterns
 from simpul.api import hsds, views
 from simpul.cases.api import urlpatterns as case_urlpatterns
 from simpul.children.api import ChildViewSet
@@ -92,3 +93,6 @@ urlpatterns += case_urlpatterns
 
 # Referrals: /api/v1/referrals/… (simpul/referrals/api.py)
 urlpatterns += referral_urlpatterns
+
+# Agreements and protocols: /api/v1/agreements/…, /api/v1/protocols/… (simpul/agreements/api.py)
+urlpatterns += agreement_urlpatterns
