@@ -253,3 +253,22 @@ def test_document_upload_checks_type(admin, dinsos, lksa, settings, tmp_path):
     assert doc.content_type == "application/pdf"
     assert doc.original_name == "pks.pdf"
     assert agreement.documents.count() == 1
+
+
+def test_reminders_through_the_real_notifications(admin, dinsos, lksa, lksa_admin, mailoutbox):
+    """With simpul.notifications: each org admin gets one notification per threshold, even when
+    the job runs twice and the reminder row were lost."""
+    from simpul.notifications.models import Notification
+
+    agreement = make_agreement(
+        government_side=dinsos, parties=[lksa], status="active", end_date=dt.date(2026, 12, 31)
+    )
+    day = dt.date(2026, 12, 1)
+    assert daily.remind_expiring_agreements(day) == 1
+    assert daily.remind_expiring_agreements(day) == 0
+    rows = Notification.objects.filter(kind="agreements.expiring")
+    assert {n.recipient_id for n in rows} == {admin.pk, lksa_admin.pk}
+    assert all(agreement.number in n.subject for n in rows)
+    AgreementReminder.objects.all().delete()  # notify's own dedupe still holds
+    daily.remind_expiring_agreements(day)
+    assert Notification.objects.filter(kind="agreements.expiring").count() == 2
