@@ -78,6 +78,7 @@ class OverdueOutgoingCard(home.HomeCard):
             screens.outgoing(user=user)
             .filter(Q(case__case_worker=user) | Q(case__team=user))
             .filter(screens.overdue_q(now))
+            .distinct()
             .order_by("acknowledge_due", "created_at")
         )
         return CardData(

@@ -5,8 +5,9 @@ the government users who see its case through ``cases_visible_to`` (case workers
 supervisors of its region). A partner never learns of a referral to another partner, even when
 it sees the same case through an assignment of its own.
 
-TODO(ref-core): once ``referrals.selectors`` exists (referrals_visible_to, intake queue,
-outgoing, escalations, response records), these functions should call it instead.
+Visibility, the queue and the outgoing list come from ``referrals.selectors``; the
+escalations page lists every overdue open referral of the supervisor's region (not only those
+the sweep has already escalated), so a supervisor can act before the chain reaches them.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from simpul.access.cases import cases_visible_to
 from simpul.access.scope import memberships, partner_organization_ids, region_scope_q
 from simpul.directory.models import GOVERNMENT_SOCIAL_TYPES
+from simpul.referrals import selectors
 from simpul.referrals.models import (
     OPEN_STATUSES,
     STEP_OF_STATUS,
@@ -46,13 +47,8 @@ def member_org_ids(user: User) -> set:
 
 
 def visible_referrals(user: User) -> QuerySet[Referral]:
-    orgs = member_org_ids(user)
-    if not orgs:
-        return Referral.objects.none()
-    q = Q(to_organization_id__in=orgs) | Q(from_organization_id__in=orgs)
-    if _government(user):
-        q |= Q(case__in=cases_visible_to(user).values("pk"))
-    return Referral.objects.filter(q)
+    """The referrals the user may know exist (``selectors.referrals_visible_to``)."""
+    return selectors.referrals_visible_to(user)
 
 
 def _with_related(qs: QuerySet[Referral]) -> QuerySet[Referral]:
@@ -68,22 +64,14 @@ def referral_get(*, user: User, pk: Any) -> Referral:
     return referral
 
 
-def intake_queue(*, user: User, organization_ids: set | None = None) -> QuerySet[Referral]:
-    """Open referrals to the user's organisations, the nearest due first."""
-    orgs = member_org_ids(user) if organization_ids is None else organization_ids
-    return _with_related(
-        Referral.objects.filter(to_organization_id__in=orgs, status__in=OPEN_STATUSES)
-    ).order_by("acknowledge_due", "created_at")
+def intake_queue(*, user: User) -> QuerySet[Referral]:
+    """Open referrals to the user's organisations: unclaimed first, then by the running deadline."""
+    return _with_related(selectors.intake_queue(user))
 
 
 def outgoing(*, user: User) -> QuerySet[Referral]:
-    """Referrals made from the cases the user works on (case worker or team), and from their
-    organisations, newest first."""
-    orgs = member_org_ids(user)
-    mine = Q(case__case_worker=user) | Q(case__team=user) | Q(created_by=user)
-    if orgs and not _government(user):
-        mine |= Q(from_organization_id__in=orgs)
-    return _with_related(visible_referrals(user).filter(mine).distinct()).order_by("-created_at")
+    """Referrals the user's side made (case team, region scope, a partner's own), newest first."""
+    return _with_related(selectors.outgoing(user))
 
 
 def overdue_q(now: dt.datetime) -> Q:

@@ -241,11 +241,12 @@ def _allowed_actions(user: Any, referral: Any) -> list[dict[str, Any]]:
 
 
 def _event_label(event: Any) -> str:
+    action = (event.data or {}).get("action", "")
+    if action == "claim":
+        return _("Claimed")
     if event.to_status:
         return str(dict(ReferralStatus.choices).get(event.to_status, event.to_status))
-    if event.action == "claim":
-        return _("Claimed")
-    return str(ACTION_LABELS.get(event.action, event.action))
+    return str(ACTION_LABELS.get(action, action))
 
 
 @require_GET
