@@ -180,3 +180,32 @@ def test_queries_do_not_grow_with_organisations(case, agreements):
         ranked = ranking.rank_receivers(case=case, service_type="residential-care", on=TODAY)
     assert len(ranked) == 9
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_real_agreement_and_protocol_are_reasons(case):
+    """With the agreements app's data (not a stand-in): an LKSA party to an active agreement and
+    named by type in the protocol for AJ ranks above a yayasan with neither."""
+    from simpul.agreements.models import AgreementStatus
+    from simpul.agreements.tests.conftest import make_agreement, make_version
+    from simpul.children.models import Category
+    from simpul.testing.factories import sudin
+
+    party = lksa("LKSA Berjanji")
+    other = OrganizationFactory(name="Yayasan Tanpa PKS", org_type=OrganizationType.YAYASAN)
+    ServiceFactory(organization=other).categories_served.add(term("pmks-child", "AJ"))
+    make_agreement(government_side=sudin("31.75"), parties=[party], status=AgreementStatus.ACTIVE)
+    aj = Category.objects.get(scheme="pmks", code="AJ")
+    make_version(category=aj)
+
+    ranked = ranking.rank_receivers(
+        case=case, service_type="residential-care", category=aj, on=TODAY
+    )
+
+    assert [c.organization for c in ranked] == [party, other]
+    first, second = (reasons(c) for c in ranked)
+    assert first["agreement"].text == "Agreement in force"
+    assert second["agreement"].text == "No agreement in force"
+    assert first["protocol"].points > 0 and second["protocol"].points == 0
+    assert first["category"].text == f"Serves {aj.localized_name} with " + str(
+        term("service-type", "residential-care")
+    )
