@@ -16,17 +16,21 @@ import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from simpul.core.audit import audit_log
 from simpul.core.jobs import enqueue_on_commit
 from simpul.notifications import channels
 from simpul.notifications.kinds import kind_get
 from simpul.notifications.models import (
     Channel,
     Delivery,
+    Digest,
     Notification,
+    NotificationPreference,
 )
 from simpul.notifications.selectors import choices_for_users
 
@@ -88,7 +92,7 @@ def notify(
                 url=url,
                 data=data or {},
                 dedupe_key=dedupe_key,
-                in_digest=choices[user_id].digest,
+                in_digest=choices[user_id].email and choices[user_id].digest,
             )
             for user_id in todo
         ]
@@ -213,3 +217,79 @@ def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+# --- the daily digest -----------------------------------------------------------------------
+
+
+def _waiting_for_digest(now: dt.datetime):
+    return Notification.objects.filter(
+        in_digest=True, digest__isnull=True, read_at__isnull=True, created_at__lte=now
+    )
+
+
+def digests_send(*, now: dt.datetime) -> int:
+    """From NOTIFICATION_DIGEST_HOUR (local time) on, send each user who has unread notifications
+    waiting for the digest one e-mail for the day; returns how many digests were made. The
+    digest of ``(user, date)`` is unique, so a second run (or a second worker) makes none."""
+    local = timezone.localtime(now)
+    if local.hour < settings.NOTIFICATION_DIGEST_HOUR:
+        return 0
+    today = local.date()
+    user_ids = list(_waiting_for_digest(now).values_list("recipient_id", flat=True).distinct())
+    made = []
+    for user_id in user_ids:
+        with transaction.atomic():
+            digest, created = Digest.objects.get_or_create(user_id=user_id, date=today)
+            if not created:
+                continue  # today's digest went out; what came since waits for tomorrow's
+            _waiting_for_digest(now).filter(recipient_id=user_id).update(digest=digest)
+            delivery = Delivery.objects.create(
+                digest=digest, channel=Channel.EMAIL, next_attempt_at=now
+            )
+        made.append(delivery.pk)
+    for pk in made:
+        delivery_send(delivery_id=pk, now=now)
+    return len(made)
+
+
+# --- preferences ----------------------------------------------------------------------------
+
+
+def preferences_set(*, actor: User, user: User, choices: dict[str, dict[str, bool]]) -> int:
+    """Store what ``user`` wants per kind (``{kind: {"email", "digest", "whatsapp"}}``) and audit
+    the changes; returns how many kinds changed."""
+    from simpul.notifications.events import PREFERENCES_CHANGED
+    from simpul.notifications.selectors import choices_for_user
+
+    if actor.pk != user.pk:
+        raise PermissionError("Only the user chooses their notifications.")
+    current = {c.kind.code: c for c in choices_for_user(user=user)}
+    changes: dict[str, dict[str, Any]] = {}
+    with transaction.atomic():
+        for code, wanted in choices.items():
+            before = current.get(code)
+            if before is None:
+                kind_get(code)  # an unknown kind raises
+                continue
+            values = {
+                "email": bool(wanted.get("email")),
+                "digest": bool(wanted.get("email")) and bool(wanted.get("digest")),
+                "whatsapp": bool(wanted.get("whatsapp")),
+            }
+            old = {"email": before.email, "digest": before.digest, "whatsapp": before.whatsapp}
+            if values == old:
+                continue
+            NotificationPreference.objects.update_or_create(user=user, kind=code, defaults=values)
+            for field, value in values.items():
+                if old[field] != value:
+                    changes[f"{code}.{field}"] = {"before": old[field], "after": value}
+        if changes:
+            audit_log(
+                actor=actor,
+                action=PREFERENCES_CHANGED,
+                target=user,
+                changes=changes,
+                data={"kinds": sorted({key.rsplit(".", 1)[0] for key in changes})},
+            )
+    return len({key.rsplit(".", 1)[0] for key in changes})
