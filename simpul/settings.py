@@ -115,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "simpul.accounts.context_processors.simpul",
+                "simpul.notifications.context_processors.notifications",
             ],
             "builtins": ["django.templatetags.i18n"],
         },
@@ -321,6 +322,9 @@ SPECTACULAR_SETTINGS = {
         "PlanActionStatusEnum": "simpul.cases.api.PlanActionStatus",
         "ClosureReasonEnum": "simpul.cases.models.ClosureReason",
         "ServiceStatusEnum": "simpul.directory.models.ServiceStatus",
+        "ReferralStatusEnum": "simpul.referrals.models.ReferralStatus",
+        "ReferralKindEnum": "simpul.referrals.models.ReferralKind",
+        "BusinessOutcomeEnum": "simpul.referrals.models.BusinessOutcome",
     },
 }
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from simpul.notifications.kinds import NotificationKind, kind_get, kinds
 from simpul.notifications.models import Notification, NotificationPreference
@@ -60,8 +60,16 @@ def choices_for_user(*, user: User) -> list[Choice]:
 
 def inbox(*, user: User) -> QuerySet[Notification]:
     """The user's notifications, unread first, newest first."""
-    return Notification.objects.filter(recipient=user).order_by(
-        "-read_at__isnull", "-created_at", "-id"
+    return (
+        Notification.objects.filter(recipient=user)
+        .alias(
+            read=Case(
+                When(read_at__isnull=True, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("read", "-created_at", "-id")
     )
 
 
