@@ -24,7 +24,8 @@ class NotificationsCard(home.HomeCard):
     order = 90
 
     def applies_to(self, user: User) -> bool:
-        return bool(user.is_authenticated)
+        # Members of an organisation (one without membership is told to ask for an invitation).
+        return bool(user.is_authenticated and user.roles())
 
     def build(self, user: User, *, now: dt.datetime) -> CardData:
         unread = selectors.inbox(user=user).filter(read_at__isnull=True)

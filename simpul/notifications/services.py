@@ -259,7 +259,6 @@ def digests_send(*, now: dt.datetime) -> int:
 def preferences_set(*, actor: User, user: User, choices: dict[str, dict[str, bool]]) -> int:
     """Store what ``user`` wants per kind (``{kind: {"email", "digest", "whatsapp"}}``) and audit
     the changes; returns how many kinds changed."""
-    from simpul.notifications.events import PREFERENCES_CHANGED
     from simpul.notifications.selectors import choices_for_user
 
     if actor.pk != user.pk:
@@ -287,7 +286,7 @@ def preferences_set(*, actor: User, user: User, choices: dict[str, dict[str, boo
         if changes:
             audit_log(
                 actor=actor,
-                action=PREFERENCES_CHANGED,
+                action="notifications.preferences.changed",  # events.PREFERENCES_CHANGED
                 target=user,
                 changes=changes,
                 data={"kinds": sorted({key.rsplit(".", 1)[0] for key in changes})},

@@ -321,6 +321,9 @@ EXPECTED_CARDS = {
         "referrals.incoming",
     },
 }
+# Every member of an organisation has an inbox: the notifications card is on every home page.
+for _cards in EXPECTED_CARDS.values():
+    _cards.add("notifications.unread")
 
 
 def test_each_role_gets_the_cards_of_its_work():
