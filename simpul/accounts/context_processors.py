@@ -36,6 +36,7 @@ def simpul(request: HttpRequest) -> dict[str, Any]:
             "children": signed_in and permissions.can_view_children(user),
             "cases": signed_in and permissions.can_use_caseload(user),
             "referrals": signed_in and permissions.can_use_referrals(user),
+            "agreements": signed_in and permissions.can_view_agreements(user),
             "case_queue": signed_in and permissions.can_supervise_cases(user),
             "access_log": signed_in and permissions.can_supervise_cases(user),
             # In-app notice of invitations awaiting this user's approval (maker-checker).
