@@ -18,6 +18,7 @@ from simpul.agreements.models import (
 )
 from simpul.children.models import Category
 from simpul.core.exceptions import ApplicationError
+from simpul.core.forms import model_choice
 from simpul.directory.models import GOVERNMENT_SOCIAL_TYPES, Organization, TaxonomyTerm
 from simpul.directory.widgets import OrganizationMultiplePickerField, picker_user_set
 
@@ -108,11 +109,11 @@ class AgreementForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any = None, amending: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["government_side"].queryset = Organization.objects.filter(
+        model_choice(self, "government_side").queryset = Organization.objects.filter(
             org_type__in=GOVERNMENT_SOCIAL_TYPES, is_active=True
         ).order_by("org_type", "name")
-        self.fields["categories"].queryset = Category.objects.filter(scheme="pmks")
-        self.fields["service_types"].queryset = _service_types()
+        model_choice(self, "categories").queryset = Category.objects.filter(scheme="pmks")
+        model_choice(self, "service_types").queryset = _service_types()
         picker_user_set(self, user)
         if not amending:
             del self.fields["reason"]
@@ -147,7 +148,7 @@ class ProtocolCreateForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(
+        model_choice(self, "category").queryset = Category.objects.filter(
             scheme="pmks", protocol__isnull=True
         )
 
@@ -232,10 +233,11 @@ class ParticipantForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["org_type"].required = False
-        self.fields["office"].choices = [("", "—"), *Office.choices]
-        self.fields["organization"].queryset = Organization.objects.active().order_by("name")
+        office: Any = self.fields["office"]
+        office.choices = [("", "—"), *Office.choices]
+        model_choice(self, "organization").queryset = Organization.objects.active().order_by("name")
         self.fields["organization"].required = False
-        self.fields["service_types"].queryset = _service_types()
+        model_choice(self, "service_types").queryset = _service_types()
         self.fields["service_types"].required = False
 
     def service_data(self) -> dict[str, Any]:

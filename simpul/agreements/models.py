@@ -258,7 +258,7 @@ class AgreementAmendment(BaseModel):
         rows = []
         for name, change in (self.changes or {}).items():
             try:
-                label = str(Agreement._meta.get_field(name).verbose_name)
+                label = str(getattr(Agreement._meta.get_field(name), "verbose_name", name))
             except Exception:
                 label = name
             rows.append((label, str(change.get("before", "")), str(change.get("after", ""))))
@@ -512,10 +512,15 @@ class ProtocolVersion(BaseModel):
         return out
 
     def in_force_on(self, on: dt.date) -> bool:
-        from simpul.agreements.selectors import protocol_in_force
-
-        current = protocol_in_force(category=self.protocol.category, on=on)
-        return current is not None and current.pk == self.pk
+        """This version is the one in force on ``on`` (the same rule as
+        ``selectors.protocol_in_force``, which reads the same manager method)."""
+        current = (
+            ProtocolVersion.objects.in_force(on)
+            .filter(protocol__category_id=self.protocol.category_id)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        return current == self.pk
 
 
 class ProtocolParticipant(BaseModel):
@@ -571,7 +576,7 @@ class ProtocolParticipant(BaseModel):
         if status not in (None, VersionStatus.DRAFT):
             raise ImmutableVersion(str(self.version_id))
         if self.office and not self.org_type:
-            self.org_type = OFFICE_ORG_TYPES[self.office]
+            self.org_type = OFFICE_ORG_TYPES[Office(self.office)]
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:

@@ -49,7 +49,7 @@ def organizations_with_agreement(*, on: dt.date) -> set[Any]:
 def protocol_in_force(*, category: Category | Any, on: dt.date) -> ProtocolVersion | None:
     """The approved protocol version for ``category`` in force on ``on`` (the latest valid_from
     on or before it), with its participants prefetched; None when there is none."""
-    category_id = getattr(category, "pk", category)
+    category_id: Any = getattr(category, "pk", category)
     return (
         ProtocolVersion.objects.in_force(on)
         .filter(protocol__category_id=category_id)
@@ -92,7 +92,7 @@ def agreement_list(*, user: User, status: str = "", query: str = "") -> QuerySet
             | Q(title__icontains=query)
             | Q(parties__name__icontains=query)
         ).distinct()
-    return qs.prefetch_related("parties").expiring_first()
+    return qs.prefetch_related("parties").expiring_first()  # type: ignore[attr-defined]
 
 
 def agreement_get(*, user: User, pk: Any) -> Agreement:

@@ -37,6 +37,7 @@ from simpul.agreements.models import (
     AgreementStatus,
     CollaborationProtocol,
     EscalationTarget,
+    Office,
     ProtocolParticipant,
     ProtocolVersion,
     Step,
@@ -542,11 +543,11 @@ def validate_deadline_table(table: Any) -> dict[str, dict[str, int]]:
 def validate_escalation(steps: Any) -> list[dict[str, Any]]:
     if not isinstance(steps, list) or not steps:
         raise ApplicationError(_("The escalation chain needs at least one step."))
-    out = []
+    out: list[dict[str, Any]] = []
     for step in steps:
         notify = str((step or {}).get("notify", ""))
         try:
-            after = int((step or {}).get("after_working_days"))
+            after = int((step or {}).get("after_working_days"))  # type: ignore[arg-type]
         except (TypeError, ValueError):
             after = -1
         if notify not in EscalationTarget.values or not 0 <= after <= 365:
@@ -685,13 +686,13 @@ def participant_save(
             value = ""
         setattr(p, key, value)
     if p.office:
-        p.org_type = OFFICE_ORG_TYPES[p.office]
+        p.org_type = OFFICE_ORG_TYPES[Office(p.office)]
     if not p.org_type:
         raise ApplicationError(
             _("Choose an organisation type or an office."),
             extra={"fields": {"org_type": [_("This field is required.")]}},
         )
-    if p.organization_id and p.organization.org_type != p.org_type:
+    if p.organization is not None and p.organization.org_type != p.org_type:
         raise ApplicationError(_("The organisation is not of the type chosen."))
     _full_clean(p, exclude=["version"])
     adding = p._state.adding

@@ -19,7 +19,7 @@ import json
 import re
 import urllib.error
 import urllib.request
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -46,14 +46,14 @@ def absolute(url: str) -> str:
 
 
 def _email_content(delivery: Delivery) -> tuple[str, str]:
-    context = {"site_url": settings.SITE_URL}
+    context: dict[str, Any] = {"site_url": settings.SITE_URL}
     if delivery.notification_id:
-        notification = delivery.notification
+        notification: Any = delivery.notification
         context |= {"notification": notification, "link": absolute(notification.url)}
         template = "notifications/email/notification.txt"
         subject = notification.subject
     else:
-        digest = delivery.digest
+        digest: Any = delivery.digest
         items = [
             {"notification": n, "link": absolute(n.url)}
             for n in digest.notifications.order_by("created_at", "id")
@@ -113,11 +113,12 @@ class WhatsAppCloudChannel:
 
     def payload(self, delivery: Delivery) -> dict:
         user = delivery.recipient
+        source: Any = delivery.notification if delivery.notification_id else delivery.digest
         if delivery.notification_id:
-            text = delivery.notification.subject
-            link = absolute(delivery.notification.url) or settings.SITE_URL + "/notifications/"
+            text = source.subject
+            link = absolute(source.url) or settings.SITE_URL + "/notifications/"
         else:
-            count = delivery.digest.notifications.count()
+            count = source.notifications.count()
             with translation.override("id"):
                 text = translation.ngettext(
                     "%(count)s new notification", "%(count)s new notifications", count

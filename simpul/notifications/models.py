@@ -8,6 +8,8 @@ worker, retried with backoff and never sent twice (see docs/notifications.md).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -165,5 +167,7 @@ class Delivery(BaseModel):
         return f"{self.channel} {self.status}"
 
     @property
-    def recipient(self):
-        return self.notification.recipient if self.notification_id else self.digest.user
+    def recipient(self) -> Any:
+        """The user the delivery is for (of its notification, or of its digest)."""
+        source: Any = self.notification if self.notification_id else self.digest
+        return source.recipient if self.notification_id else source.user

@@ -338,7 +338,8 @@ def rank_receivers(
     records = _response_records(organization_ids=ids, on=on) if orgs else {}
     sharing = _sharing_allowed_ids(case=case, organization_ids=ids) if orgs else set()
     child = case.child
-    kelurahan_code = child.current_kelurahan.code if child.current_kelurahan_id else ""
+    kelurahan = child.current_kelurahan
+    kelurahan_code = kelurahan.code if kelurahan is not None else ""
     factor = IMMEDIATE_PLACE_FACTOR if urgency == "immediate" else 1
 
     ranked: list[Candidate] = []

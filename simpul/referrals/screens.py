@@ -176,7 +176,7 @@ def response_record(*, organization: Organization, now: dt.datetime | None = Non
 
     accepted_statuses = {"accepted", "in_progress", "on_hold", "completed", "failed"}
     decided = [r for r in rows if r["decided_at"]]
-    within = [r for r in decided if r["decide_due"] and r["decided_at"] <= r["decide_due"]]
+    within = [r for r in decided if _on_time(r["decided_at"], r["decide_due"])]
     return {
         "organization": organization,
         "received": len(rows),
@@ -214,3 +214,8 @@ def may_see_record(user: User, organization: Organization) -> bool:
 
 def is_partner_only(user: User) -> bool:
     return bool(partner_organization_ids(user)) and not _government(user)
+
+
+def _on_time(done: Any, due: Any) -> bool:
+    """Done by its deadline (False when either moment is missing)."""
+    return done is not None and due is not None and done <= due

@@ -242,7 +242,7 @@ def validate_details(kind: str, subtype: str, details: dict | None) -> dict:
         if not isinstance(value, kind_):
             errors[key] = [_("Enter a valid value.")]
         elif kind_ is str:
-            details[key] = value.strip()[:500]
+            details[key] = str(value).strip()[:500]
     if subtype == SkpdSubtype.SCHOOL_PLACE and details.get("level") not in (None, *SCHOOL_LEVELS):
         errors["level"] = [_("Enter a valid value.")]
     if errors:

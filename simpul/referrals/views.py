@@ -181,7 +181,7 @@ def compose(request: AuthenticatedHttpRequest, case_pk: Any) -> HttpResponse:
             )
             return redirect("referrals:detail", pk=referral.pk)
     chosen = (
-        send.data.getlist("shared_fields")
+        send.data.getlist("shared_fields")  # type: ignore[attr-defined]
         if send.is_bound
         else send.fields["shared_fields"].initial
     )

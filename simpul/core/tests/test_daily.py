@@ -14,11 +14,8 @@ from simpul.core.daily import daily_job, daily_jobs
 @pytest.mark.django_db
 def test_daily_runs_every_registered_job_in_order():
     labels = [job.label for job in daily_jobs()]
-    assert labels[:3] == [
-        "transition reviews opened",
-        "imports failed/cancelled",
-        "duplicate scans failed",
-    ]
+    known = ["transition reviews opened", "imports failed/cancelled", "duplicate scans failed"]
+    assert [label for label in labels if label in known] == known
     seen = []
 
     @daily_job("test job", order=99)
