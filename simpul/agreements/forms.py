@@ -16,6 +16,7 @@ from simpul.agreements.models import (
     Step,
     Urgency,
 )
+from simpul.agreements.services import AGREEMENT_FIELDS
 from simpul.children.models import Category
 from simpul.core.exceptions import ApplicationError
 from simpul.core.forms import model_choice
@@ -77,27 +78,7 @@ class AgreementForm(forms.ModelForm):
 
     class Meta:
         model = Agreement
-        fields = [
-            "number",
-            "title",
-            "kind",
-            "government_side",
-            "parties",
-            "categories",
-            "service_types",
-            "start_date",
-            "end_date",
-            "clause_roles",
-            "clause_response_deadline",
-            "response_deadline_days",
-            "clause_data_sharing",
-            "clause_dispute_resolution",
-            "clause_reporting",
-            "reporting_frequency",
-            "clause_review_date",
-            "review_date",
-            "notes",
-        ]
+        fields = list(AGREEMENT_FIELDS)  # the fields the service accepts, in one place
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
